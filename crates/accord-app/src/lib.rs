@@ -1,0 +1,53 @@
+//! The use cases of Accord, shared by the HTTP server and the command line.
+//!
+//! Every operation takes the [`Caller`] and checks what it may do before it touches the store;
+//! this crate is the only way to the store for the layers above it.
+
+mod accounts;
+mod caller;
+pub mod demo;
+mod error;
+mod permissions;
+mod random;
+mod registry;
+
+use std::sync::Arc;
+
+use accord_store::Store;
+use accord_store::sqlite::SqliteStore;
+
+pub use accord_model as model;
+pub use accord_store::{OrganizationKey, RegistryCounts, RegistryEvent};
+pub use accounts::{LoginOutcome, NewUserRequest, WebSession};
+pub use caller::Caller;
+pub use error::AppError;
+pub use registry::{NewOrganizationRequest, OrganizationDetail, SignatureRequest};
+
+/// Where the store lives.
+#[derive(Debug, Clone)]
+pub enum StoreLocation {
+    /// Embedded SQLite in this folder.
+    Sqlite(std::path::PathBuf),
+}
+
+/// The application: the store plus the rules. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Arc<dyn Store>,
+}
+
+impl App {
+    /// Opens the store (creating and migrating it if needed).
+    pub fn open(location: &StoreLocation) -> Result<Self, AppError> {
+        let store: Arc<dyn Store> = match location {
+            StoreLocation::Sqlite(dir) => Arc::new(SqliteStore::open(dir)?),
+        };
+        Ok(Self { store })
+    }
+
+    /// Whether the store is alive (for `/healthz`).
+    pub async fn health(&self) -> Result<(), AppError> {
+        self.store.counts().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,321 @@
+//! The JSON API under `/api/v1`.
+
+use accord_app::model::accord::signing_statement;
+use accord_app::model::time::format_timestamp;
+use accord_app::model::{
+    AccordSignature, AccordVersion, AccordVersionNumber, Organization, OrganizationId, OrganizationStatus,
+    PublicKey, UserId,
+};
+use accord_app::{
+    AppError, Caller, NewOrganizationRequest, NewUserRequest, OrganizationKey, SignatureRequest,
+};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::extract::{ApiCaller, ApiJson, ApiQuery};
+use crate::{ApiError, AppState};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/accord", get(accord_latest).post(publish_accord))
+        .route("/accord/versions/{version}", get(accord_version))
+        .route("/accord/statement", get(accord_statement))
+        .route("/signatories", get(signatories))
+        .route("/organizations", get(organizations).post(create_organization))
+        .route("/organizations/{id}", get(organization))
+        .route("/organizations/{id}/keys", post(add_key))
+        .route("/organizations/{id}/invitation", post(invite))
+        .route("/organizations/{id}/signatures", post(sign))
+        .route("/organizations/{id}/withdrawal", post(withdraw))
+        .route("/users", get(users).post(create_user))
+        .route("/users/{id}/tokens", post(create_token))
+        .route("/users/{id}/password", post(set_password))
+        .route("/me", get(me))
+        .route("/audit", get(audit))
+        .fallback(|| async { ApiError::not_found("API endpoint") })
+}
+
+fn org_id(raw: &str) -> ApiResult<OrganizationId> {
+    raw.parse().map_err(|_| ApiError::not_found("organization"))
+}
+
+fn user_id(raw: &str) -> ApiResult<UserId> {
+    raw.parse().map_err(|_| ApiError::not_found("user"))
+}
+
+async fn accord_latest(State(s): State<AppState>) -> ApiResult<Json<AccordVersion>> {
+    let accord = s.app.accord_latest().await?.ok_or(AppError::NotFound("accord text"))?;
+    Ok(Json(accord))
+}
+
+async fn accord_version(
+    State(s): State<AppState>,
+    Path(version): Path<String>,
+) -> ApiResult<Json<AccordVersion>> {
+    let v: AccordVersionNumber = version.parse().map_err(|_| ApiError::not_found("accord version"))?;
+    Ok(Json(s.app.accord_version(v).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublishAccord {
+    title: String,
+    text: String,
+}
+
+async fn publish_accord(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<PublishAccord>,
+) -> ApiResult<(StatusCode, Json<AccordVersion>)> {
+    let v = s.app.publish_accord(&caller, &body.title, &body.text, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+#[derive(Deserialize)]
+struct StatementQuery {
+    organization_id: Option<String>,
+    version: Option<String>,
+}
+
+/// The exact statement an organisation signs, so signers need not rebuild it by hand.
+async fn accord_statement(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<StatementQuery>,
+) -> ApiResult<Json<Value>> {
+    let raw = q
+        .organization_id
+        .ok_or_else(|| ApiError::bad_request("organization_id", "organization_id is required"))?;
+    let org: OrganizationId = raw.parse().map_err(|e: accord_app::model::ValidationError| {
+        ApiError::bad_request("organization_id", e.message)
+    })?;
+    s.app.organization(org).await?;
+    let accord = match q.version {
+        Some(v) => {
+            let v: AccordVersionNumber = v.parse().map_err(|e: accord_app::model::ValidationError| {
+                ApiError::bad_request("version", e.message)
+            })?;
+            s.app.accord_version(v).await?
+        }
+        None => s.app.accord_latest().await?.ok_or(AppError::NotFound("accord text"))?,
+    };
+    Ok(Json(json!({
+        "organization_id": org,
+        "version": accord.version,
+        "sha256": accord.sha256,
+        "statement": signing_statement(accord.version, &accord.sha256, org),
+    })))
+}
+
+async fn signatories(State(s): State<AppState>) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "signatories": s.app.signatories().await? })))
+}
+
+#[derive(Deserialize)]
+struct OrganizationsQuery {
+    status: Option<String>,
+}
+
+async fn organizations(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<OrganizationsQuery>,
+) -> ApiResult<Json<Value>> {
+    let status = q
+        .status
+        .map(|v| v.parse::<OrganizationStatus>())
+        .transpose()
+        .map_err(|e| ApiError::bad_request("status", e.to_string()))?;
+    Ok(Json(json!({ "organizations": s.app.organizations(status).await? })))
+}
+
+async fn create_organization(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<NewOrganizationRequest>,
+) -> ApiResult<(StatusCode, Json<Organization>)> {
+    let org = s.app.create_organization(&caller, body, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(org)))
+}
+
+#[derive(Serialize)]
+struct KeyBody {
+    public_key: PublicKey,
+    fingerprint: String,
+    added_at: String,
+    revoked_at: Option<String>,
+}
+
+impl From<&OrganizationKey> for KeyBody {
+    fn from(k: &OrganizationKey) -> Self {
+        Self {
+            public_key: k.public_key,
+            fingerprint: k.fingerprint.clone(),
+            added_at: format_timestamp(k.added_at),
+            revoked_at: k.revoked_at.map(format_timestamp),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct OrganizationBody {
+    #[serde(flatten)]
+    organization: Organization,
+    public_keys: Vec<KeyBody>,
+    signatures: Vec<AccordSignature>,
+}
+
+async fn organization(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OrganizationBody>> {
+    let d = s.app.organization_detail(org_id(&id)?).await?;
+    Ok(Json(OrganizationBody {
+        public_keys: d.keys.iter().map(KeyBody::from).collect(),
+        organization: d.organization,
+        signatures: d.signatures,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddKey {
+    public_key: PublicKey,
+}
+
+async fn add_key(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AddKey>,
+) -> ApiResult<(StatusCode, Json<KeyBody>)> {
+    let key = s.app.add_organization_key(&caller, org_id(&id)?, body.public_key, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(KeyBody::from(&key))))
+}
+
+async fn invite(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Organization>> {
+    Ok(Json(s.app.invite(&caller, org_id(&id)?, Timestamp::now()).await?))
+}
+
+async fn sign(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SignatureRequest>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let (org, signature) = s.app.sign(&caller, org_id(&id)?, body, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "organization": org, "signature": signature }))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Withdrawal {
+    reason: String,
+}
+
+async fn withdraw(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Withdrawal>,
+) -> ApiResult<Json<Organization>> {
+    Ok(Json(s.app.withdraw(&caller, org_id(&id)?, &body.reason, Timestamp::now()).await?))
+}
+
+async fn users(State(s): State<AppState>, ApiCaller(caller): ApiCaller) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "users": s.app.users(&caller).await? })))
+}
+
+async fn create_user(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<NewUserRequest>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let user = s.app.create_user(&caller, body, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(json!(user))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewToken {
+    name: String,
+}
+
+async fn create_token(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewToken>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let uid = user_id(&id)?;
+    let token = s.app.create_token(&caller, uid, &body.name, Timestamp::now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "user_id": uid,
+            "name": body.name.trim(),
+            "token": token.expose(),
+            "note": "this token is shown once; store it now",
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewPassword {
+    password: String,
+}
+
+async fn set_password(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewPassword>,
+) -> ApiResult<StatusCode> {
+    s.app.set_password(&caller, user_id(&id)?, body.password, Timestamp::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(ApiCaller(caller): ApiCaller) -> ApiResult<Json<Value>> {
+    match caller {
+        Caller::User(u) => Ok(Json(json!(u))),
+        _ => Err(AppError::Unauthenticated.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    limit: Option<u32>,
+}
+
+async fn audit(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Json<Value>> {
+    let events = s.app.audit_trail(&caller, q.limit.unwrap_or(100)).await?;
+    let events: Vec<Value> = events
+        .into_iter()
+        .map(|e| {
+            json!({
+                "seq": e.seq,
+                "at": format_timestamp(e.at),
+                "actor": e.actor,
+                "action": e.action,
+                "subject": e.subject,
+                "detail": serde_json::from_str::<Value>(&e.detail).unwrap_or(Value::String(e.detail)),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "events": events })))
+}

@@ -1,0 +1,73 @@
+//! The HTTP face of Accord: one axum router serving the JSON API (`/api/v1`), the web interface
+//! (`/`), and operations endpoints (`/healthz`, `/metrics`).
+//!
+//! Handlers reach data only through [`accord_app::App`], which checks permissions; this crate
+//! never sees the store. Errors become responses in one place: [`error::ApiError`].
+
+mod api;
+mod error;
+mod extract;
+mod layers;
+mod metrics;
+mod web;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use accord_app::App;
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use error::ApiError;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The URL users reach the server at; an `https://` URL makes cookies `Secure`.
+    pub public_url: Option<String>,
+    /// Largest request body accepted, in bytes (larger: 413).
+    pub body_limit: usize,
+    /// Longest time a request may take before it is answered 408.
+    pub request_timeout: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self { public_url: None, body_limit: 1024 * 1024, request_timeout: Duration::from_secs(30) }
+    }
+}
+
+impl ServerConfig {
+    fn secure_cookies(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub app: App,
+    pub config: Arc<ServerConfig>,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+/// Builds the whole router.
+pub fn router(app: App, config: ServerConfig) -> Router {
+    let state = AppState { app, config: Arc::new(config), metrics: Arc::new(metrics::Metrics::new()) };
+    let routes = Router::new()
+        .nest("/api/v1", api::routes())
+        .merge(metrics::routes())
+        .merge(web::routes())
+        .with_state(state.clone());
+    layers::wrap(routes, state)
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then finishes the requests in
+/// flight (graceful shutdown).
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,34 @@
+//! The web interface: server-rendered pages in English and French, readable without JavaScript.
+
+mod context;
+mod i18n;
+mod pages;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+
+use crate::AppState;
+
+pub(crate) use context::Ctx;
+
+const STYLESHEET: &str = include_str!("../../static/accord.css");
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/signatories", get(pages::signatories))
+        .route("/organizations/{id}", get(pages::organization))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", axum::routing::post(pages::logout))
+        .route("/static/accord.css", get(stylesheet))
+        .fallback(pages::not_found)
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        STYLESHEET,
+    )
+}

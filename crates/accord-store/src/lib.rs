@@ -1,0 +1,64 @@
+//! The storage interface of Accord and its back ends.
+//!
+//! [`Store`] is the contract; [`sqlite::SqliteStore`] is the embedded back end. Every method is
+//! one unit of work: one transaction for writes, one consistent read for reads, run on a blocking
+//! thread so that the async runtime is never held up by disk I/O. All SQL of the project lives in
+//! this crate, and none of it is assembled from user input: values are always bound parameters.
+
+mod error;
+mod records;
+pub mod sqlite;
+
+pub use error::StoreError;
+pub use records::{
+    OrganizationKey, RegistryCounts, RegistryEvent, RegistryWrite, SessionRecord, TokenRecord, UserWithSecret,
+};
+
+use accord_model::{
+    AccordSignature, AccordVersion, AccordVersionNumber, Email, Organization, OrganizationId,
+    OrganizationStatus, User, UserId,
+};
+
+/// The documented contract every back end fulfils (see the conformance suite in `tests/it`).
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Applies every write in order in one transaction: all or nothing. Each write is recorded
+    /// in the audit trail with `actor`. State rules (an invitation of a signatory, a withdrawal
+    /// by a non-signatory, a second signature of the same version) answer
+    /// [`StoreError::Conflict`]; a missing organisation, user or accord version answers
+    /// [`StoreError::NotFound`].
+    async fn write(&self, actor: &str, writes: Vec<RegistryWrite>) -> Result<(), StoreError>;
+
+    /// True when the store holds no organisation and no accord version.
+    async fn is_empty(&self) -> Result<bool, StoreError>;
+    /// True when at least one user has the admin role.
+    async fn has_admin(&self) -> Result<bool, StoreError>;
+    async fn counts(&self) -> Result<RegistryCounts, StoreError>;
+
+    async fn organization(&self, id: OrganizationId) -> Result<Option<Organization>, StoreError>;
+    /// Organisations by name, optionally only those with one status.
+    async fn organizations(
+        &self,
+        status: Option<OrganizationStatus>,
+    ) -> Result<Vec<Organization>, StoreError>;
+    /// Signatories in the order they signed (then by name).
+    async fn signatories(&self) -> Result<Vec<Organization>, StoreError>;
+    async fn organization_keys(&self, id: OrganizationId) -> Result<Vec<OrganizationKey>, StoreError>;
+    async fn signatures(&self, id: OrganizationId) -> Result<Vec<AccordSignature>, StoreError>;
+
+    async fn accord_latest(&self) -> Result<Option<AccordVersion>, StoreError>;
+    async fn accord_version(&self, version: AccordVersionNumber)
+    -> Result<Option<AccordVersion>, StoreError>;
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+    async fn user_by_email(&self, email: &Email) -> Result<Option<UserWithSecret>, StoreError>;
+    async fn users(&self, organization: Option<OrganizationId>) -> Result<Vec<User>, StoreError>;
+
+    /// The token whose selector is given, with its user, unless revoked.
+    async fn token(&self, selector: &str) -> Result<Option<TokenRecord>, StoreError>;
+    /// The web session whose selector is given, with its user (expiry is checked by the caller).
+    async fn session(&self, selector: &str) -> Result<Option<SessionRecord>, StoreError>;
+
+    /// The audit trail, newest first.
+    async fn events(&self, limit: u32) -> Result<Vec<RegistryEvent>, StoreError>;
+}

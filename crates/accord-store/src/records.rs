@@ -1,0 +1,107 @@
+//! Records the store reads and writes beyond the plain domain types.
+
+use accord_model::{
+    AccordSignature, AccordVersion, Organization, OrganizationId, PublicKey, TokenDigest, User, UserId,
+};
+use jiff::Timestamp;
+
+/// One change to the registry. A list of them is applied atomically by [`crate::Store::write`].
+#[derive(Debug, Clone)]
+pub enum RegistryWrite {
+    CreateOrganization(Organization),
+    AddOrganizationKey {
+        organization_id: OrganizationId,
+        key: PublicKey,
+        at: Timestamp,
+    },
+    PublishAccordVersion(AccordVersion),
+    Invite {
+        organization_id: OrganizationId,
+        at: Timestamp,
+    },
+    /// The signature must already be verified; the store checks that the key is registered
+    /// for the organisation and not revoked, that the version exists with that digest, and
+    /// that the organisation has not signed this version before.
+    Sign(AccordSignature),
+    Withdraw {
+        organization_id: OrganizationId,
+        reason: String,
+        at: Timestamp,
+    },
+    CreateUser {
+        user: User,
+        password_hash: Option<String>,
+    },
+    SetPassword {
+        user_id: UserId,
+        password_hash: String,
+        at: Timestamp,
+    },
+    CreateToken {
+        digest: TokenDigest,
+        user_id: UserId,
+        name: String,
+        at: Timestamp,
+    },
+    CreateSession {
+        digest: TokenDigest,
+        user_id: UserId,
+        at: Timestamp,
+        expires_at: Timestamp,
+    },
+    DeleteSession {
+        selector: String,
+    },
+}
+
+/// A public key registered for an organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationKey {
+    pub public_key: PublicKey,
+    pub fingerprint: String,
+    pub added_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A stored token: its verifier and the user it authenticates.
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub verifier: Vec<u8>,
+    pub user: User,
+}
+
+/// A stored web session.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub verifier: Vec<u8>,
+    pub user: User,
+    pub expires_at: Timestamp,
+}
+
+/// A user with the password hash, for the login check only.
+#[derive(Debug, Clone)]
+pub struct UserWithSecret {
+    pub user: User,
+    pub password_hash: Option<String>,
+}
+
+/// How many organisations stand where, for the home page and metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RegistryCounts {
+    pub signatory: u64,
+    pub invited: u64,
+    pub withdrawn: u64,
+    pub not_invited: u64,
+    pub users: u64,
+}
+
+/// One line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryEvent {
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}

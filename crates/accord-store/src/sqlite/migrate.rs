@@ -1,0 +1,46 @@
+//! A small migration runner: numbered SQL scripts embedded in the binary, each applied once in
+//! its own transaction and recorded in `schema_migrations`.
+
+use rusqlite::Connection;
+
+use super::backend;
+use crate::StoreError;
+
+/// (version, name, SQL), in order. Never edit a released script: add a new one.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "registry", include_str!("../../migrations/sqlite/0001_registry.sql"))];
+
+pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             name       TEXT NOT NULL,
+             applied_at TEXT NOT NULL
+         ) STRICT;",
+    )
+    .map_err(backend)?;
+    let current: i64 = conn
+        .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+        .map_err(backend)?;
+    let newest = MIGRATIONS.last().map_or(0, |m| m.0);
+    if current > newest {
+        return Err(StoreError::Backend(format!(
+            "the store's schema is version {current}, newer than this accord binary knows ({newest}); \
+             upgrade accord"
+        )));
+    }
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let tx = conn.transaction().map_err(backend)?;
+        tx.execute_batch(sql)
+            .map_err(|e| StoreError::Backend(format!("migration {version} ({name}) failed: {e}")))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at)
+             VALUES ($1, $2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            (version, name),
+        )
+        .map_err(backend)?;
+        tx.commit().map_err(backend)?;
+        tracing::info!(version, name, "applied store migration");
+    }
+    Ok(())
+}

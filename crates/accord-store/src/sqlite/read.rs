@@ -1,0 +1,274 @@
+//! Reads. Each method is one statement (or one read transaction) on a pooled connection.
+
+use accord_model::{
+    AccordSignature, AccordVersion, AccordVersionNumber, Email, Organization, OrganizationId,
+    OrganizationStatus, User, UserId,
+};
+use rusqlite::OptionalExtension;
+
+use super::rows::{self, ACCORD_COLUMNS, ORGANIZATION_COLUMNS, SIGNATURE_COLUMNS, USER_COLUMNS};
+use super::{SqliteStore, backend};
+use crate::{
+    OrganizationKey, RegistryCounts, RegistryEvent, RegistryWrite, SessionRecord, Store, StoreError,
+    TokenRecord, UserWithSecret,
+};
+
+#[async_trait::async_trait]
+impl Store for SqliteStore {
+    async fn write(&self, actor: &str, writes: Vec<RegistryWrite>) -> Result<(), StoreError> {
+        let actor = actor.to_owned();
+        self.with_writer(move |conn| super::write::apply(conn, &actor, &writes)).await
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        self.with_reader(|c| {
+            c.query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM organizations)
+                    AND NOT EXISTS (SELECT 1 FROM accord_versions)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(backend)
+        })
+        .await
+    }
+
+    async fn has_admin(&self) -> Result<bool, StoreError> {
+        self.with_reader(|c| {
+            c.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin')", [], |r| r.get(0))
+                .map_err(backend)
+        })
+        .await
+    }
+
+    async fn counts(&self) -> Result<RegistryCounts, StoreError> {
+        self.with_reader(|c| {
+            let mut counts = RegistryCounts::default();
+            let mut stmt = c
+                .prepare_cached("SELECT status, COUNT(*) FROM organizations GROUP BY status")
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map([], |r| Ok((rows::parsed::<OrganizationStatus>(r, 0)?, r.get::<_, i64>(1)?)))
+                .map_err(backend)?;
+            for row in rows {
+                let (status, n) = row.map_err(backend)?;
+                let n = u64::try_from(n).unwrap_or(0);
+                match status {
+                    OrganizationStatus::Signatory => counts.signatory = n,
+                    OrganizationStatus::Invited => counts.invited = n,
+                    OrganizationStatus::Withdrawn => counts.withdrawn = n,
+                    OrganizationStatus::NotInvited => counts.not_invited = n,
+                }
+            }
+            let users: i64 = c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0)).map_err(backend)?;
+            counts.users = u64::try_from(users).unwrap_or(0);
+            Ok(counts)
+        })
+        .await
+    }
+
+    async fn organization(&self, id: OrganizationId) -> Result<Option<Organization>, StoreError> {
+        self.with_reader(move |c| {
+            c.prepare_cached(&format!("SELECT {ORGANIZATION_COLUMNS} FROM organizations WHERE id = $1"))
+                .and_then(|mut s| s.query_row([id.to_string()], rows::organization).optional())
+                .map_err(backend)
+        })
+        .await
+    }
+
+    async fn organizations(
+        &self,
+        status: Option<OrganizationStatus>,
+    ) -> Result<Vec<Organization>, StoreError> {
+        self.with_reader(move |c| {
+            let mut stmt = c
+                .prepare_cached(&format!(
+                    "SELECT {ORGANIZATION_COLUMNS} FROM organizations
+                     WHERE $1 IS NULL OR status = $1
+                     ORDER BY name COLLATE NOCASE, id"
+                ))
+                .map_err(backend)?;
+            let rows = stmt.query_map([status.map(|s| s.as_str())], rows::organization).map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn signatories(&self) -> Result<Vec<Organization>, StoreError> {
+        self.with_reader(move |c| {
+            let mut stmt = c
+                .prepare_cached(&format!(
+                    "SELECT {ORGANIZATION_COLUMNS} FROM organizations
+                     WHERE status = 'signatory'
+                     ORDER BY signed_at, name COLLATE NOCASE, id"
+                ))
+                .map_err(backend)?;
+            let rows = stmt.query_map([], rows::organization).map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn organization_keys(&self, id: OrganizationId) -> Result<Vec<OrganizationKey>, StoreError> {
+        self.with_reader(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT public_key, fingerprint, added_at, revoked_at FROM organization_keys
+                     WHERE organization_id = $1 ORDER BY added_at, public_key",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map([id.to_string()], |r| {
+                    Ok(OrganizationKey {
+                        public_key: rows::parsed(r, 0)?,
+                        fingerprint: r.get(1)?,
+                        added_at: rows::ts(r, 2)?,
+                        revoked_at: rows::ts_opt(r, 3)?,
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn signatures(&self, id: OrganizationId) -> Result<Vec<AccordSignature>, StoreError> {
+        self.with_reader(move |c| {
+            let mut stmt = c
+                .prepare_cached(&format!(
+                    "SELECT {SIGNATURE_COLUMNS} FROM accord_signatures
+                     WHERE organization_id = $1 ORDER BY version"
+                ))
+                .map_err(backend)?;
+            let rows = stmt.query_map([id.to_string()], rows::signature).map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn accord_latest(&self) -> Result<Option<AccordVersion>, StoreError> {
+        self.with_reader(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {ACCORD_COLUMNS} FROM accord_versions ORDER BY version DESC LIMIT 1"
+            ))
+            .and_then(|mut s| s.query_row([], rows::accord_version).optional())
+            .map_err(backend)
+        })
+        .await
+    }
+
+    async fn accord_version(
+        &self,
+        version: AccordVersionNumber,
+    ) -> Result<Option<AccordVersion>, StoreError> {
+        self.with_reader(move |c| {
+            c.prepare_cached(&format!("SELECT {ACCORD_COLUMNS} FROM accord_versions WHERE version = $1"))
+                .and_then(|mut s| s.query_row([version.get()], rows::accord_version).optional())
+                .map_err(backend)
+        })
+        .await
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        self.with_reader(move |c| {
+            c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
+                .and_then(|mut s| s.query_row([id.to_string()], rows::user).optional())
+                .map_err(backend)
+        })
+        .await
+    }
+
+    async fn user_by_email(&self, email: &Email) -> Result<Option<UserWithSecret>, StoreError> {
+        let email = email.as_str().to_owned();
+        self.with_reader(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1"
+            ))
+            .and_then(|mut s| {
+                s.query_row([email], |r| {
+                    Ok(UserWithSecret { user: rows::user(r)?, password_hash: r.get(6)? })
+                })
+                .optional()
+            })
+            .map_err(backend)
+        })
+        .await
+    }
+
+    async fn users(&self, organization: Option<OrganizationId>) -> Result<Vec<User>, StoreError> {
+        self.with_reader(move |c| {
+            let mut stmt = c
+                .prepare_cached(&format!(
+                    "SELECT {USER_COLUMNS} FROM users u
+                     WHERE $1 IS NULL OR u.organization_id = $1 ORDER BY u.email"
+                ))
+                .map_err(backend)?;
+            let rows = stmt.query_map([organization.map(|o| o.to_string())], rows::user).map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn token(&self, selector: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let selector = selector.to_owned();
+        self.with_reader(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {USER_COLUMNS}, t.verifier FROM api_tokens t JOIN users u ON u.id = t.user_id
+                 WHERE t.selector = $1 AND t.revoked_at IS NULL"
+            ))
+            .and_then(|mut s| {
+                s.query_row([selector], |r| Ok(TokenRecord { user: rows::user(r)?, verifier: r.get(6)? }))
+                    .optional()
+            })
+            .map_err(backend)
+        })
+        .await
+    }
+
+    async fn session(&self, selector: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let selector = selector.to_owned();
+        self.with_reader(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {USER_COLUMNS}, s.verifier, s.expires_at
+                 FROM web_sessions s JOIN users u ON u.id = s.user_id WHERE s.selector = $1"
+            ))
+            .and_then(|mut s| {
+                s.query_row([selector], |r| {
+                    Ok(SessionRecord {
+                        user: rows::user(r)?,
+                        verifier: r.get(6)?,
+                        expires_at: rows::ts(r, 7)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(backend)
+        })
+        .await
+    }
+
+    async fn events(&self, limit: u32) -> Result<Vec<RegistryEvent>, StoreError> {
+        self.with_reader(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT seq, at, actor, action, subject, detail FROM registry_events
+                     ORDER BY seq DESC LIMIT $1",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map([limit], |r| {
+                    Ok(RegistryEvent {
+                        seq: r.get(0)?,
+                        at: rows::ts(r, 1)?,
+                        actor: r.get(2)?,
+                        action: r.get(3)?,
+                        subject: r.get(4)?,
+                        detail: r.get(5)?,
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+        .await
+    }
+}

@@ -1,0 +1,341 @@
+//! Writes: a list of [`RegistryWrite`]s applied in one transaction, each with an audit line.
+
+use accord_model::{AccordVersionNumber, OrganizationId, OrganizationStatus};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction};
+use serde_json::json;
+
+use super::backend;
+use super::rows::{self, text};
+use crate::{RegistryWrite, StoreError};
+
+pub(super) fn apply(conn: &mut Connection, actor: &str, writes: &[RegistryWrite]) -> Result<(), StoreError> {
+    let tx = conn.transaction().map_err(backend)?;
+    for w in writes {
+        apply_one(&tx, actor, w)?;
+    }
+    tx.commit().map_err(backend)
+}
+
+fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(), StoreError> {
+    match w {
+        RegistryWrite::CreateOrganization(o) => {
+            tx.prepare_cached(
+                "INSERT INTO organizations (id, name, domain, kind, status, security_contact,
+                     signed_at, signed_version, invited_at, withdrawn_at, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .and_then(|mut s| {
+                s.execute((
+                    o.id.to_string(),
+                    &o.name,
+                    &o.domain,
+                    o.kind.as_str(),
+                    o.status.as_str(),
+                    o.security_contact.as_ref().map(|c| c.as_str()),
+                    o.signed_at.map(text),
+                    o.signed_version.map(|v| v.get()),
+                    o.invited_at.map(text),
+                    o.withdrawn_at.map(text),
+                    text(o.created_at),
+                ))
+            })
+            .map_err(|e| unique_or(e, "an organization with this domain or id already exists"))?;
+            audit(
+                tx,
+                actor,
+                o.created_at,
+                "organization.created",
+                &o.id.to_string(),
+                json!({
+                    "name": o.name, "domain": o.domain, "kind": o.kind.as_str(), "status": o.status.as_str(),
+                }),
+            )
+        }
+        RegistryWrite::AddOrganizationKey { organization_id, key, at } => {
+            require_organization(tx, *organization_id)?;
+            tx.prepare_cached(
+                "INSERT INTO organization_keys (organization_id, public_key, fingerprint, added_at)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .and_then(|mut s| {
+                s.execute((organization_id.to_string(), key.to_base64(), key.fingerprint(), text(*at)))
+            })
+            .map_err(|e| unique_or(e, "this key is already registered for the organization"))?;
+            audit(
+                tx,
+                actor,
+                *at,
+                "organization.key_added",
+                &organization_id.to_string(),
+                json!({
+                    "public_key": key.to_base64(), "fingerprint": key.fingerprint(),
+                }),
+            )
+        }
+        RegistryWrite::PublishAccordVersion(v) => {
+            let latest: Option<u32> = tx
+                .query_row("SELECT MAX(version) FROM accord_versions", [], |r| r.get(0))
+                .map_err(backend)?;
+            let expected = latest.map_or(AccordVersionNumber::FIRST, |n| {
+                AccordVersionNumber::new(n).map_or(AccordVersionNumber::FIRST, |v| v.next())
+            });
+            if v.version != expected {
+                return Err(StoreError::conflict(format!(
+                    "the next accord version is {expected}, not {}",
+                    v.version
+                )));
+            }
+            tx.prepare_cached(
+                "INSERT INTO accord_versions (version, title, text, sha256, published_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .and_then(|mut s| {
+                s.execute((v.version.get(), &v.title, v.text.as_str(), &v.sha256, text(v.published_at)))
+            })
+            .map_err(|e| unique_or(e, "this accord version already exists"))?;
+            audit(
+                tx,
+                actor,
+                v.published_at,
+                "accord.published",
+                &format!("accord/{}", v.version),
+                json!({
+                    "title": v.title, "sha256": v.sha256,
+                }),
+            )
+        }
+        RegistryWrite::Invite { organization_id, at } => {
+            let status = current_status(tx, *organization_id)?;
+            let next = status.after_invitation().map_err(|e| StoreError::conflict(e.0))?;
+            tx.prepare_cached("UPDATE organizations SET status = $1, invited_at = $2 WHERE id = $3")
+                .and_then(|mut s| s.execute((next.as_str(), text(*at), organization_id.to_string())))
+                .map_err(backend)?;
+            audit(tx, actor, *at, "organization.invited", &organization_id.to_string(), json!({}))
+        }
+        RegistryWrite::Sign(sig) => {
+            let status = current_status(tx, sig.organization_id)?;
+            let org = sig.organization_id.to_string();
+            let key_ok: bool = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM organization_keys
+                     WHERE organization_id = $1 AND public_key = $2 AND revoked_at IS NULL)",
+                )
+                .and_then(|mut s| s.query_row((&org, sig.public_key.to_base64()), |r| r.get(0)))
+                .map_err(backend)?;
+            if !key_ok {
+                return Err(StoreError::conflict(
+                    "the key is not registered for this organization (or was revoked)",
+                ));
+            }
+            let digest: Option<String> = tx
+                .prepare_cached("SELECT sha256 FROM accord_versions WHERE version = $1")
+                .and_then(|mut s| s.query_row([sig.version.get()], |r| r.get(0)).optional())
+                .map_err(backend)?;
+            match digest {
+                None => return Err(StoreError::NotFound { what: "accord version" }),
+                Some(d) if d != sig.accord_sha256 => {
+                    return Err(StoreError::conflict("the signature is for another text of this version"));
+                }
+                Some(_) => {}
+            }
+            let next = status.after_signature().map_err(|e| StoreError::conflict(e.0))?;
+            tx.prepare_cached(&format!(
+                "INSERT INTO accord_signatures ({}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                rows::SIGNATURE_COLUMNS
+            ))
+            .and_then(|mut s| {
+                s.execute((
+                    &org,
+                    sig.version.get(),
+                    &sig.accord_sha256,
+                    sig.public_key.to_base64(),
+                    sig.signature.to_base64(),
+                    &sig.statement,
+                    text(sig.signed_at),
+                ))
+            })
+            .map_err(|e| {
+                unique_or(e, format!("the organization has already signed version {}", sig.version))
+            })?;
+            tx.prepare_cached(
+                "UPDATE organizations SET status = $1, signed_at = $2, signed_version = $3,
+                     withdrawn_at = NULL WHERE id = $4",
+            )
+            .and_then(|mut s| s.execute((next.as_str(), text(sig.signed_at), sig.version.get(), &org)))
+            .map_err(backend)?;
+            audit(
+                tx,
+                actor,
+                sig.signed_at,
+                "accord.signed",
+                &org,
+                json!({
+                    "version": sig.version.get(), "public_key": sig.public_key.to_base64(),
+                    "signature": sig.signature.to_base64(),
+                }),
+            )
+        }
+        RegistryWrite::Withdraw { organization_id, reason, at } => {
+            let status = current_status(tx, *organization_id)?;
+            let next = status.after_withdrawal().map_err(|e| StoreError::conflict(e.0))?;
+            tx.prepare_cached("UPDATE organizations SET status = $1, withdrawn_at = $2 WHERE id = $3")
+                .and_then(|mut s| s.execute((next.as_str(), text(*at), organization_id.to_string())))
+                .map_err(backend)?;
+            audit(
+                tx,
+                actor,
+                *at,
+                "accord.withdrawn",
+                &organization_id.to_string(),
+                json!({ "reason": reason }),
+            )
+        }
+        RegistryWrite::CreateUser { user, password_hash } => {
+            if let Some(org) = user.organization_id {
+                require_organization(tx, org)?;
+            }
+            tx.prepare_cached(
+                "INSERT INTO users (id, email, name, role, organization_id, password_hash, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .and_then(|mut s| {
+                s.execute((
+                    user.id.to_string(),
+                    user.email.as_str(),
+                    &user.name,
+                    user.role.as_str(),
+                    user.organization_id.map(|o| o.to_string()),
+                    password_hash,
+                    text(user.created_at),
+                ))
+            })
+            .map_err(|e| unique_or(e, "a user with this e-mail address already exists"))?;
+            audit(
+                tx,
+                actor,
+                user.created_at,
+                "user.created",
+                &user.id.to_string(),
+                json!({
+                    "email": user.email.as_str(), "role": user.role.as_str(),
+                    "organization_id": user.organization_id.map(|o| o.to_string()),
+                }),
+            )
+        }
+        RegistryWrite::SetPassword { user_id, password_hash, at } => {
+            let n = tx
+                .prepare_cached("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .and_then(|mut s| s.execute((password_hash, user_id.to_string())))
+                .map_err(backend)?;
+            if n == 0 {
+                return Err(StoreError::NotFound { what: "user" });
+            }
+            // Existing web sessions end when the password changes.
+            tx.prepare_cached("DELETE FROM web_sessions WHERE user_id = $1")
+                .and_then(|mut s| s.execute([user_id.to_string()]))
+                .map_err(backend)?;
+            audit(tx, actor, *at, "user.password_set", &user_id.to_string(), json!({}))
+        }
+        RegistryWrite::CreateToken { digest, user_id, name, at } => {
+            tx.prepare_cached(
+                "INSERT INTO api_tokens (selector, verifier, user_id, name, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .and_then(|mut s| {
+                s.execute((&digest.selector, &digest.verifier[..], user_id.to_string(), name, text(*at)))
+            })
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(ErrorCode::ConstraintViolation) if is_foreign_key(&e) => {
+                    StoreError::NotFound { what: "user" }
+                }
+                _ => unique_or(e, "this token already exists"),
+            })?;
+            audit(
+                tx,
+                actor,
+                *at,
+                "token.created",
+                &user_id.to_string(),
+                json!({
+                    "name": name, "selector": digest.selector,
+                }),
+            )
+        }
+        RegistryWrite::CreateSession { digest, user_id, at, expires_at } => {
+            tx.prepare_cached(
+                "INSERT INTO web_sessions (selector, verifier, user_id, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .and_then(|mut s| {
+                s.execute((
+                    &digest.selector,
+                    &digest.verifier[..],
+                    user_id.to_string(),
+                    text(*at),
+                    text(*expires_at),
+                ))
+            })
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(ErrorCode::ConstraintViolation) if is_foreign_key(&e) => {
+                    StoreError::NotFound { what: "user" }
+                }
+                _ => unique_or(e, "this session already exists"),
+            })?;
+            // Sweep expired sessions while we hold the write lock anyway.
+            tx.prepare_cached("DELETE FROM web_sessions WHERE expires_at < $1")
+                .and_then(|mut s| s.execute([text(*at)]))
+                .map_err(backend)?;
+            Ok(())
+        }
+        RegistryWrite::DeleteSession { selector } => {
+            tx.prepare_cached("DELETE FROM web_sessions WHERE selector = $1")
+                .and_then(|mut s| s.execute([selector]))
+                .map_err(backend)?;
+            Ok(())
+        }
+    }
+}
+
+fn current_status(tx: &Transaction<'_>, id: OrganizationId) -> Result<OrganizationStatus, StoreError> {
+    tx.prepare_cached("SELECT status FROM organizations WHERE id = $1")
+        .and_then(|mut s| s.query_row([id.to_string()], |r| rows::parsed(r, 0)).optional())
+        .map_err(backend)?
+        .ok_or(StoreError::NotFound { what: "organization" })
+}
+
+fn require_organization(tx: &Transaction<'_>, id: OrganizationId) -> Result<(), StoreError> {
+    current_status(tx, id).map(|_| ())
+}
+
+fn audit(
+    tx: &Transaction<'_>,
+    actor: &str,
+    at: jiff::Timestamp,
+    action: &str,
+    subject: &str,
+    detail: serde_json::Value,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO registry_events (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .and_then(|mut s| s.execute((text(at), actor, action, subject, detail.to_string())))
+    .map_err(backend)?;
+    Ok(())
+}
+
+fn is_foreign_key(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
+}
+
+/// Maps a uniqueness violation to a conflict with a message fit for the caller.
+fn unique_or(e: rusqlite::Error, message: impl Into<String>) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            StoreError::conflict(message)
+        }
+        _ => backend(e),
+    }
+}

@@ -1,0 +1,161 @@
+//! The conformance suite of the [`Store`] contract.
+//!
+//! Every test is an `async fn` of one of two shapes:
+//!
+//! * `async fn name(store: &dyn Store)` gets a freshly opened, empty store;
+//! * `async fn name(harness: &Harness)` gets the place a store lives in (a folder, a database)
+//!   and opens it as often as it likes, to check what survives a restart.
+//!
+//! [`conformance_suite!`] instantiates all of them for one back end. A new test is added to its
+//! area module and listed once in the macro.
+
+pub mod accord;
+pub mod atomicity;
+pub mod audit;
+pub mod durability;
+pub mod fixtures;
+pub mod organizations;
+pub mod sessions;
+pub mod users_tokens;
+
+use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
+
+use accord_store::{Store, StoreError};
+
+type OpenFuture = Pin<Box<dyn Future<Output = Result<Box<dyn Store>, StoreError>> + Send>>;
+
+/// Where one test's store lives, and how to open it there.
+///
+/// `guard` is whatever keeps that place alive (a `TempDir`, a scratch database); it is dropped
+/// with the harness, after every store the test opened.
+pub struct Harness {
+    open: Box<dyn Fn() -> OpenFuture + Send + Sync>,
+    _guard: Box<dyn Any + Send + Sync>,
+}
+
+impl Harness {
+    pub fn new<G, F, Fut, S>(guard: G, open: F) -> Self
+    where
+        G: Any + Send + Sync,
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<S, StoreError>> + Send + 'static,
+        S: Store,
+    {
+        let open = move || -> OpenFuture {
+            let fut = open();
+            Box::pin(async move { fut.await.map(|s| Box::new(s) as Box<dyn Store>) })
+        };
+        Self { open: Box::new(open), _guard: Box::new(guard) }
+    }
+
+    /// Opens (or reopens) the store; panics if the back end refuses.
+    pub async fn open(&self) -> Box<dyn Store> {
+        match (self.open)().await {
+            Ok(store) => store,
+            Err(e) => panic!("cannot open the store: {e:?}"),
+        }
+    }
+}
+
+/// Instantiates the whole conformance suite for one back end:
+///
+/// ```ignore
+/// conformance_suite!(sqlite, || async { /* build and return a Harness */ });
+/// ```
+///
+/// The second argument is a closure returning a future of a fresh [`Harness`]; it is called
+/// once per test, so tests never share a store.
+macro_rules! conformance_suite {
+    ($backend:ident, $harness:expr $(,)?) => {
+        mod $backend {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn harness() -> $crate::conformance::Harness {
+                let make = $harness;
+                make().await
+            }
+
+            $crate::conformance::conformance_suite!(@store organizations:
+                create_and_read,
+                full_record_round_trips,
+                listed_by_name_case_insensitive,
+                status_filter,
+                duplicate_domain_or_id_conflicts,
+                invite_transitions,
+                keys_are_registered_per_organization,
+                counts_by_status,
+            );
+            $crate::conformance::conformance_suite!(@store accord:
+                empty_store_has_no_accord,
+                versions_publish_in_sequence,
+                version_gap_conflicts,
+                concurrent_publish_one_wins,
+                sign_success,
+                sign_requires_registered_key,
+                sign_requires_existing_version,
+                sign_requires_matching_digest,
+                sign_unknown_organization_not_found,
+                second_signature_of_same_version_conflicts,
+                withdraw_only_from_signatory,
+                signatories_ordered_by_signed_at_then_name,
+            );
+            $crate::conformance::conformance_suite!(@store users_tokens:
+                create_and_read_users,
+                duplicate_email_conflicts,
+                user_for_unknown_organization_not_found,
+                user_by_email_returns_password_hash,
+                set_password_replaces_hash,
+                token_lookup,
+                token_for_unknown_user_not_found,
+                has_admin,
+                is_empty,
+                is_empty_until_an_organization,
+            );
+            $crate::conformance::conformance_suite!(@store sessions:
+                create_read_delete,
+                set_password_ends_the_users_sessions,
+                session_for_unknown_user_not_found,
+            );
+            $crate::conformance::conformance_suite!(@store audit:
+                events_newest_first_with_actor,
+                failed_writes_leave_no_event,
+            );
+            $crate::conformance::conformance_suite!(@store atomicity:
+                failed_third_write_applies_nothing,
+                conflicting_third_write_applies_nothing,
+                batch_sees_its_own_writes,
+            );
+            $crate::conformance::conformance_suite!(@harness durability:
+                data_survives_reopen,
+                reopen_is_idempotent,
+            );
+        }
+    };
+    (@store $area:ident: $($test:ident),* $(,)?) => {
+        mod $area {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let harness = super::harness().await;
+                    let store = harness.open().await;
+                    $crate::conformance::$area::$test(&*store).await;
+                }
+            )*
+        }
+    };
+    (@harness $area:ident: $($test:ident),* $(,)?) => {
+        mod $area {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let harness = super::harness().await;
+                    $crate::conformance::$area::$test(&harness).await;
+                }
+            )*
+        }
+    };
+}
+pub(crate) use conformance_suite;

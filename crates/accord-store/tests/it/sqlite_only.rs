@@ -1,0 +1,38 @@
+//! Checks of the SQLite back end that the conformance suite cannot express.
+
+use accord_store::StoreError;
+use accord_store::sqlite::{DATABASE_FILE, SqliteStore};
+
+fn migration_versions(dir: &std::path::Path) -> Vec<i64> {
+    let conn = rusqlite::Connection::open(dir.join(DATABASE_FILE)).expect("open the database file");
+    let mut stmt = conn.prepare("SELECT version FROM schema_migrations ORDER BY version").unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn migrations_are_recorded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..3 {
+        let store = SqliteStore::open(dir.path()).expect("open");
+        assert_eq!(store.path(), dir.path().join(DATABASE_FILE));
+    }
+    assert_eq!(migration_versions(dir.path()), [1]);
+}
+
+#[test]
+fn refuses_a_newer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(SqliteStore::open(dir.path()).expect("open"));
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    conn.execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'now')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    match SqliteStore::open(dir.path()) {
+        Err(StoreError::Backend(message)) => assert!(message.contains("999"), "{message}"),
+        Err(other) => panic!("expected a back-end error, got {other:?}"),
+        Ok(_) => panic!("a store with a newer schema must not open"),
+    }
+}

@@ -1,0 +1,244 @@
+//! Command-line arguments.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::env;
+
+#[derive(Parser)]
+#[command(
+    name = "accord",
+    version,
+    about = "Accord: threat intelligence, coordinated vulnerability disclosure and public advisories for the Cybersecurity Tech Accord",
+    after_help = env::HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the server (web interface, JSON API, operations endpoints)
+    Serve(ServeArgs),
+    /// Administer the store offline: organisations, users, tokens, the accord text
+    Admin(AdminArgs),
+    /// Make and check Ed25519 signatures of the accord offline
+    Signature(SignatureArgs),
+}
+
+/// Where the store is.
+#[derive(Args, Clone)]
+pub struct StoreArgs {
+    /// Data folder of the embedded SQLite store
+    #[arg(long, env = env::DATA, default_value = "./accord-data", value_name = "DIR", global = true)]
+    pub data: PathBuf,
+    /// Database URL: empty or `sqlite:` for the embedded store under --data
+    #[arg(long, env = env::DATABASE, value_name = "URL", global = true)]
+    pub database: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Address to listen on (port 0 picks a free port)
+    #[arg(long, env = env::LISTEN, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// Load the demo data set when the store is empty
+    #[arg(long)]
+    pub demo: bool,
+    /// URL users reach the server at (https:// makes cookies Secure)
+    #[arg(long, env = env::PUBLIC_URL, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Log format
+    #[arg(long, env = env::LOG_FORMAT, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Args)]
+pub struct AdminArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Organisations and their accord status
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// User accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The accord text
+    #[command(subcommand)]
+    Accord(AccordCommand),
+    /// The audit trail of registry changes, newest first
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Load the demo data set into an empty store
+    Demo,
+}
+
+#[derive(Subcommand)]
+pub enum OrgCommand {
+    /// Add an organisation
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        domain: String,
+        /// vendor, cert, research or customer
+        #[arg(long)]
+        kind: String,
+        /// E-mail address or https:// URL of the security team
+        #[arg(long)]
+        security_contact: Option<String>,
+        /// Ed25519 public key (base64) to register; may be repeated
+        #[arg(long = "public-key")]
+        public_keys: Vec<String>,
+    },
+    /// List organisations
+    List {
+        /// signatory, invited, withdrawn or not_invited
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one organisation with its keys and signatures (JSON)
+    Show { id: String },
+    /// Invite an organisation to sign the accord
+    Invite { id: String },
+    /// Register an Ed25519 public key for an organisation
+    AddKey {
+        id: String,
+        #[arg(long)]
+        public_key: String,
+    },
+    /// Record a signature of the accord made offline (see `accord signature sign`)
+    Sign {
+        id: String,
+        #[arg(long)]
+        public_key: String,
+        #[arg(long)]
+        signature: String,
+        /// Accord version (default: the latest)
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Withdraw an organisation from the accord
+    Withdraw {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a user
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, coordinator, org_admin, analyst or finder
+        #[arg(long)]
+        role: String,
+        /// Organisation id (required for org_admin and analyst)
+        #[arg(long)]
+        org: Option<String>,
+        /// Read a web-login password from standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a user's web-login password, read from standard input
+    SetPassword { email: String },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user; it is printed once
+    Create {
+        /// The user's e-mail address
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AccordCommand {
+    /// Publish the next version of the accord text from a file
+    Publish {
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Print a version of the accord text (default: the latest)
+    Show {
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Print the exact statement an organisation signs for a version
+    Statement {
+        /// Organisation id
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        version: Option<u32>,
+    },
+}
+
+#[derive(Args)]
+pub struct SignatureArgs {
+    #[command(subcommand)]
+    pub command: SignatureCommand,
+}
+
+#[derive(Subcommand)]
+pub enum SignatureCommand {
+    /// Generate an Ed25519 key pair: the private key goes to FILE (mode 0600), the public key to stdout
+    Keygen {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Sign a statement file with a private key file; prints the signature (base64)
+    Sign {
+        #[arg(long, value_name = "FILE")]
+        key_file: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        statement: PathBuf,
+    },
+    /// Verify a signature over a statement file; exit 0 when valid, 1 when not
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        statement: PathBuf,
+        #[arg(long)]
+        public_key: String,
+        #[arg(long)]
+        signature: String,
+    },
+}

@@ -1,0 +1,26 @@
+//! `accord`: the command line. Parses arguments and wires the crates together; the rules live
+//! in `accord-app`, the HTTP layer in `accord-server`.
+
+mod admin;
+mod cli;
+mod env;
+mod output;
+mod serve;
+mod signature;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Serve(args) => serve::run(args),
+        cli::Command::Admin(args) => admin::run(args),
+        cli::Command::Signature(args) => signature::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => output::report_error(&e),
+    }
+}

@@ -1,0 +1,101 @@
+//! `accord serve`.
+
+use std::process::ExitCode;
+
+use accord_app::{App, StoreLocation};
+use accord_server::ServerConfig;
+use anyhow::Context;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{LogFormat, ServeArgs, StoreArgs};
+use crate::env;
+
+/// Resolves `--data` / `--database` to a store location.
+pub fn location(args: &StoreArgs) -> anyhow::Result<StoreLocation> {
+    match args.database.as_deref().map(str::trim) {
+        None | Some("") | Some("sqlite:") => Ok(StoreLocation::Sqlite(args.data.clone())),
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            anyhow::bail!(
+                "PostgreSQL is not supported by this build yet; use the embedded store (omit --database)"
+            )
+        }
+        Some(other) => anyhow::bail!(
+            "--database {:?} is not a database URL this build knows; omit it for the embedded SQLite store",
+            other.chars().take(40).collect::<String>()
+        ),
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_env(env::LOG).unwrap_or_else(|_| EnvFilter::new("info"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder =
+        tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    init_logging(args.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(args))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let location = location(&args.store)?;
+    let app = App::open(&location)
+        .with_context(|| format!("cannot open the store in {}", args.store.data.display()))?;
+    let now = jiff::Timestamp::now();
+    let chosen = std::env::var(env::BOOTSTRAP_TOKEN).ok().filter(|t| !t.is_empty());
+    if let Some(token) = app
+        .bootstrap_admin(chosen.as_deref(), now)
+        .await
+        .with_context(|| format!("cannot create the first administrator ({})", env::BOOTSTRAP_TOKEN))?
+    {
+        eprintln!("Created the administrator admin@accord.localhost. Its API token, shown only this once:");
+        eprintln!("    {}", token.expose());
+    }
+    if args.demo && app.load_demo().await.context("cannot load the demo data")? {
+        tracing::info!("loaded the demo data set");
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr().context("cannot read the listening address")?;
+    let config = ServerConfig { public_url: args.public_url.clone(), ..ServerConfig::default() };
+    let router = accord_server::router(app, config);
+    tracing::info!(%addr, "listening");
+    eprintln!("Accord is listening on http://{addr}/");
+    accord_server::serve(listener, router, shutdown_signal()).await.context("the server failed")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
