@@ -22,8 +22,8 @@ use accord_model::{
 /// The documented contract every back end fulfils (see the conformance suite in `tests/it`).
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Applies every write in order in one transaction: all or nothing. Each write is recorded
-    /// in the audit trail with `actor`. State rules (an invitation of a signatory, a withdrawal
+    /// Applies every write in order in one transaction: all or nothing. Each registry change is
+    /// recorded in the audit trail with `actor` (web-session bookkeeping is not). State rules (an invitation of a signatory, a withdrawal
     /// by a non-signatory, a second signature of the same version) answer
     /// [`StoreError::Conflict`]; a missing organisation, user or accord version answers
     /// [`StoreError::NotFound`].

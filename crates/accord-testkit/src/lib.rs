@@ -1,1 +1,163 @@
+//! Test helpers: start the real `accord` binary on `127.0.0.1:0` with a temporary store and
+//! talk HTTP to it. Dev-only.
 
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+pub use reqwest::StatusCode;
+pub use reqwest::blocking::Response;
+
+/// The administrator token every test server is bootstrapped with.
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef";
+
+/// A running `accord serve`.
+pub struct TestServer {
+    child: Child,
+    pub base: String,
+    pub client: reqwest::blocking::Client,
+    stderr: Arc<Mutex<Vec<String>>>,
+    data: PathBuf,
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl TestServer {
+    /// Starts the binary with a fresh temporary data folder; `extra` are more `serve` arguments.
+    pub fn start(bin: &Path, extra: &[&str]) -> anyhow::Result<Self> {
+        let temp = tempfile::tempdir().context("temp dir")?;
+        let data = temp.path().to_path_buf();
+        let mut s = Self::start_in(bin, &data, extra)?;
+        s._temp = Some(temp);
+        Ok(s)
+    }
+
+    /// Starts the binary on an existing data folder (to restart after a crash).
+    pub fn start_in(bin: &Path, data: &Path, extra: &[&str]) -> anyhow::Result<Self> {
+        let mut child = Command::new(bin)
+            .arg("serve")
+            .arg("--data")
+            .arg(data)
+            .args(["--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env("ACCORD_BOOTSTRAP_TOKEN", ADMIN_TOKEN)
+            .env("ACCORD_LOG", "warn")
+            .env_remove("ACCORD_DATABASE")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {}", bin.display()))?;
+        let stderr = child.stderr.take().context("stderr")?;
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = mpsc::channel();
+        let keep = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("Accord is listening on ") {
+                    let _ = tx.send(rest.trim_end_matches('/').to_owned());
+                }
+                keep.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+            }
+        });
+        let base = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(b) => b,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!(
+                    "the server did not start; stderr:\n{}",
+                    lines.lock().unwrap_or_else(|p| p.into_inner()).join("\n")
+                )
+            }
+        };
+        let client = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        Ok(Self { child, base, client, stderr: lines, data: data.to_path_buf(), _temp: None })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().expect("GET")
+    }
+
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        let mut r = self.client.get(self.url(path));
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        r.send().expect("GET")
+    }
+
+    /// POSTs JSON, with a bearer token when given.
+    pub fn post_json(&self, path: &str, token: Option<&str>, body: &serde_json::Value) -> Response {
+        let mut r = self.client.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().expect("POST")
+    }
+
+    /// POSTs raw bytes with a content type, with a bearer token when given.
+    pub fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Response {
+        let mut r = self.client.post(self.url(path)).header("content-type", content_type).body(body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().expect("POST")
+    }
+
+    /// Everything the server wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap_or_else(|p| p.into_inner()).join("\n")
+    }
+
+    /// `kill -9`: no chance to flush or clean up.
+    pub fn kill9(mut self) -> anyhow::Result<()> {
+        self.child.kill().context("SIGKILL")?;
+        self.child.wait().context("wait")?;
+        Ok(())
+    }
+
+    /// SIGTERM, then wait for the process to exit.
+    pub fn terminate(mut self) -> anyhow::Result<ExitStatus> {
+        let pid = libc::pid_t::try_from(self.child.id()).context("pid")?;
+        // SAFETY: sending a signal to our own child process has no memory-safety implications.
+        let rc = unsafe { libc::kill(pid, libc::SIGTERM) };
+        if rc != 0 {
+            bail!("kill(SIGTERM) failed");
+        }
+        for _ in 0..300 {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        bail!("the server did not stop within 15 s of SIGTERM")
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Parses a response body as JSON, with the body in the panic message when it is not.
+pub fn json(resp: Response) -> serde_json::Value {
+    let text = resp.text().expect("body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}

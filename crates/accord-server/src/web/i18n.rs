@@ -76,10 +76,11 @@ fn from_accept_language(value: &str) -> Option<Locale> {
             .and_then(|q| q.trim().parse::<f32>().ok())
             .unwrap_or(1.0);
         let primary = tag.split('-').next().unwrap_or("");
-        if let Some(l) = Locale::from_code(primary) {
-            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
-                best = Some((q, l));
-            }
+        if let Some(l) = Locale::from_code(primary)
+            && q > 0.0
+            && best.is_none_or(|(bq, _)| q > bq)
+        {
+            best = Some((q, l));
         }
     }
     best.map(|(_, l)| l)

@@ -299,10 +299,10 @@ pub(crate) async fn logout(State(s): State<AppState>, mut ctx: Ctx, Form(f): For
         let page = ErrorPage { chrome: ctx.chrome(t.error_title), text: t.form_expired };
         return ctx.render(StatusCode::FORBIDDEN, &page);
     }
-    if let Some(token) = ctx.session_token.clone() {
-        if let Err(e) = s.app.logout(&token).await {
-            return server_error(ctx, e);
-        }
+    if let Some(token) = ctx.session_token.clone()
+        && let Err(e) = s.app.logout(&token).await
+    {
+        return server_error(ctx, e);
     }
     ctx.end_session();
     ctx.redirect("/")

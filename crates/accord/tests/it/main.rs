@@ -1,1 +1,26 @@
+//! Integration tests of the `accord` binary: the real server on a random loopback port with a
+//! temporary data folder, and the command line.
 
+mod api;
+mod architecture;
+mod cli;
+mod durability;
+mod ops;
+mod signing;
+mod web;
+
+use std::path::Path;
+
+use accord_testkit::TestServer;
+
+pub fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_accord"))
+}
+
+pub fn demo_server() -> TestServer {
+    TestServer::start(bin(), &["--demo"]).expect("start the demo server")
+}
+
+pub fn empty_server() -> TestServer {
+    TestServer::start(bin(), &[]).expect("start a server")
+}
