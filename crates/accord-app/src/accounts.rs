@@ -2,7 +2,7 @@
 
 use accord_model::password::{hash_password, validate_password, verify_password};
 use accord_model::{ApiToken, Email, NewUser, OrganizationId, Role, User, UserId, ValidationError};
-use accord_store::RegistryWrite;
+use accord_store::{RegistryWrite, TokenInfo};
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
@@ -167,14 +167,7 @@ impl App {
         name: &str,
         now: Timestamp,
     ) -> Result<ApiToken, AppError> {
-        let allowed = match caller {
-            Caller::Operator => true,
-            Caller::User(u) => u.id == user_id || u.role == Role::Admin,
-            Caller::Anonymous => return Err(AppError::Unauthenticated),
-        };
-        if !allowed {
-            return Err(AppError::Forbidden("only the user themself or an administrator can create tokens"));
-        }
+        self_or_admin(caller, user_id, "only the user themself or an administrator can create tokens")?;
         let name = accord_model::organization::validate_name(name)
             .map_err(|e| ValidationError::new("name", e.message))?;
         let token = ApiToken::from_random(random::bytes()?);
@@ -187,6 +180,34 @@ impl App {
         Ok(token)
     }
 
+    /// The tokens of a user (never their secrets): the user themself, an administrator or the
+    /// operator.
+    pub async fn tokens(&self, caller: &Caller, user_id: UserId) -> Result<Vec<TokenInfo>, AppError> {
+        self_or_admin(caller, user_id, "only the user themself or an administrator can see tokens")?;
+        Ok(self.store.tokens(user_id).await?)
+    }
+
+    /// Revokes a token at once: the next request that presents it gets 401.
+    pub async fn revoke_token(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+        token_id: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        self_or_admin(caller, user_id, "only the user themself or an administrator can revoke tokens")?;
+        if token_id.len() != 16 || !token_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AppError::NotFound("token"));
+        }
+        self.store
+            .write(
+                &caller.audit_name(),
+                vec![RegistryWrite::RevokeToken { user_id, token_id: token_id.to_owned(), at: now }],
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn set_password(
         &self,
         caller: &Caller,
@@ -194,14 +215,7 @@ impl App {
         password: String,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let allowed = match caller {
-            Caller::Operator => true,
-            Caller::User(u) => u.id == user_id || u.role == Role::Admin,
-            Caller::Anonymous => return Err(AppError::Unauthenticated),
-        };
-        if !allowed {
-            return Err(AppError::Forbidden("only the user themself or an administrator can set a password"));
-        }
+        self_or_admin(caller, user_id, "only the user themself or an administrator can set a password")?;
         let password_hash = self.hash(password).await?;
         self.store
             .write(&caller.audit_name(), vec![RegistryWrite::SetPassword { user_id, password_hash, at: now }])
@@ -256,5 +270,15 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))?
             .map_err(AppError::from)
+    }
+}
+
+/// The user themself, an administrator, or the operator.
+fn self_or_admin(caller: &Caller, user_id: UserId, why: &'static str) -> Result<(), AppError> {
+    match caller {
+        Caller::Operator => Ok(()),
+        Caller::User(u) if u.id == user_id || u.role == Role::Admin => Ok(()),
+        Caller::User(_) => Err(AppError::Forbidden(why)),
+        Caller::Anonymous => Err(AppError::Unauthenticated),
     }
 }

@@ -17,7 +17,7 @@ use accord_store::Store;
 use accord_store::sqlite::SqliteStore;
 
 pub use accord_model as model;
-pub use accord_store::{OrganizationKey, RegistryCounts, RegistryEvent};
+pub use accord_store::{OrganizationKey, RegistryCounts, RegistryEvent, TokenInfo};
 pub use accounts::{LoginOutcome, NewUserRequest, WebSession};
 pub use caller::Caller;
 pub use error::AppError;

@@ -126,6 +126,29 @@ impl App {
         })
     }
 
+    /// Revokes an organisation's key: it can no longer sign; signatures made with it before
+    /// stay valid and visible.
+    pub async fn revoke_organization_key(
+        &self,
+        caller: &Caller,
+        org: OrganizationId,
+        fingerprint: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        permissions::manage_organization(caller, org)?;
+        self.store
+            .write(
+                &caller.audit_name(),
+                vec![RegistryWrite::RevokeOrganizationKey {
+                    organization_id: org,
+                    fingerprint: fingerprint.to_ascii_lowercase(),
+                    at: now,
+                }],
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn invite(
         &self,
         caller: &Caller,
@@ -157,7 +180,7 @@ impl App {
         let keys = self.store.organization_keys(org).await?;
         if !keys.iter().any(|k| k.public_key == req.public_key && k.revoked_at.is_none()) {
             return Err(AppError::SignatureRejected(format!(
-                "public_key: key {} is not registered for this organization; register it first",
+                "public_key: key {} is not registered for this organization or was revoked; register a key first",
                 req.public_key.fingerprint()
             )));
         }

@@ -11,7 +11,7 @@ use accord_app::{
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -35,7 +35,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/organizations/{id}/signatures", post(sign))
         .route("/organizations/{id}/withdrawal", post(withdraw))
         .route("/users", get(users).post(create_user))
-        .route("/users/{id}/tokens", post(create_token))
+        .route("/users/{id}/tokens", get(tokens).post(create_token))
+        .route("/users/{id}/tokens/{token_id}", delete(revoke_token))
+        .route("/organizations/{id}/keys/{fingerprint}", delete(revoke_key))
         .route("/users/{id}/password", post(set_password))
         .route("/me", get(me))
         .route("/audit", get(audit))
@@ -262,12 +264,53 @@ async fn create_token(
     Ok((
         StatusCode::CREATED,
         Json(json!({
+            "id": token.digest().selector,
             "user_id": uid,
             "name": body.name.trim(),
             "token": token.expose(),
             "note": "this token is shown once; store it now",
         })),
     ))
+}
+
+async fn tokens(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let tokens: Vec<Value> = s
+        .app
+        .tokens(&caller, user_id(&id)?)
+        .await?
+        .into_iter()
+        .map(|t| {
+            json!({
+                "id": t.id,
+                "name": t.name,
+                "created_at": format_timestamp(t.created_at),
+                "revoked_at": t.revoked_at.map(format_timestamp),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "tokens": tokens })))
+}
+
+async fn revoke_token(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, token_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    s.app.revoke_token(&caller, user_id(&id)?, &token_id, Timestamp::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn revoke_key(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, fingerprint)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    s.app.revoke_organization_key(&caller, org_id(&id)?, &fingerprint, Timestamp::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]

@@ -11,7 +11,8 @@ pub mod sqlite;
 
 pub use error::StoreError;
 pub use records::{
-    OrganizationKey, RegistryCounts, RegistryEvent, RegistryWrite, SessionRecord, TokenRecord, UserWithSecret,
+    OrganizationKey, RegistryCounts, RegistryEvent, RegistryWrite, SessionRecord, TokenInfo, TokenRecord,
+    UserWithSecret,
 };
 
 use accord_model::{
@@ -56,6 +57,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// The token whose selector is given, with its user, unless revoked.
     async fn token(&self, selector: &str) -> Result<Option<TokenRecord>, StoreError>;
+    /// Every token of a user, revoked ones included, oldest first.
+    async fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>, StoreError>;
     /// The web session whose selector is given, with its user (expiry is checked by the caller).
     async fn session(&self, selector: &str) -> Result<Option<SessionRecord>, StoreError>;
 

@@ -43,6 +43,19 @@ pub enum RegistryWrite {
         name: String,
         at: Timestamp,
     },
+    /// Revokes one of the user's tokens by its id (the selector). A token already revoked, or
+    /// not the user's, is `NotFound`.
+    RevokeToken {
+        user_id: UserId,
+        token_id: String,
+        at: Timestamp,
+    },
+    /// Revokes an organisation's key by fingerprint; signatures made before stay valid.
+    RevokeOrganizationKey {
+        organization_id: OrganizationId,
+        fingerprint: String,
+        at: Timestamp,
+    },
     CreateSession {
         digest: TokenDigest,
         user_id: UserId,
@@ -68,6 +81,16 @@ pub struct OrganizationKey {
 pub struct TokenRecord {
     pub verifier: Vec<u8>,
     pub user: User,
+}
+
+/// What may be shown of an API token: never the secret or the verifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// The selector: a public handle for listing and revoking.
+    pub id: String,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
 }
 
 /// A stored web session.

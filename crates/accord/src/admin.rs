@@ -56,6 +56,24 @@ async fn admin(app: &App, command: AdminCommand) -> anyhow::Result<()> {
             eprintln!("API token for {} (shown only this once):", user.email);
             out(token.expose())
         }
+        AdminCommand::Token(TokenCommand::List { email }) => {
+            let email: Email = email.parse().map_err(|e| anyhow!("{e}"))?;
+            let user = app.user_by_email(&op, &email).await?;
+            for t in app.tokens(&op, user.id).await? {
+                let state = t
+                    .revoked_at
+                    .map_or_else(|| "active".to_owned(), |r| format!("revoked {}", format_timestamp(r)));
+                out(format!("{}  {:<20}  {}  {}", t.id, t.name, format_timestamp(t.created_at), state))?;
+            }
+            Ok(())
+        }
+        AdminCommand::Token(TokenCommand::Revoke { email, token_id }) => {
+            let email: Email = email.parse().map_err(|e| anyhow!("{e}"))?;
+            let user = app.user_by_email(&op, &email).await?;
+            app.revoke_token(&op, user.id, &token_id, now).await?;
+            eprintln!("Revoked token {token_id} of {}.", user.email);
+            Ok(())
+        }
         AdminCommand::Accord(cmd) => accord(app, cmd, now).await,
         AdminCommand::Audit { limit } => {
             for e in app.audit_trail(&op, limit).await? {
@@ -138,6 +156,11 @@ async fn org(app: &App, cmd: OrgCommand, now: Timestamp) -> anyhow::Result<()> {
             let key = public_key.parse().map_err(|e| anyhow!("--{e}"))?;
             let k = app.add_organization_key(&op, org_id(&id)?, key, now).await?;
             eprintln!("Registered key {}.", k.fingerprint);
+            Ok(())
+        }
+        OrgCommand::RevokeKey { id, fingerprint } => {
+            app.revoke_organization_key(&op, org_id(&id)?, &fingerprint, now).await?;
+            eprintln!("Revoked key {fingerprint}.");
             Ok(())
         }
         OrgCommand::Sign { id, public_key, signature, version: v } => {

@@ -131,6 +131,12 @@ pub enum OrgCommand {
         #[arg(long)]
         public_key: String,
     },
+    /// Revoke an organisation's key (signatures made with it stay valid)
+    RevokeKey {
+        id: String,
+        #[arg(long)]
+        fingerprint: String,
+    },
     /// Record a signature of the accord made offline (see `accord signature sign`)
     Sign {
         id: String,
@@ -185,6 +191,18 @@ pub enum TokenCommand {
         email: String,
         #[arg(long, default_value = "cli")]
         name: String,
+    },
+    /// List a user's tokens (ids, names, dates; never the secrets)
+    List {
+        /// The user's e-mail address
+        email: String,
+    },
+    /// Revoke a token at once
+    Revoke {
+        /// The user's e-mail address
+        email: String,
+        /// The token id shown by `accord admin token list`
+        token_id: String,
     },
 }
 

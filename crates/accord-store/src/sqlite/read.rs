@@ -10,7 +10,7 @@ use super::rows::{self, ACCORD_COLUMNS, ORGANIZATION_COLUMNS, SIGNATURE_COLUMNS,
 use super::{SqliteStore, backend};
 use crate::{
     OrganizationKey, RegistryCounts, RegistryEvent, RegistryWrite, SessionRecord, Store, StoreError,
-    TokenRecord, UserWithSecret,
+    TokenInfo, TokenRecord, UserWithSecret,
 };
 
 #[async_trait::async_trait]
@@ -221,6 +221,29 @@ impl Store for SqliteStore {
                     .optional()
             })
             .map_err(backend)
+        })
+        .await
+    }
+
+    async fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>, StoreError> {
+        self.with_reader(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT selector, name, created_at, revoked_at FROM api_tokens
+                     WHERE user_id = $1 ORDER BY created_at, selector",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map([user.to_string()], |r| {
+                    Ok(TokenInfo {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        created_at: rows::ts(r, 2)?,
+                        revoked_at: rows::ts_opt(r, 3)?,
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
         })
         .await
     }

@@ -261,6 +261,40 @@ fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(),
                 }),
             )
         }
+        RegistryWrite::RevokeToken { user_id, token_id, at } => {
+            let n = tx
+                .prepare_cached(
+                    "UPDATE api_tokens SET revoked_at = $1
+                     WHERE selector = $2 AND user_id = $3 AND revoked_at IS NULL",
+                )
+                .and_then(|mut s| s.execute((text(*at), token_id, user_id.to_string())))
+                .map_err(backend)?;
+            if n == 0 {
+                return Err(StoreError::NotFound { what: "token" });
+            }
+            audit(tx, actor, *at, "token.revoked", &user_id.to_string(), json!({ "token_id": token_id }))
+        }
+        RegistryWrite::RevokeOrganizationKey { organization_id, fingerprint, at } => {
+            require_organization(tx, *organization_id)?;
+            let n = tx
+                .prepare_cached(
+                    "UPDATE organization_keys SET revoked_at = $1
+                     WHERE organization_id = $2 AND fingerprint = $3 AND revoked_at IS NULL",
+                )
+                .and_then(|mut s| s.execute((text(*at), organization_id.to_string(), fingerprint)))
+                .map_err(backend)?;
+            if n == 0 {
+                return Err(StoreError::NotFound { what: "key" });
+            }
+            audit(
+                tx,
+                actor,
+                *at,
+                "organization.key_revoked",
+                &organization_id.to_string(),
+                json!({ "fingerprint": fingerprint }),
+            )
+        }
         RegistryWrite::CreateSession { digest, user_id, at, expires_at } => {
             tx.prepare_cached(
                 "INSERT INTO web_sessions (selector, verifier, user_id, created_at, expires_at)

@@ -273,3 +273,44 @@ fn the_audit_trail_records_who_did_what() {
     assert_eq!(events[0]["detail"]["domain"], "e.org");
     assert_eq!(s.get("/api/v1/audit").status(), StatusCode::UNAUTHORIZED);
 }
+
+#[test]
+fn a_revoked_token_stops_working_at_once() {
+    let s = empty_server();
+    let (_, token) = org_and_user(&s, "revoke.example", "analyst");
+    let auth = format!("Bearer {token}");
+    let me = json(s.get_with("/api/v1/me", &[("authorization", &auth)]));
+    let user_id = me["id"].as_str().unwrap().to_owned();
+    let list = json(s.get_with(&format!("/api/v1/users/{user_id}/tokens"), &[("authorization", &auth)]));
+    let tokens = list["tokens"].as_array().unwrap();
+    assert_eq!(tokens.len(), 1);
+    assert!(tokens[0].get("token").is_none(), "a listing never shows the secret");
+    assert!(!list.to_string().contains(&token));
+    let token_id = tokens[0]["id"].as_str().unwrap().to_owned();
+
+    // Another user (not admin) may not revoke it.
+    let (_, other) = org_and_user(&s, "other.example", "analyst");
+    let denied = s
+        .client
+        .delete(s.url(&format!("/api/v1/users/{user_id}/tokens/{token_id}")))
+        .bearer_auth(&other)
+        .send()
+        .unwrap();
+    assert_eq!(denied.status(), StatusCode::FORBIDDEN);
+
+    let revoke = |t: &str| {
+        s.client
+            .delete(s.url(&format!("/api/v1/users/{user_id}/tokens/{token_id}")))
+            .bearer_auth(t)
+            .send()
+            .unwrap()
+    };
+    assert_eq!(revoke(&token).status(), StatusCode::NO_CONTENT);
+    assert_eq!(s.get_with("/api/v1/me", &[("authorization", &auth)]).status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(revoke(ADMIN_TOKEN).status(), StatusCode::NOT_FOUND, "revoking twice finds nothing");
+    let admin_view = json(s.get_with(
+        &format!("/api/v1/users/{user_id}/tokens"),
+        &[("authorization", &format!("Bearer {ADMIN_TOKEN}"))],
+    ));
+    assert!(admin_view["tokens"][0]["revoked_at"].is_string());
+}

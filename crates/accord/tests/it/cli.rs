@@ -191,6 +191,15 @@ fn users_tokens_and_passwords_from_the_cli() {
     let o = accord(dir.path(), &["admin", "token", "create", "c@example.org"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).trim().starts_with("accord_"));
+    let listed = stdout(&accord(dir.path(), &["admin", "token", "list", "c@example.org"]));
+    let token_id = listed.split_whitespace().next().unwrap().to_owned();
+    assert!(listed.contains("active"), "{listed}");
+    let o = accord(dir.path(), &["admin", "token", "revoke", "c@example.org", &token_id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&accord(dir.path(), &["admin", "token", "list", "c@example.org"])).contains("revoked"));
+    let o = accord(dir.path(), &["admin", "token", "revoke", "c@example.org", &token_id]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("token not found"), "{}", stderr(&o));
     let o = accord(dir.path(), &["admin", "user", "list"]);
     assert!(stdout(&o).contains("c@example.org") && stdout(&o).contains("coordinator"));
     let o = accord(dir.path(), &["admin", "audit"]);

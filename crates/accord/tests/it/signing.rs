@@ -202,3 +202,25 @@ fn withdrawal_and_invitation_change_the_status() {
         s.post_json(&format!("/api/v1/organizations/{google}/invitation"), Some(ADMIN_TOKEN), &json!({}));
     assert_eq!(twice.status(), StatusCode::CONFLICT);
 }
+
+#[test]
+fn a_revoked_key_can_no_longer_sign() {
+    let s = demo_server();
+    let key = SigningKey::from_bytes(&[47; 32]);
+    let org = new_org(&s, "revoked.example", &key);
+    let detail = json(s.get(&format!("/api/v1/organizations/{org}")));
+    let fingerprint = detail["public_keys"][0]["fingerprint"].as_str().unwrap().to_owned();
+    let resp = s
+        .client
+        .delete(s.url(&format!("/api/v1/organizations/{org}/keys/{fingerprint}")))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    let detail = json(s.get(&format!("/api/v1/organizations/{org}")));
+    assert!(detail["public_keys"][0]["revoked_at"].is_string());
+    let statement = documented_statement(1, &accord_sha(&s), &org);
+    let resp = post_signature(&s, &org, &key, &sign_b64(&key, &statement));
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json(resp)["message"].as_str().unwrap().contains("not registered"));
+}

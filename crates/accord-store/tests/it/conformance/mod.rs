@@ -15,6 +15,7 @@ pub mod audit;
 pub mod durability;
 pub mod fixtures;
 pub mod organizations;
+pub mod revocation;
 pub mod sessions;
 pub mod users_tokens;
 
@@ -113,6 +114,10 @@ macro_rules! conformance_suite {
                 has_admin,
                 is_empty,
                 is_empty_until_an_organization,
+            );
+            $crate::conformance::conformance_suite!(@store revocation:
+                tokens_are_listed_and_revoked,
+                revoked_keys_cannot_sign_other_keys_can,
             );
             $crate::conformance::conformance_suite!(@store sessions:
                 create_read_delete,
