@@ -65,6 +65,35 @@ pub(crate) fn wrap(routes: Router, state: AppState) -> Router {
                     HeaderValue::from_static("no-referrer"),
                 )),
         )
+        .layer(middleware::from_fn(fill_bare_errors))
+}
+
+/// Gives a JSON error body to the error responses that axum and tower make without one
+/// (405 method not allowed, 408 timeout, …), so that every 4xx and 5xx explains itself.
+async fn fill_bare_errors(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let status = resp.status();
+    if (status.is_client_error() || status.is_server_error())
+        && !resp.headers().contains_key(header::CONTENT_TYPE)
+    {
+        let (code, message) = match status {
+            StatusCode::METHOD_NOT_ALLOWED => {
+                ("method_not_allowed", "this method is not allowed on this path")
+            }
+            StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long and was abandoned"),
+            StatusCode::NOT_FOUND => ("not_found", "not found"),
+            s if s.is_server_error() => ("internal", "internal server error"),
+            _ => ("invalid_request", "the request was refused"),
+        };
+        let error = ApiError::new(status, code, message).into_response();
+        let (parts, body) = error.into_parts();
+        resp.headers_mut().remove(header::CONTENT_LENGTH);
+        if let Some(ct) = parts.headers.get(header::CONTENT_TYPE) {
+            resp.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
+        }
+        *resp.body_mut() = body;
+    }
+    resp
 }
 
 /// A body whose declared length is over the limit is refused before it is read.

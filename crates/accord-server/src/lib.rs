@@ -49,11 +49,17 @@ pub(crate) struct AppState {
     pub app: App,
     pub config: Arc<ServerConfig>,
     pub metrics: Arc<metrics::Metrics>,
+    pub login_throttle: Arc<web::LoginThrottle>,
 }
 
 /// Builds the whole router.
 pub fn router(app: App, config: ServerConfig) -> Router {
-    let state = AppState { app, config: Arc::new(config), metrics: Arc::new(metrics::Metrics::new()) };
+    let state = AppState {
+        app,
+        config: Arc::new(config),
+        metrics: Arc::new(metrics::Metrics::new()),
+        login_throttle: Arc::new(web::LoginThrottle::default()),
+    };
     let routes = Router::new()
         .nest("/api/v1", api::routes())
         .merge(metrics::routes())
@@ -69,5 +75,7 @@ pub async fn serve(
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -3,6 +3,7 @@
 mod context;
 mod i18n;
 mod pages;
+mod throttle;
 
 use axum::Router;
 use axum::http::header;
@@ -12,6 +13,7 @@ use axum::routing::get;
 use crate::AppState;
 
 pub(crate) use context::Ctx;
+pub(crate) use throttle::LoginThrottle;
 
 const STYLESHEET: &str = include_str!("../../static/accord.css");
 

@@ -5,8 +5,11 @@ use accord_app::model::{AccordVersion, Organization, OrganizationKind, Organizat
 use accord_app::{LoginOutcome, RegistryCounts};
 use askama::Template;
 use axum::Form;
+use std::time::Instant;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -14,6 +17,7 @@ use super::Ctx;
 use super::context::Chrome;
 use super::i18n::{Locale, Texts};
 use crate::AppState;
+use crate::extract::PeerAddr;
 
 /// A heading or paragraph of the accord text.
 pub(crate) struct Block {
@@ -250,7 +254,12 @@ pub(crate) struct LoginForm {
     password: String,
 }
 
-pub(crate) async fn login(State(s): State<AppState>, mut ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
+pub(crate) async fn login(
+    State(s): State<AppState>,
+    PeerAddr(addr): PeerAddr,
+    mut ctx: Ctx,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let t = ctx.t();
     let mut page = LoginPage {
         chrome: ctx.chrome(t.login_title),
@@ -273,18 +282,31 @@ pub(crate) async fn login(State(s): State<AppState>, mut ctx: Ctx, Form(f): Form
         page.form_error = Some(t.field_required);
         return ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
+    let now = Instant::now();
+    if !s.login_throttle.allows(addr, &page.email, now) {
+        page.form_error = Some(t.too_many_attempts);
+        let mut resp = ctx.render(StatusCode::TOO_MANY_REQUESTS, &page);
+        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(throttle_seconds()));
+        return resp;
+    }
     match s.app.login(&page.email, &f.password, jiff::Timestamp::now()).await {
         Ok(LoginOutcome::LoggedIn(session)) => {
+            s.login_throttle.succeeded(&page.email);
             let max_age = (session.expires_at - jiff::Timestamp::now()).get_seconds().max(0);
             ctx.start_session(session.token.expose(), max_age);
             ctx.redirect("/")
         }
         Ok(LoginOutcome::Refused) => {
+            s.login_throttle.failed(addr, &page.email, now);
             page.form_error = Some(t.login_failed);
             ctx.render(StatusCode::UNAUTHORIZED, &page)
         }
         Err(e) => server_error(ctx, e),
     }
+}
+
+fn throttle_seconds() -> u64 {
+    super::throttle::WINDOW.as_secs()
 }
 
 #[derive(Deserialize)]

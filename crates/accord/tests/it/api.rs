@@ -314,3 +314,14 @@ fn a_revoked_token_stops_working_at_once() {
     ));
     assert!(admin_view["tokens"][0]["revoked_at"].is_string());
 }
+
+#[test]
+fn errors_made_by_the_framework_are_json_too() {
+    let s = empty_server();
+    let resp = s.client.delete(s.url("/api/v1/signatories")).send().unwrap();
+    assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(json(resp)["code"], "method_not_allowed");
+    let resp = s.client.put(s.url("/healthz")).send().unwrap();
+    assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+}

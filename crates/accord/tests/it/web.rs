@@ -201,3 +201,27 @@ fn cookies_are_secure_behind_an_https_public_url() {
     let set = cookies(&s.get("/login"));
     assert!(set.iter().any(|c| c.starts_with("accord_csrf=") && c.contains("; Secure")), "{set:?}");
 }
+
+#[test]
+fn repeated_failed_logins_are_throttled() {
+    let s = demo_server();
+    login_user(&s);
+    let set = cookies(&s.get("/login"));
+    let csrf_pair = pair(&set, "accord_csrf").unwrap();
+    let token = csrf_pair.split_once('=').unwrap().1.to_owned();
+    let attempt = |password: &str| {
+        s.client
+            .post(s.url("/login"))
+            .form(&[("csrf", token.as_str()), ("email", "alice@example.org"), ("password", password)])
+            .header("cookie", &csrf_pair)
+            .send()
+            .unwrap()
+    };
+    for _ in 0..10 {
+        assert_eq!(attempt("not the password").status(), StatusCode::UNAUTHORIZED);
+    }
+    let blocked = attempt("correct horse battery staple");
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    assert!(blocked.headers().get("retry-after").is_some());
+    assert!(text(blocked).contains("Too many failed attempts"));
+}
