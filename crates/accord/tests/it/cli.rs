@@ -95,20 +95,12 @@ fn admin_signs_offline_with_keys_made_by_the_cli() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let sig = stdout(&o).trim().to_owned();
+    let verify = || {
+        let args = ["signature", "verify", "--statement", statement.to_str().unwrap()];
+        accord(&data, &[&args[..], &["--public-key", &public, "--signature", &sig]].concat())
+    };
 
-    let o = accord(
-        &data,
-        &[
-            "signature",
-            "verify",
-            "--statement",
-            statement.to_str().unwrap(),
-            "--public-key",
-            &public,
-            "--signature",
-            &sig,
-        ],
-    );
+    let o = verify();
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     std::fs::write(
         &statement,
@@ -116,19 +108,7 @@ fn admin_signs_offline_with_keys_made_by_the_cli() {
             .replace("version: 1", "version: 2"),
     )
     .unwrap();
-    let o = accord(
-        &data,
-        &[
-            "signature",
-            "verify",
-            "--statement",
-            statement.to_str().unwrap(),
-            "--public-key",
-            &public,
-            "--signature",
-            &sig,
-        ],
-    );
+    let o = verify();
     assert_eq!(o.status.code(), Some(1), "a tampered statement must not verify");
 
     let o = accord(&data, &["admin", "org", "sign", &id, "--public-key", &public, "--signature", &sig]);
