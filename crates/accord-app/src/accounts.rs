@@ -45,6 +45,17 @@ pub struct WebSession {
     pub expires_at: Timestamp,
 }
 
+/// What [`App::bootstrap_admin`] did.
+#[derive(Debug)]
+pub enum Bootstrap {
+    /// An administrator already existed; nothing changed.
+    AdminExists,
+    /// Created the administrator with the operator's token.
+    CreatedWithChosenToken,
+    /// Created the administrator with this random token, to be shown once.
+    CreatedWithGeneratedToken(ApiToken),
+}
+
 /// The result of a login attempt.
 #[derive(Debug)]
 pub enum LoginOutcome {
@@ -224,15 +235,14 @@ impl App {
     }
 
     /// Makes sure an administrator exists. When none does, creates `admin@accord.localhost`
-    /// with `chosen_token` (from `ACCORD_BOOTSTRAP_TOKEN`) or a fresh random token, and
-    /// returns the token if it was generated here (so it can be printed once).
+    /// with `chosen_token` (from `ACCORD_BOOTSTRAP_TOKEN`) or a fresh random token.
     pub async fn bootstrap_admin(
         &self,
         chosen_token: Option<&str>,
         now: Timestamp,
-    ) -> Result<Option<ApiToken>, AppError> {
+    ) -> Result<Bootstrap, AppError> {
         if self.store.has_admin().await? {
-            return Ok(None);
+            return Ok(Bootstrap::AdminExists);
         }
         let (token, generated) = match chosen_token {
             Some(t) => (ApiToken::chosen(t)?, false),
@@ -260,7 +270,11 @@ impl App {
                 ],
             )
             .await?;
-        Ok(generated.then_some(token))
+        Ok(if generated {
+            Bootstrap::CreatedWithGeneratedToken(token)
+        } else {
+            Bootstrap::CreatedWithChosenToken
+        })
     }
 
     async fn hash(&self, password: String) -> Result<String, AppError> {

@@ -18,7 +18,7 @@ use accord_store::sqlite::SqliteStore;
 
 pub use accord_model as model;
 pub use accord_store::{OrganizationKey, RegistryCounts, RegistryEvent, TokenInfo};
-pub use accounts::{LoginOutcome, NewUserRequest, WebSession};
+pub use accounts::{Bootstrap, LoginOutcome, NewUserRequest, WebSession};
 pub use caller::Caller;
 pub use error::AppError;
 pub use registry::{NewOrganizationRequest, OrganizationDetail, SignatureRequest};

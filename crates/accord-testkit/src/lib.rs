@@ -37,13 +37,27 @@ impl TestServer {
 
     /// Starts the binary on an existing data folder (to restart after a crash).
     pub fn start_in(bin: &Path, data: &Path, extra: &[&str]) -> anyhow::Result<Self> {
-        let mut child = Command::new(bin)
+        Self::spawn(bin, data, extra, Some(ADMIN_TOKEN))
+    }
+
+    /// Starts the binary on `data` without `ACCORD_BOOTSTRAP_TOKEN`, so that on an empty store
+    /// the server generates the administrator's token and prints it (see [`TestServer::stderr`]).
+    pub fn start_without_bootstrap_token(bin: &Path, data: &Path) -> anyhow::Result<Self> {
+        Self::spawn(bin, data, &[], None)
+    }
+
+    fn spawn(bin: &Path, data: &Path, extra: &[&str], bootstrap: Option<&str>) -> anyhow::Result<Self> {
+        let mut command = Command::new(bin);
+        match bootstrap {
+            Some(token) => command.env("ACCORD_BOOTSTRAP_TOKEN", token),
+            None => command.env_remove("ACCORD_BOOTSTRAP_TOKEN"),
+        };
+        let mut child = command
             .arg("serve")
             .arg("--data")
             .arg(data)
             .args(["--listen", "127.0.0.1:0"])
             .args(extra)
-            .env("ACCORD_BOOTSTRAP_TOKEN", ADMIN_TOKEN)
             .env("ACCORD_LOG", "warn")
             .env_remove("ACCORD_DATABASE")
             .stdin(Stdio::null())

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use accord_app::{App, StoreLocation};
+use accord_app::{App, Bootstrap, StoreLocation};
 use accord_server::ServerConfig;
 use anyhow::Context;
 use tracing_subscriber::EnvFilter;
@@ -53,13 +53,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot open the store in {}", args.store.data.display()))?;
     let now = jiff::Timestamp::now();
     let chosen = std::env::var(env::BOOTSTRAP_TOKEN).ok().filter(|t| !t.is_empty());
-    if let Some(token) = app
+    let bootstrap = app
         .bootstrap_admin(chosen.as_deref(), now)
         .await
-        .with_context(|| format!("cannot create the first administrator ({})", env::BOOTSTRAP_TOKEN))?
-    {
-        eprintln!("Created the administrator admin@accord.localhost. Its API token, shown only this once:");
-        eprintln!("    {}", token.expose());
+        .with_context(|| format!("cannot create the first administrator ({})", env::BOOTSTRAP_TOKEN))?;
+    match bootstrap {
+        Bootstrap::CreatedWithGeneratedToken(token) => {
+            eprintln!(
+                "Created the administrator admin@accord.localhost. Its API token, shown only this once:"
+            );
+            eprintln!("    {}", token.expose());
+        }
+        Bootstrap::CreatedWithChosenToken => {
+            tracing::info!("created the administrator admin@accord.localhost with {}", env::BOOTSTRAP_TOKEN);
+        }
+        Bootstrap::AdminExists if chosen.is_some() => {
+            tracing::warn!("an administrator exists already: {} is ignored", env::BOOTSTRAP_TOKEN);
+        }
+        Bootstrap::AdminExists => {}
     }
     if args.demo && app.load_demo().await.context("cannot load the demo data")? {
         tracing::info!("loaded the demo data set");

@@ -58,3 +58,30 @@ fn the_demo_loads_only_into_an_empty_store() {
         "a restart with --demo must not reload over data"
     );
 }
+
+#[test]
+fn without_a_bootstrap_token_one_is_generated_and_printed_once() {
+    let data = tempfile::tempdir().unwrap();
+    let s = TestServer::start_without_bootstrap_token(bin(), data.path()).unwrap();
+    let stderr = s.stderr();
+    let token = stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("accord_"))
+        .unwrap_or_else(|| panic!("no token printed:\n{stderr}"))
+        .to_owned();
+    let me = json(s.get_with("/api/v1/me", &[("authorization", &format!("Bearer {token}"))]));
+    assert_eq!(me["role"], "admin");
+    assert_eq!(me["email"], "admin@accord.localhost");
+    s.terminate().unwrap();
+
+    let again = TestServer::start_in(bin(), data.path(), &[]).unwrap();
+    assert!(!again.stderr().contains(&token), "the token is shown only once");
+    let me = json(again.get_with("/api/v1/me", &[("authorization", &format!("Bearer {token}"))]));
+    assert_eq!(me["role"], "admin");
+    assert_eq!(
+        again.get_with("/api/v1/me", &[("authorization", &format!("Bearer {ADMIN_TOKEN}"))]).status(),
+        StatusCode::UNAUTHORIZED,
+        "ACCORD_BOOTSTRAP_TOKEN is ignored once an administrator exists"
+    );
+}
