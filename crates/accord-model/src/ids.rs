@@ -36,7 +36,8 @@ macro_rules! uuid_id {
                 let uuid = Uuid::try_parse(s).map_err(|_| {
                     crate::ValidationError::new("id", format!("{:?} is not a valid {} id", truncate(s), $what))
                 })?;
-                if uuid.hyphenated().to_string() != s {
+                let mut buf = Uuid::encode_buffer();
+                if uuid.hyphenated().encode_lower(&mut buf) != s {
                     return Err(crate::ValidationError::new(
                         "id",
                         format!("{} ids are lower-case hyphenated UUIDs", $what),
@@ -48,7 +49,8 @@ macro_rules! uuid_id {
 
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(self)
+                let mut buf = uuid::Uuid::encode_buffer();
+                s.serialize_str(self.0.hyphenated().encode_lower(&mut buf))
             }
         }
 

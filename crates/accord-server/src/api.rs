@@ -116,8 +116,20 @@ async fn accord_statement(
     })))
 }
 
-async fn signatories(State(s): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({ "signatories": s.app.signatories().await? })))
+/// `{"signatories": [...]}`, serialised straight from the domain values (no intermediate
+/// `serde_json::Value`: this is the busiest public read).
+#[derive(Serialize)]
+struct Signatories {
+    signatories: Vec<Organization>,
+}
+
+#[derive(Serialize)]
+struct Organizations {
+    organizations: Vec<Organization>,
+}
+
+async fn signatories(State(s): State<AppState>) -> ApiResult<Json<Signatories>> {
+    Ok(Json(Signatories { signatories: s.app.signatories().await? }))
 }
 
 #[derive(Deserialize)]
@@ -128,13 +140,13 @@ struct OrganizationsQuery {
 async fn organizations(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<OrganizationsQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Organizations>> {
     let status = q
         .status
         .map(|v| v.parse::<OrganizationStatus>())
         .transpose()
         .map_err(|e| ApiError::bad_request("status", e.to_string()))?;
-    Ok(Json(json!({ "organizations": s.app.organizations(status).await? })))
+    Ok(Json(Organizations { organizations: s.app.organizations(status).await? }))
 }
 
 async fn create_organization(
