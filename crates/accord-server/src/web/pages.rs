@@ -65,17 +65,21 @@ impl AccordView {
 struct HomePage {
     chrome: Chrome,
     counts: RegistryCounts,
+    signatories: Vec<OrgRow>,
     accord: Option<AccordView>,
 }
 
 pub(crate) async fn home(State(s): State<AppState>, ctx: Ctx) -> Response {
-    let (counts, accord) = match (s.app.counts().await, s.app.accord_latest().await) {
-        (Ok(c), Ok(a)) => (c, a),
-        (Err(e), _) | (_, Err(e)) => return server_error(ctx, e),
-    };
+    let (counts, accord, signatories) =
+        match (s.app.counts().await, s.app.accord_latest().await, s.app.signatories().await) {
+            (Ok(c), Ok(a), Ok(o)) => (c, a, o),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return server_error(ctx, e),
+        };
+    let l = ctx.locale;
     let page = HomePage {
         chrome: ctx.chrome(ctx.t().home_title),
         counts,
+        signatories: signatories.iter().map(|o| row(o, o.signed_at, l)).collect(),
         accord: accord.as_ref().map(|a| AccordView::new(a, ctx.locale)),
     };
     ctx.render(StatusCode::OK, &page)

@@ -21,6 +21,13 @@ fn home_shows_the_accord_and_live_counts_in_english_by_default() {
     }
     assert!(html.contains("<span class=\"n\" id=\"count-signatories\">34</span>"), "{html}");
     assert!(html.contains("<span class=\"n\" id=\"count-invited\">3</span>"));
+    let list = html.split_once("class=\"signatory-list\"").expect("the signatories on the home page").1;
+    let list = list.split_once("</ul>").unwrap().0;
+    assert_eq!(list.matches("<li>").count(), 34);
+    for name in ["Microsoft", "Cisco", "Telefónica"] {
+        assert!(list.contains(name), "{name}");
+    }
+    assert!(!list.contains("Google"));
 }
 
 #[test]
