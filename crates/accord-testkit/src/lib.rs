@@ -175,3 +175,19 @@ pub fn json(resp: Response) -> serde_json::Value {
     let text = resp.text().expect("body");
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
+
+/// The shared real-data fixtures (`ACCORD_FIXTURES`, by default `../shared/fixtures` beside the
+/// project). When they are absent the caller should skip, saying so; under CI (`CI=true`)
+/// their absence is a failure, so a test can never pass by skipping there.
+pub fn shared_fixtures(what: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("ACCORD_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"));
+    if dir.join(what).exists() {
+        return Some(dir.join(what));
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(!ci, "shared fixtures {} are missing under CI (set ACCORD_FIXTURES)", dir.join(what).display());
+    eprintln!("SKIPPED: shared fixtures {} are not here (set ACCORD_FIXTURES)", dir.join(what).display());
+    None
+}

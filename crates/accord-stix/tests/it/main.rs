@@ -1,0 +1,5 @@
+//! Integration tests of accord-stix: the rules on small hand-made objects, and the real STIX
+//! 2.1 content published with the official schemas.
+
+mod fixtures;
+mod rules;
