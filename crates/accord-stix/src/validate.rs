@@ -66,6 +66,66 @@ struct Checker {
     problems: Vec<Problem>,
 }
 
+/// The JSON shape of a property.
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    Text,
+    /// A non-empty list of strings.
+    TextList,
+    Flag,
+}
+
+/// Shapes of the properties whose name means the same thing in every type that has it.
+const SHAPES: &[(&str, Shape)] = &[
+    ("lang", Shape::Text),
+    ("name", Shape::Text),
+    ("description", Shape::Text),
+    ("pattern", Shape::Text),
+    ("pattern_type", Shape::Text),
+    ("pattern_version", Shape::Text),
+    ("context", Shape::Text),
+    ("content", Shape::Text),
+    ("abstract", Shape::Text),
+    ("explanation", Shape::Text),
+    ("identity_class", Shape::Text),
+    ("contact_information", Shape::Text),
+    ("resource_level", Shape::Text),
+    ("primary_motivation", Shape::Text),
+    ("sophistication", Shape::Text),
+    ("objective", Shape::Text),
+    ("product", Shape::Text),
+    ("result", Shape::Text),
+    ("country", Shape::Text),
+    ("region", Shape::Text),
+    ("aliases", Shape::TextList),
+    ("roles", Shape::TextList),
+    ("sectors", Shape::TextList),
+    ("goals", Shape::TextList),
+    ("secondary_motivations", Shape::TextList),
+    ("personal_motivations", Shape::TextList),
+    ("indicator_types", Shape::TextList),
+    ("malware_types", Shape::TextList),
+    ("tool_types", Shape::TextList),
+    ("threat_actor_types", Shape::TextList),
+    ("report_types", Shape::TextList),
+    ("infrastructure_types", Shape::TextList),
+    ("implementation_languages", Shape::TextList),
+    ("architecture_execution_envs", Shape::TextList),
+    ("capabilities", Shape::TextList),
+    ("authors", Shape::TextList),
+    ("protocols", Shape::TextList),
+    ("is_family", Shape::Flag),
+    ("defanged", Shape::Flag),
+    ("is_multipart", Shape::Flag),
+    ("is_hidden", Shape::Flag),
+    ("is_self_signed", Shape::Flag),
+    ("is_service_account", Shape::Flag),
+    ("is_privileged", Shape::Flag),
+    ("can_escalate_privs", Shape::Flag),
+    ("is_disabled", Shape::Flag),
+    ("is_active", Shape::Flag),
+];
+
 const OPINIONS: &[&str] = &["strongly-disagree", "disagree", "neutral", "agree", "strongly-agree"];
 const MAX_COUNT: i64 = 999_999_999;
 
@@ -228,17 +288,12 @@ impl Checker {
         {
             self.fail("confidence", "must be an integer from 0 to 100");
         }
-        for p in [
-            "lang",
-            "name",
-            "description",
-            "pattern",
-            "pattern_type",
-            "relationship_type",
-            "context",
-            "content",
-            "value",
-        ] {
+        for (p, shape) in SHAPES {
+            if let Some(v) = obj.get(*p) {
+                self.shape(p, *shape, v);
+            }
+        }
+        for p in ["relationship_type", "value"] {
             if let Some(v) = obj.get(p)
                 && !v.is_string()
             {
@@ -400,14 +455,35 @@ impl Checker {
                 }
             }
             "relationship" => {
+                if let Some(r) = obj.get("relationship_type").and_then(Value::as_str)
+                    && (r.is_empty()
+                        || !r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+                {
+                    self.fail(
+                        "relationship_type",
+                        "must be lower-case letters, digits and hyphens (e.g. indicates)",
+                    );
+                }
                 for p in ["source_ref", "target_ref"] {
+                    let not_allowed =
+                        ["relationship", "sighting", "bundle", "marking-definition", "language-content"];
                     if let Some(r) = obj.get(p).and_then(Value::as_str)
-                        && (r.starts_with("relationship--")
-                            || r.starts_with("sighting--")
-                            || r.starts_with("marking-definition--"))
+                        && not_allowed.iter().any(|t| r.starts_with(&format!("{t}--")))
                     {
-                        self.fail(p, "must reference an SDO or SCO, not a relationship, sighting or marking");
+                        self.fail(p, "must reference an SDO or SCO, not a relationship, sighting, bundle, marking or language content");
                     }
+                }
+            }
+            "ipv4-addr" | "ipv6-addr" => {
+                let v4 = t == "ipv4-addr";
+                if let Some(value) = obj.get("value").and_then(Value::as_str)
+                    && !is_address(value, v4)
+                {
+                    let family = if v4 { "IPv4" } else { "IPv6" };
+                    self.fail(
+                        "value",
+                        format!("{:?} is not an {family} address or CIDR block", short(value)),
+                    );
                 }
             }
             _ => {}
@@ -421,6 +497,15 @@ impl Checker {
             && catalogue::lookup(id.object_type()).is_some_and(|s| s.kind != ObjectKind::Domain)
         {
             self.fail("sighting_of_ref", "must reference an SDO (an indicator, malware, …)");
+        }
+    }
+
+    fn shape(&mut self, key: &str, shape: Shape, v: &Value) {
+        match shape {
+            Shape::Text if !v.is_string() => self.fail(key, "must be a string"),
+            Shape::TextList => self.string_list(key, v),
+            Shape::Flag if !v.is_boolean() => self.fail(key, "must be true or false"),
+            _ => {}
         }
     }
 
@@ -596,4 +681,20 @@ impl Checker {
             }
         }
     }
+}
+
+/// An IPv4 (or IPv6) address, optionally with a `/prefix` of the right length.
+fn is_address(value: &str, v4: bool) -> bool {
+    let (addr, prefix) = match value.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (value, None),
+    };
+    let max = if v4 { 32 } else { 128 };
+    let prefix_ok = prefix.is_none_or(|p| p.parse::<u8>().is_ok_and(|n| n <= max) && !p.starts_with('+'));
+    let addr_ok = if v4 {
+        addr.parse::<std::net::Ipv4Addr>().is_ok()
+    } else {
+        addr.parse::<std::net::Ipv6Addr>().is_ok()
+    };
+    addr_ok && prefix_ok
 }

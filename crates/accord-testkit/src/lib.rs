@@ -180,14 +180,28 @@ pub fn json(resp: Response) -> serde_json::Value {
 /// project). When they are absent the caller should skip, saying so; under CI (`CI=true`)
 /// their absence is a failure, so a test can never pass by skipping there.
 pub fn shared_fixtures(what: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("ACCORD_FIXTURES")
+    shared(&fixtures_root(), what)
+}
+
+/// The official schemas shared beside the fixtures (`$ACCORD_FIXTURES/../schemas`), with the
+/// same rules as [`shared_fixtures`].
+pub fn shared_schemas(what: &str) -> Option<PathBuf> {
+    shared(&fixtures_root().join("../schemas"), what)
+}
+
+fn fixtures_root() -> PathBuf {
+    std::env::var_os("ACCORD_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"));
-    if dir.join(what).exists() {
-        return Some(dir.join(what));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"))
+}
+
+fn shared(dir: &Path, what: &str) -> Option<PathBuf> {
+    let path = dir.join(what);
+    if path.exists() {
+        return Some(path);
     }
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(!ci, "shared fixtures {} are missing under CI (set ACCORD_FIXTURES)", dir.join(what).display());
-    eprintln!("SKIPPED: shared fixtures {} are not here (set ACCORD_FIXTURES)", dir.join(what).display());
+    assert!(!ci, "shared data {} is missing under CI (set ACCORD_FIXTURES)", path.display());
+    eprintln!("SKIPPED: shared data {} is not here (set ACCORD_FIXTURES)", path.display());
     None
 }

@@ -322,3 +322,47 @@ fn markings_custom_objects_and_garbage() {
         assert!(validate_object(garbage).is_err(), "{garbage}");
     }
 }
+
+#[test]
+fn property_shapes_and_values() {
+    check(
+        |o| {
+            o.insert("indicator_types".into(), json!("malicious-activity"));
+        },
+        Some(("indicator_types", "list of strings")),
+    );
+    check(
+        |o| {
+            o.insert("indicator_types".into(), json!(["malicious-activity"]));
+        },
+        None,
+    );
+    check(
+        |o| {
+            o.insert("name".into(), json!(7));
+        },
+        Some(("name", "must be a string")),
+    );
+    check(
+        |o| {
+            o.insert("defanged".into(), json!("yes"));
+        },
+        Some(("defanged", "true or false")),
+    );
+    let ip = |value: &str, t: &str| json!({"type": t, "id": format!("{t}--ff26c055-6336-5bc5-b98d-13d6226742dd"), "value": value});
+    check_object(ip("198.51.100.0/24", "ipv4-addr"), None);
+    check_object(ip("198.51.1", "ipv4-addr"), Some(("value", "not an IPv4 address")));
+    check_object(ip("198.51.100.0/33", "ipv4-addr"), Some(("value", "not an IPv4 address")));
+    check_object(ip("2001:db8::/32", "ipv6-addr"), None);
+    check_object(ip("198.51.100.3", "ipv6-addr"), Some(("value", "not an IPv6 address")));
+    let rel = |rt: &str| {
+        json!({
+            "type": "relationship", "spec_version": "2.1", "id": "relationship--57b56a43-b8b0-4cba-9deb-34e3e1faed9e",
+            "created": "2016-04-06T20:06:37.000Z", "modified": "2016-04-06T20:06:37.000Z", "relationship_type": rt,
+            "source_ref": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "target_ref": "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b"
+        })
+    };
+    check_object(rel("attributed-to"), None);
+    check_object(rel(""), Some(("relationship_type", "lower-case")));
+    check_object(rel("Uses"), Some(("relationship_type", "lower-case")));
+}
