@@ -205,3 +205,39 @@ fn shared(dir: &Path, what: &str) -> Option<PathBuf> {
     eprintln!("SKIPPED: shared data {} is not here (set ACCORD_FIXTURES)", path.display());
     None
 }
+
+/// The Python interpreter with the reference implementations installed (`ACCORD_PYTHON`, set
+/// by `./test`), with the rules of [`shared_fixtures`]: skip when absent, fail under CI.
+pub fn python_oracles() -> Option<PathBuf> {
+    let python = std::env::var_os("ACCORD_PYTHON").map(PathBuf::from);
+    if let Some(p) = python.filter(|p| p.exists()) {
+        return Some(p);
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(!ci, "the Python test oracles are missing under CI (run the suite with ./test)");
+    eprintln!("SKIPPED: no Python test oracles (ACCORD_PYTHON); run the suite with ./test");
+    None
+}
+
+/// Runs a script of `tests/python/` with the oracles' interpreter, feeding `input` on stdin,
+/// and returns its standard output.
+pub fn run_python(python: &Path, script: &str, input: &str) -> anyhow::Result<String> {
+    use std::io::Write;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/python").join(script);
+    let mut child = Command::new(python)
+        .arg(&path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot run {}", python.display()))?;
+    let mut stdin = child.stdin.take().context("stdin")?;
+    let input = input.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output()?;
+    writer.join().map_err(|_| anyhow::anyhow!("writer thread panicked"))??;
+    if !out.status.success() {
+        bail!("{} failed: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}

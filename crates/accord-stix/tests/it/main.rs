@@ -2,5 +2,7 @@
 //! 2.1 content published with the official schemas.
 
 mod fixtures;
+mod mutations;
 mod rules;
 mod schemas;
+mod stix2_oracle;
