@@ -31,10 +31,11 @@ const LAYERS: &[&[&str]] = &[
     &["accord-app"],
     &["accord-store"],
     // the pure crates
+    &["accord-taxii"],
     &["accord-model", "accord-stix"],
 ];
 
-const PURE: &[&str] = &["accord-model", "accord-stix"];
+const PURE: &[&str] = &["accord-model", "accord-stix", "accord-taxii"];
 const IO_CRATES: &[&str] = &["tokio", "rusqlite", "axum", "reqwest", "tokio-postgres", "hyper", "getrandom"];
 
 #[test]
