@@ -57,6 +57,24 @@ impl TlpLevel {
     }
 }
 
+impl std::str::FromStr for TlpLevel {
+    type Err = String;
+
+    /// Reads `clear`, `green`, `amber`, `amber+strict` or `red` (any case, with or without a
+    /// `TLP:` prefix; `white` is TLP 1.0's name for `clear`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let lower = s.trim().to_ascii_lowercase();
+        let name = lower.strip_prefix("tlp:").unwrap_or(&lower);
+        if name == "white" {
+            return Ok(TlpLevel::Clear);
+        }
+        Self::ALL
+            .into_iter()
+            .find(|l| l.as_str() == name)
+            .ok_or_else(|| format!("{s:?} is not a TLP level (clear, green, amber, amber+strict or red)"))
+    }
+}
+
 impl fmt::Display for TlpLevel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "TLP:{}", self.as_str().to_ascii_uppercase())
@@ -84,5 +102,11 @@ mod tests {
         assert_eq!(TlpLevel::of_markings(refs), Some(TlpLevel::Red));
         assert_eq!(TlpLevel::of_markings([]), None);
         assert_eq!(TlpLevel::AmberStrict.to_string(), "TLP:AMBER+STRICT");
+        for l in TlpLevel::ALL {
+            assert_eq!(l.as_str().parse::<TlpLevel>(), Ok(l));
+            assert_eq!(l.to_string().parse::<TlpLevel>(), Ok(l));
+        }
+        assert_eq!("TLP:WHITE".parse::<TlpLevel>(), Ok(TlpLevel::Clear));
+        assert!("orange".parse::<TlpLevel>().is_err());
     }
 }

@@ -19,6 +19,7 @@ use accord_model::{
     AccordSignature, AccordVersion, AccordVersionNumber, Email, Organization, OrganizationId,
     OrganizationStatus, User, UserId,
 };
+use accord_taxii::{Access, ApiRoot, ApiRootName, Collection, CollectionId};
 
 /// The documented contract every back end fulfils (see the conformance suite in `tests/it`).
 #[async_trait::async_trait]
@@ -61,6 +62,19 @@ pub trait Store: Send + Sync + 'static {
     async fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>, StoreError>;
     /// The web session whose selector is given, with its user (expiry is checked by the caller).
     async fn session(&self, selector: &str) -> Result<Option<SessionRecord>, StoreError>;
+
+    /// Every TAXII API root, by name.
+    async fn api_roots(&self) -> Result<Vec<ApiRoot>, StoreError>;
+    /// The collections of an API root (by title) with what `organization` may do with each
+    /// (nothing for `None` or without a grant).
+    async fn collections(
+        &self,
+        api_root: &ApiRootName,
+        organization: Option<OrganizationId>,
+    ) -> Result<Vec<(Collection, Access)>, StoreError>;
+    /// The organisations granted access to a collection, with their access.
+    async fn collection_grants(&self, id: &CollectionId)
+    -> Result<Vec<(OrganizationId, Access)>, StoreError>;
 
     /// The audit trail, newest first.
     async fn events(&self, limit: u32) -> Result<Vec<RegistryEvent>, StoreError>;

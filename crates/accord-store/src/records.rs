@@ -3,6 +3,7 @@
 use accord_model::{
     AccordSignature, AccordVersion, Organization, OrganizationId, PublicKey, TokenDigest, User, UserId,
 };
+use accord_taxii::{Access, ApiRoot, Collection, CollectionId};
 use jiff::Timestamp;
 
 /// One change to the registry. A list of them is applied atomically by [`crate::Store::write`].
@@ -64,6 +65,23 @@ pub enum RegistryWrite {
     },
     DeleteSession {
         selector: String,
+    },
+    /// A TAXII API root (its name is unique).
+    CreateApiRoot {
+        root: ApiRoot,
+        at: Timestamp,
+    },
+    /// A collection in an existing API root.
+    CreateCollection {
+        collection: Collection,
+        at: Timestamp,
+    },
+    /// Sets (or replaces) what an organisation may do with a collection.
+    GrantCollection {
+        collection: CollectionId,
+        organization_id: OrganizationId,
+        access: Access,
+        at: Timestamp,
     },
 }
 

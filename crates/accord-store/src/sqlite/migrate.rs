@@ -7,8 +7,10 @@ use super::backend;
 use crate::StoreError;
 
 /// (version, name, SQL), in order. Never edit a released script: add a new one.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "registry", include_str!("../../migrations/sqlite/0001_registry.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "registry", include_str!("../../migrations/sqlite/0001_registry.sql")),
+    (2, "taxii_collections", include_str!("../../migrations/sqlite/0002_taxii_collections.sql")),
+];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(

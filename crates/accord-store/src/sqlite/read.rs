@@ -4,6 +4,7 @@ use accord_model::{
     AccordSignature, AccordVersion, AccordVersionNumber, Email, Organization, OrganizationId,
     OrganizationStatus, User, UserId,
 };
+use accord_taxii::{Access, ApiRoot, ApiRootName, Collection, CollectionId};
 use rusqlite::OptionalExtension;
 
 use super::rows::{self, ACCORD_COLUMNS, ORGANIZATION_COLUMNS, SIGNATURE_COLUMNS, USER_COLUMNS};
@@ -266,6 +267,88 @@ impl Store for SqliteStore {
                 .optional()
             })
             .map_err(backend)
+        })
+        .await
+    }
+
+    async fn api_roots(&self) -> Result<Vec<ApiRoot>, StoreError> {
+        self.with_reader(|c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT name, title, description, max_content_length FROM api_roots ORDER BY name",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(ApiRoot {
+                        name: rows::parsed(r, 0)?,
+                        title: r.get(1)?,
+                        description: r.get(2)?,
+                        max_content_length: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn collections(
+        &self,
+        api_root: &ApiRootName,
+        organization: Option<OrganizationId>,
+    ) -> Result<Vec<(Collection, Access)>, StoreError> {
+        let root = api_root.as_str().to_owned();
+        self.with_reader(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT c.id, c.api_root, c.title, c.description, c.default_tlp, c.public,
+                            COALESCE(g.can_read, 0), COALESCE(g.can_write, 0)
+                     FROM collections c
+                     LEFT JOIN collection_grants g ON g.collection_id = c.id AND g.organization_id = $1
+                     WHERE c.api_root = $2
+                     ORDER BY c.title, c.id",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                // SQLite numbers parameters by first appearance: $1 (the organisation) comes first.
+                .query_map((organization.map(|o| o.to_string()), root), |r| {
+                    Ok((
+                        Collection {
+                            id: rows::parsed(r, 0)?,
+                            api_root: rows::parsed(r, 1)?,
+                            title: r.get(2)?,
+                            description: r.get(3)?,
+                            default_tlp: rows::parsed(r, 4)?,
+                            public: r.get(5)?,
+                        },
+                        Access { can_read: r.get(6)?, can_write: r.get(7)? },
+                    ))
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn collection_grants(
+        &self,
+        id: &CollectionId,
+    ) -> Result<Vec<(OrganizationId, Access)>, StoreError> {
+        let id = id.as_str().to_owned();
+        self.with_reader(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT organization_id, can_read, can_write FROM collection_grants
+                     WHERE collection_id = $1 ORDER BY organization_id",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map([id], |r| {
+                    Ok((rows::parsed(r, 0)?, Access { can_read: r.get(1)?, can_write: r.get(2)? }))
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
         })
         .await
     }

@@ -295,6 +295,102 @@ fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(),
                 json!({ "fingerprint": fingerprint }),
             )
         }
+        RegistryWrite::CreateApiRoot { root, at } => {
+            tx.prepare_cached(
+                "INSERT INTO api_roots (name, title, description, max_content_length, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .and_then(|mut s| {
+                s.execute((
+                    root.name.as_str(),
+                    &root.title,
+                    &root.description,
+                    i64::try_from(root.max_content_length).unwrap_or(i64::MAX),
+                    text(*at),
+                ))
+            })
+            .map_err(|e| unique_or(e, "an API root with this name already exists"))?;
+            audit(
+                tx,
+                actor,
+                *at,
+                "taxii.api_root_created",
+                root.name.as_str(),
+                json!({ "title": root.title }),
+            )
+        }
+        RegistryWrite::CreateCollection { collection: c, at } => {
+            let root_exists: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM api_roots WHERE name = $1)")
+                .and_then(|mut s| s.query_row([c.api_root.as_str()], |r| r.get(0)))
+                .map_err(backend)?;
+            if !root_exists {
+                return Err(StoreError::NotFound { what: "API root" });
+            }
+            tx.prepare_cached(
+                "INSERT INTO collections (id, api_root, title, description, default_tlp, public, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .and_then(|mut s| {
+                s.execute((
+                    c.id.as_str(),
+                    c.api_root.as_str(),
+                    &c.title,
+                    &c.description,
+                    c.default_tlp.as_str(),
+                    c.public,
+                    text(*at),
+                ))
+            })
+            .map_err(|e| unique_or(e, "a collection with this id already exists"))?;
+            audit(
+                tx,
+                actor,
+                *at,
+                "taxii.collection_created",
+                c.id.as_str(),
+                json!({
+                    "api_root": c.api_root.as_str(), "title": c.title,
+                    "default_tlp": c.default_tlp.as_str(), "public": c.public,
+                }),
+            )
+        }
+        RegistryWrite::GrantCollection { collection, organization_id, access, at } => {
+            require_organization(tx, *organization_id)?;
+            let exists: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM collections WHERE id = $1)")
+                .and_then(|mut s| s.query_row([collection.as_str()], |r| r.get(0)))
+                .map_err(backend)?;
+            if !exists {
+                return Err(StoreError::NotFound { what: "collection" });
+            }
+            tx.prepare_cached(
+                "INSERT INTO collection_grants (collection_id, organization_id, can_read, can_write)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (collection_id, organization_id)
+                 DO UPDATE SET can_read = excluded.can_read, can_write = excluded.can_write",
+            )
+            .and_then(|mut s| {
+                s.execute((
+                    collection.as_str(),
+                    organization_id.to_string(),
+                    access.can_read,
+                    access.can_write,
+                ))
+            })
+            .map_err(backend)?;
+            audit(
+                tx,
+                actor,
+                *at,
+                "taxii.collection_granted",
+                collection.as_str(),
+                json!({
+                    "organization_id": organization_id.to_string(),
+                    "can_read": access.can_read, "can_write": access.can_write,
+                }),
+            )
+        }
         RegistryWrite::CreateSession { digest, user_id, at, expires_at } => {
             tx.prepare_cached(
                 "INSERT INTO web_sessions (selector, verifier, user_id, created_at, expires_at)

@@ -17,6 +17,7 @@ pub mod fixtures;
 pub mod organizations;
 pub mod revocation;
 pub mod sessions;
+pub mod taxii;
 pub mod users_tokens;
 
 use std::any::Any;
@@ -118,6 +119,10 @@ macro_rules! conformance_suite {
             $crate::conformance::conformance_suite!(@store revocation:
                 tokens_are_listed_and_revoked,
                 revoked_keys_cannot_sign_other_keys_can,
+            );
+            $crate::conformance::conformance_suite!(@store taxii:
+                roots_collections_and_grants,
+                collection_writes_check_what_they_name,
             );
             $crate::conformance::conformance_suite!(@store sessions:
                 create_read_delete,
