@@ -10,7 +10,9 @@ use accord_model::{
     AccordSignature, AccordText, AccordVersion, AccordVersionNumber, Organization, OrganizationId,
     OrganizationKind, OrganizationStatus, PublicKey, SignatureValue,
 };
+use accord_stix::TlpLevel;
 use accord_store::RegistryWrite;
+use accord_taxii::{Access, ApiRoot, ApiRootName, Collection, CollectionId};
 use ed25519_dalek::{Signer, SigningKey};
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
@@ -156,6 +158,69 @@ pub fn writes() -> Vec<RegistryWrite> {
         let o = org(name, domain);
         writes.push(RegistryWrite::CreateOrganization(o.clone()));
         writes.push(RegistryWrite::Invite { organization_id: o.id, at });
+    }
+    writes.extend(taxii_writes(at));
+    writes
+}
+
+/// The demo TAXII API root.
+pub const API_ROOT: &str = "accord";
+/// The demo's public collection (TLP:CLEAR by default, readable without an account).
+pub const PUBLIC_COLLECTION: &str = "Public threat intelligence";
+/// The demo's collection for signatories (TLP:GREEN by default, read and write for signatories).
+pub const MEMBERS_COLLECTION: &str = "Signatories only";
+
+/// The stable id of a demo collection.
+pub fn collection_id(title: &str) -> CollectionId {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("accord-demo-collection:{title}").as_bytes())
+        .hyphenated()
+        .to_string()
+        .parse()
+        .expect("a hyphenated lower-case UUID is a collection id")
+}
+
+fn taxii_writes(at: Timestamp) -> Vec<RegistryWrite> {
+    let root: ApiRootName = API_ROOT.parse().expect("a valid API root name");
+    let collection = |title: &str, description: &str, default_tlp, public| RegistryWrite::CreateCollection {
+        collection: Collection {
+            id: collection_id(title),
+            api_root: root.clone(),
+            title: title.to_owned(),
+            description: Some(description.to_owned()),
+            default_tlp,
+            public,
+        },
+        at,
+    };
+    let mut writes = vec![
+        RegistryWrite::CreateApiRoot {
+            root: ApiRoot {
+                name: root.clone(),
+                title: "Cybersecurity Tech Accord threat-intelligence exchange".to_owned(),
+                description: Some(
+                    "Indicators and intelligence shared by the signatories of the accord.".to_owned(),
+                ),
+                max_content_length: 10 * 1024 * 1024,
+            },
+            at,
+        },
+        collection(
+            PUBLIC_COLLECTION,
+            "Intelligence the signatories publish for everyone, without an account.",
+            TlpLevel::Clear,
+            true,
+        ),
+        collection(MEMBERS_COLLECTION, "Intelligence shared among the signatories.", TlpLevel::Green, false),
+    ];
+    for (_, domain) in FOUNDING_SIGNATORIES {
+        for title in [PUBLIC_COLLECTION, MEMBERS_COLLECTION] {
+            writes.push(RegistryWrite::GrantCollection {
+                collection: collection_id(title),
+                organization_id: organization_id(domain),
+                access: Access { can_read: true, can_write: true },
+                at,
+            });
+        }
     }
     writes
 }

@@ -10,6 +10,7 @@ mod error;
 mod permissions;
 mod random;
 mod registry;
+mod taxii;
 
 use std::sync::Arc;
 
@@ -17,11 +18,14 @@ use accord_store::Store;
 use accord_store::sqlite::SqliteStore;
 
 pub use accord_model as model;
+pub use accord_stix as stix;
 pub use accord_store::{OrganizationKey, RegistryCounts, RegistryEvent, TokenInfo};
+pub use accord_taxii as taxii_protocol;
 pub use accounts::{Bootstrap, LoginOutcome, NewUserRequest, WebSession};
 pub use caller::Caller;
 pub use error::AppError;
 pub use registry::{NewOrganizationRequest, OrganizationDetail, SignatureRequest};
+pub use taxii::NewCollectionRequest;
 
 /// Where the store lives.
 #[derive(Debug, Clone)]

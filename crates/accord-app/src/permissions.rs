@@ -79,3 +79,11 @@ pub(crate) fn read_audit(caller: &Caller) -> Result<(), AppError> {
         Err(deny(caller, "only an administrator can read the audit trail"))
     }
 }
+
+pub(crate) fn manage_taxii(caller: &Caller) -> Result<(), AppError> {
+    if caller.is_operator_or(Role::Admin) {
+        Ok(())
+    } else {
+        Err(deny(caller, "only an administrator can manage API roots, collections and grants"))
+    }
+}

@@ -7,7 +7,8 @@ use accord_app::model::{
     PublicKey, UserId,
 };
 use accord_app::{
-    AppError, Caller, NewOrganizationRequest, NewUserRequest, OrganizationKey, SignatureRequest,
+    AppError, Caller, NewCollectionRequest, NewOrganizationRequest, NewUserRequest, OrganizationKey,
+    SignatureRequest,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -39,6 +40,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/users/{id}/tokens/{token_id}", delete(revoke_token))
         .route("/organizations/{id}/keys/{fingerprint}", delete(revoke_key))
         .route("/users/{id}/password", post(set_password))
+        .route("/taxii/api-roots", post(create_api_root))
+        .route("/taxii/collections", post(create_collection))
+        .route("/taxii/collections/{id}/grants", post(grant_collection))
         .route("/me", get(me))
         .route("/audit", get(audit))
         .fallback(|| async { ApiError::not_found("API endpoint") })
@@ -338,6 +342,65 @@ async fn set_password(
     ApiJson(body): ApiJson<NewPassword>,
 ) -> ApiResult<StatusCode> {
     s.app.set_password(&caller, user_id(&id)?, body.password, Timestamp::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewApiRoot {
+    name: String,
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+async fn create_api_root(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<NewApiRoot>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let r =
+        s.app.create_api_root(&caller, &body.name, &body.title, body.description, Timestamp::now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "name": r.name.as_str(), "title": r.title, "description": r.description,
+            "max_content_length": r.max_content_length, "url": format!("/taxii2/{}/", r.name),
+        })),
+    ))
+}
+
+async fn create_collection(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<NewCollectionRequest>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let c = s.app.create_collection(&caller, body, Timestamp::now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "id": c.id.as_str(), "api_root": c.api_root.as_str(), "title": c.title,
+            "description": c.description, "default_tlp": c.default_tlp.as_str(), "public": c.public,
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Grant {
+    organization_id: OrganizationId,
+    can_read: bool,
+    can_write: bool,
+}
+
+async fn grant_collection(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Grant>,
+) -> ApiResult<StatusCode> {
+    let access = accord_app::taxii_protocol::Access { can_read: body.can_read, can_write: body.can_write };
+    s.app.grant_collection(&caller, &id, body.organization_id, access, Timestamp::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

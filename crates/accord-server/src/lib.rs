@@ -9,6 +9,7 @@ mod error;
 mod extract;
 mod layers;
 mod metrics;
+mod taxii;
 mod web;
 
 use std::sync::Arc;
@@ -63,6 +64,7 @@ pub fn router(app: App, config: ServerConfig) -> Router {
     let routes = Router::new()
         .nest("/api/v1", api::routes())
         .merge(metrics::routes())
+        .merge(taxii::routes())
         .merge(web::routes())
         .with_state(state.clone());
     layers::wrap(routes, state)

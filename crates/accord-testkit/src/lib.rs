@@ -219,13 +219,14 @@ pub fn python_oracles() -> Option<PathBuf> {
     None
 }
 
-/// Runs a script of `tests/python/` with the oracles' interpreter, feeding `input` on stdin,
-/// and returns its standard output.
-pub fn run_python(python: &Path, script: &str, input: &str) -> anyhow::Result<String> {
+/// Runs a script of `tests/python/` with the oracles' interpreter and `args`, feeding `input`
+/// on stdin, and returns its standard output.
+pub fn run_python(python: &Path, script: &str, args: &[&str], input: &str) -> anyhow::Result<String> {
     use std::io::Write;
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/python").join(script);
     let mut child = Command::new(python)
         .arg(&path)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

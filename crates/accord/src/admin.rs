@@ -12,7 +12,9 @@ use anyhow::{Context, anyhow};
 use jiff::Timestamp;
 use serde_json::json;
 
-use crate::cli::{AccordCommand, AdminArgs, AdminCommand, OrgCommand, TokenCommand, UserCommand};
+use crate::cli::{
+    AccordCommand, AdminArgs, AdminCommand, OrgCommand, TaxiiCommand, TokenCommand, UserCommand,
+};
 use crate::output::{json, out};
 
 pub fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
@@ -75,6 +77,7 @@ async fn admin(app: &App, command: AdminCommand) -> anyhow::Result<()> {
             Ok(())
         }
         AdminCommand::Accord(cmd) => accord(app, cmd, now).await,
+        AdminCommand::Taxii(cmd) => taxii(app, cmd, now).await,
         AdminCommand::Audit { limit } => {
             for e in app.audit_trail(&op, limit).await? {
                 out(format!(
@@ -253,6 +256,42 @@ async fn accord(app: &App, cmd: AccordCommand, now: Timestamp) -> anyhow::Result
                 &mut std::io::stdout().lock(),
                 signing_statement(a.version, &a.sha256, id).as_bytes(),
             )?;
+            Ok(())
+        }
+    }
+}
+
+async fn taxii(app: &App, cmd: TaxiiCommand, now: Timestamp) -> anyhow::Result<()> {
+    let op = Caller::Operator;
+    match cmd {
+        TaxiiCommand::AddApiRoot { name, title, description } => {
+            let r = app.create_api_root(&op, &name, &title, description, now).await?;
+            eprintln!("Added API root {} (served at /taxii2/{}/).", r.title, r.name);
+            Ok(())
+        }
+        TaxiiCommand::AddCollection { api_root, title, description, default_tlp, public } => {
+            let req = accord_app::NewCollectionRequest {
+                api_root,
+                title,
+                description,
+                default_tlp: Some(default_tlp),
+                public,
+            };
+            let c = app.create_collection(&op, req, now).await?;
+            eprintln!("Added collection {} to {}.", c.title, c.api_root);
+            out(c.id)
+        }
+        TaxiiCommand::Collections { api_root } => {
+            for (c, _) in app.collections(&op, &api_root).await? {
+                let public = if c.public { "public" } else { "members" };
+                out(format!("{}  {:<16}  {:<8}  {}", c.id, c.default_tlp.to_string(), public, c.title))?;
+            }
+            Ok(())
+        }
+        TaxiiCommand::Grant { collection, org, read, write } => {
+            let access = accord_app::taxii_protocol::Access { can_read: read, can_write: write };
+            app.grant_collection(&op, &collection, org_id(&org)?, access, now).await?;
+            eprintln!("Organization {org} may now read: {read}, write: {write}.");
             Ok(())
         }
     }

@@ -86,6 +86,9 @@ pub enum AdminCommand {
     /// The accord text
     #[command(subcommand)]
     Accord(AccordCommand),
+    /// TAXII API roots, collections and grants
+    #[command(subcommand)]
+    Taxii(TaxiiCommand),
     /// The audit trail of registry changes, newest first
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -153,6 +156,52 @@ pub enum OrgCommand {
         id: String,
         #[arg(long)]
         reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TaxiiCommand {
+    /// Add an API root (served at /taxii2/NAME/)
+    AddApiRoot {
+        /// 1 to 64 lower-case letters, digits and hyphens
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Add a collection to an API root; prints its id
+    AddCollection {
+        #[arg(long)]
+        api_root: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// TLP of objects without a TLP marking: clear, green, amber, amber+strict or red
+        #[arg(long, default_value = "amber")]
+        default_tlp: String,
+        /// Anonymous readers may read its TLP:CLEAR objects
+        #[arg(long)]
+        public: bool,
+    },
+    /// List the collections of an API root
+    Collections {
+        #[arg(long)]
+        api_root: String,
+    },
+    /// Set what an organisation may do with a collection (no flag: revoke both)
+    Grant {
+        /// Collection id
+        collection: String,
+        /// Organisation id
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        read: bool,
+        #[arg(long)]
+        write: bool,
     },
 }
 

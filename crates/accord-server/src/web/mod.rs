@@ -25,7 +25,15 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", axum::routing::post(pages::logout))
         .route("/static/accord.css", get(stylesheet))
-        .fallback(pages::not_found)
+        .fallback(fallback)
+}
+
+/// Paths no route matched: a TAXII error under `/taxii2/`, the web page otherwise.
+async fn fallback(uri: axum::http::Uri, ctx: Ctx) -> axum::response::Response {
+    if uri.path().starts_with("/taxii2/") || uri.path() == "/taxii2" {
+        return crate::taxii::not_found();
+    }
+    pages::not_found(ctx).await
 }
 
 async fn stylesheet() -> impl IntoResponse {

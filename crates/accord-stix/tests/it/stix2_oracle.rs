@@ -25,7 +25,7 @@ fn whatever_the_reference_library_refuses_is_refused() {
         }
     }
     let input: String = cases.iter().map(|(_, v)| format!("{v}\n")).collect();
-    let verdicts = accord_testkit::run_python(&python, "stix2_verdicts.py", &input).unwrap();
+    let verdicts = accord_testkit::run_python(&python, "stix2_verdicts.py", &[], &input).unwrap();
     let verdicts: Vec<&str> = verdicts.lines().collect();
     assert_eq!(verdicts.len(), cases.len());
     let mut too_lax = Vec::new();

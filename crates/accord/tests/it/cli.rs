@@ -202,3 +202,43 @@ fn help_lists_every_environment_variable() {
         assert!(help.contains(v), "{v} missing from --help");
     }
 }
+
+#[test]
+fn taxii_collections_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let o =
+        accord(dir.path(), &["admin", "taxii", "add-api-root", "--name", "exchange", "--title", "Exchange"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = accord(
+        dir.path(),
+        &[
+            "admin",
+            "taxii",
+            "add-collection",
+            "--api-root",
+            "exchange",
+            "--title",
+            "Feeds",
+            "--default-tlp",
+            "green",
+            "--public",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let id = stdout(&o).trim().to_owned();
+    let listed = stdout(&accord(dir.path(), &["admin", "taxii", "collections", "--api-root", "exchange"]));
+    assert!(listed.contains(&id) && listed.contains("TLP:GREEN") && listed.contains("public"), "{listed}");
+    let o =
+        accord(dir.path(), &["admin", "taxii", "add-collection", "--api-root", "nowhere", "--title", "X"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("API root not found"), "{}", stderr(&o));
+    let o = accord(
+        dir.path(),
+        &["admin", "org", "add", "--name", "CERT", "--domain", "cert.example", "--kind", "cert"],
+    );
+    let org = stdout(&o).trim().to_owned();
+    let o = accord(dir.path(), &["admin", "taxii", "grant", &id, "--org", &org, "--read"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = accord(dir.path(), &["admin", "audit"]);
+    assert!(stdout(&o).contains("taxii.collection_granted"));
+}

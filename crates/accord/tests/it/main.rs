@@ -7,6 +7,7 @@ mod cli;
 mod durability;
 mod ops;
 mod signing;
+mod taxii;
 mod web;
 
 use std::path::Path;

@@ -1,0 +1,222 @@
+//! TAXII 2.1 under `/taxii2/`: discovery, API roots, collections. Every answer is
+//! `application/taxii+json;version=2.1`; every error is a TAXII error resource; HTTP Basic
+//! (any user name, the API token as password) and Bearer authenticate.
+
+use accord_app::taxii_protocol::media::check_accept;
+use accord_app::taxii_protocol::{Access, Collection, ErrorResource, MediaError, TAXII_MEDIA_TYPE};
+use accord_app::{AppError, Caller};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use base64::Engine;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+
+/// The media type of STIX content in collections.
+const STIX_MEDIA_TYPE: &str = "application/stix+json;version=2.1";
+
+pub(crate) fn routes() -> Router<AppState> {
+    // Unmatched paths under /taxii2/ are answered by `not_found` through the server's fallback.
+    Router::new()
+        .route("/taxii2/", get(discovery))
+        .route("/taxii2/{root}/", get(api_root))
+        .route("/taxii2/{root}/collections/", get(collections))
+        .route("/taxii2/{root}/collections/{id}/", get(collection))
+}
+
+/// The answer to a path under `/taxii2/` that names no TAXII resource.
+pub(crate) fn not_found() -> Response {
+    TaxiiError::not_found("TAXII resource").into_response()
+}
+
+/// A TAXII error: status and error resource.
+pub(crate) struct TaxiiError {
+    status: StatusCode,
+    resource: ErrorResource,
+}
+
+impl TaxiiError {
+    fn new(status: StatusCode, title: &str, description: impl Into<String>) -> Self {
+        Self { status, resource: ErrorResource::new(status.as_u16(), title, description) }
+    }
+
+    fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not found", format!("{what} not found"))
+    }
+}
+
+impl From<AppError> for TaxiiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Unauthenticated => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "Authentication required",
+                "send HTTP Basic (the API token as password) or Authorization: Bearer <token>",
+            ),
+            AppError::Forbidden(why) => Self::new(StatusCode::FORBIDDEN, "Forbidden", why),
+            AppError::NotFound(what) => Self::not_found(what),
+            AppError::Invalid(v) => Self::new(StatusCode::BAD_REQUEST, "Bad request", v.to_string()),
+            AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, "Conflict", m),
+            AppError::SignatureRejected(m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable", m),
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", "internal server error")
+            }
+        }
+    }
+}
+
+impl From<MediaError> for TaxiiError {
+    fn from(e: MediaError) -> Self {
+        match e {
+            MediaError::NotAcceptable => {
+                Self::new(StatusCode::NOT_ACCEPTABLE, "Not acceptable", e.to_string())
+            }
+            MediaError::UnsupportedMediaType => {
+                Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", e.to_string())
+            }
+        }
+    }
+}
+
+impl IntoResponse for TaxiiError {
+    fn into_response(self) -> Response {
+        let mut resp = (self.status, Json(self.resource)).into_response();
+        let h = resp.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
+        if self.status == StatusCode::UNAUTHORIZED {
+            h.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"accord\", Bearer realm=\"accord\""),
+            );
+        }
+        resp
+    }
+}
+
+/// A TAXII resource with the TAXII content type.
+fn taxii<T: Serialize>(body: T) -> Response {
+    let mut resp = Json(body).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
+    resp
+}
+
+/// The caller of a TAXII request, after the `Accept` check: anonymous without
+/// `Authorization`; a user with a valid Basic password or Bearer token; 401 otherwise.
+pub(crate) struct TaxiiCaller(pub Caller);
+
+impl FromRequestParts<AppState> for TaxiiCaller {
+    type Rejection = TaxiiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        check_accept(parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()))?;
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Ok(Self(Caller::Anonymous));
+        };
+        let value = value.to_str().map_err(|_| AppError::Unauthenticated)?;
+        let token = if let Some(b) = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")) {
+            b.trim().to_owned()
+        } else if let Some(b) = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic ")) {
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+                .and_then(|d| String::from_utf8(d).ok())
+                .ok_or(AppError::Unauthenticated)?;
+            decoded
+                .split_once(':')
+                .map(|(_, password)| password.to_owned())
+                .ok_or(AppError::Unauthenticated)?
+        } else {
+            return Err(AppError::Unauthenticated.into());
+        };
+        Ok(Self(state.app.authenticate_token(&token).await?))
+    }
+}
+
+/// The URL the client used to reach us, for the absolute URLs of discovery.
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(public) = &state.config.public_url {
+        return public.trim_end_matches('/').to_owned();
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}
+
+async fn discovery(
+    State(s): State<AppState>,
+    TaxiiCaller(_): TaxiiCaller,
+    headers: HeaderMap,
+) -> Result<Response, TaxiiError> {
+    let base = base_url(&s, &headers);
+    let roots = s.app.api_roots().await?;
+    let urls: Vec<String> = roots.iter().map(|r| format!("{base}/taxii2/{}/", r.name)).collect();
+    let mut body = json!({
+        "title": "Accord TAXII server",
+        "description": "Threat intelligence shared by the signatories of the Cybersecurity Tech Accord.",
+    });
+    if let Some(first) = urls.first() {
+        body["default"] = Value::String(first.clone());
+    }
+    if !urls.is_empty() {
+        body["api_roots"] = json!(urls);
+    }
+    Ok(taxii(body))
+}
+
+async fn api_root(
+    State(s): State<AppState>,
+    TaxiiCaller(_): TaxiiCaller,
+    Path(root): Path<String>,
+) -> Result<Response, TaxiiError> {
+    let r = s.app.api_root(&root).await?;
+    let mut body = json!({
+        "title": r.title,
+        "versions": [TAXII_MEDIA_TYPE],
+        "max_content_length": r.max_content_length,
+    });
+    if let Some(d) = r.description {
+        body["description"] = Value::String(d);
+    }
+    Ok(taxii(body))
+}
+
+fn collection_resource(c: &Collection, a: Access) -> Value {
+    let mut v = json!({
+        "id": c.id.as_str(),
+        "title": c.title,
+        "can_read": a.can_read,
+        "can_write": a.can_write,
+        "media_types": [STIX_MEDIA_TYPE],
+    });
+    if let Some(d) = &c.description {
+        v["description"] = Value::String(d.clone());
+    }
+    v
+}
+
+async fn collections(
+    State(s): State<AppState>,
+    TaxiiCaller(caller): TaxiiCaller,
+    Path(root): Path<String>,
+) -> Result<Response, TaxiiError> {
+    let list = s.app.collections(&caller, &root).await?;
+    if list.is_empty() {
+        return Ok(taxii(json!({})));
+    }
+    let items: Vec<Value> = list.iter().map(|(c, a)| collection_resource(c, *a)).collect();
+    Ok(taxii(json!({ "collections": items })))
+}
+
+async fn collection(
+    State(s): State<AppState>,
+    TaxiiCaller(caller): TaxiiCaller,
+    Path((root, id)): Path<(String, String)>,
+) -> Result<Response, TaxiiError> {
+    let (c, a) = s.app.collection(&caller, &root, &id).await?;
+    Ok(taxii(collection_resource(&c, a)))
+}
