@@ -16,6 +16,20 @@ fn indicator() -> Value {
     })
 }
 
+/// A change that sets one property.
+fn set(key: &'static str, value: Value) -> impl FnOnce(&mut serde_json::Map<String, Value>) {
+    move |o| {
+        o.insert(key.to_owned(), value);
+    }
+}
+
+/// A change that removes one property.
+fn unset(key: &'static str) -> impl FnOnce(&mut serde_json::Map<String, Value>) {
+    move |o| {
+        o.remove(key);
+    }
+}
+
 /// Applies `change` to a valid indicator and expects exactly a problem on `property`
 /// whose message contains `says` (or, with `None`, no problem at all).
 fn check(change: impl FnOnce(&mut serde_json::Map<String, Value>), expected: Option<(&str, &str)>) {
@@ -49,134 +63,38 @@ fn a_valid_indicator_and_its_summary() {
 
 #[test]
 fn common_properties() {
-    check(
-        |o| {
-            o.remove("type");
-        },
-        Some(("type", "is required")),
-    );
-    check(
-        |o| {
-            o.insert("type".into(), json!("Indicator"));
-        },
-        Some(("type", "not a STIX type name")),
-    );
-    check(
-        |o| {
-            o.remove("id");
-        },
-        Some(("id", "is required")),
-    );
-    check(
-        |o| {
-            o.insert("id".into(), json!("malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"));
-        },
-        Some(("id", "does not match")),
-    );
-    check(
-        |o| {
-            o.insert("id".into(), json!("indicator--1234"));
-        },
-        Some(("id", "not a STIX identifier")),
-    );
-    check(
-        |o| {
-            o.remove("spec_version");
-        },
-        Some(("spec_version", "is required")),
-    );
-    check(
-        |o| {
-            o.insert("spec_version".into(), json!("2.0"));
-        },
-        Some(("spec_version", "2.1")),
-    );
-    check(
-        |o| {
-            o.remove("created");
-        },
-        Some(("created", "is required")),
-    );
-    check(
-        |o| {
-            o.insert("modified".into(), json!("2016-04-06T20:03:48Z"));
-        },
-        Some(("modified", "millisecond")),
-    );
-    check(
-        |o| {
-            o.insert("modified".into(), json!("2015-04-06T20:03:48.000Z"));
-        },
-        Some(("modified", "earlier than created")),
-    );
-    check(
-        |o| {
-            o.insert("created".into(), json!("2016-04-06 20:03:48.000Z"));
-        },
-        Some(("created", "not a STIX timestamp")),
-    );
-    check(
-        |o| {
-            o.insert("confidence".into(), json!(101));
-        },
-        Some(("confidence", "0 to 100")),
-    );
-    check(
-        |o| {
-            o.insert("revoked".into(), json!("no"));
-        },
-        Some(("revoked", "true or false")),
-    );
-    check(
-        |o| {
-            o.insert("labels".into(), json!([]));
-        },
-        Some(("labels", "non-empty")),
-    );
-    check(
-        |o| {
-            o.insert("X-Custom".into(), json!(1));
-        },
-        Some(("X-Custom", "property names")),
-    );
-    check(
-        |o| {
-            o.insert("x_acme_score".into(), json!(1));
-        },
-        None,
-    );
+    check(unset("type"), Some(("type", "is required")));
+    check(set("type", json!("Indicator")), Some(("type", "not a STIX type name")));
+    check(unset("id"), Some(("id", "is required")));
+    check(set("id", json!("malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")), Some(("id", "does not match")));
+    check(set("id", json!("indicator--1234")), Some(("id", "not a STIX identifier")));
+    check(unset("spec_version"), Some(("spec_version", "is required")));
+    check(set("spec_version", json!("2.0")), Some(("spec_version", "2.1")));
+    check(unset("created"), Some(("created", "is required")));
+    check(set("modified", json!("2016-04-06T20:03:48Z")), Some(("modified", "millisecond")));
+    check(set("modified", json!("2015-04-06T20:03:48.000Z")), Some(("modified", "earlier than created")));
+    check(set("created", json!("2016-04-06 20:03:48.000Z")), Some(("created", "not a STIX timestamp")));
+    check(set("confidence", json!(101)), Some(("confidence", "0 to 100")));
+    check(set("revoked", json!("no")), Some(("revoked", "true or false")));
+    check(set("labels", json!([])), Some(("labels", "non-empty")));
+    check(set("X-Custom", json!(1)), Some(("X-Custom", "property names")));
+    check(set("x_acme_score", json!(1)), None);
 }
 
 #[test]
 fn references() {
     check(
-        |o| {
-            o.insert("created_by_ref".into(), json!("malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"));
-        },
+        set("created_by_ref", json!("malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")),
         Some(("created_by_ref", "identity")),
     );
     check(
-        |o| {
-            o.insert("object_marking_refs".into(), json!(["identity--f431f809-377b-45e0-aa1c-6a4751cae5ff"]));
-        },
+        set("object_marking_refs", json!(["identity--f431f809-377b-45e0-aa1c-6a4751cae5ff"])),
         Some(("object_marking_refs[0]", "marking-definition")),
     );
+    check(set("object_marking_refs", json!([])), Some(("object_marking_refs", "non-empty")));
+    check(set("x_acme_related_ref", json!("nope")), Some(("x_acme_related_ref", "not a STIX identifier")));
     check(
-        |o| {
-            o.insert("object_marking_refs".into(), json!([]));
-        },
-        Some(("object_marking_refs", "non-empty")),
-    );
-    check(
-        |o| {
-            o.insert("x_acme_related_ref".into(), json!("nope"));
-        },
-        Some(("x_acme_related_ref", "not a STIX identifier")),
-    );
-    check(
-        |o| {
-            o.insert("extensions".into(), json!({"x": {"deep_refs": ["bad"]}}));
-        },
+        set("extensions", json!({"x": {"deep_refs": ["bad"]}})),
         Some(("extensions.x.deep_refs[0]", "not a STIX identifier")),
     );
     check(
@@ -189,57 +107,29 @@ fn references() {
         None,
     );
     check(
-        |o| {
-            o.insert("granular_markings".into(), json!([{"selectors": ["pattern"]}]));
-        },
+        set("granular_markings", json!([{"selectors": ["pattern"]}])),
         Some(("granular_markings[0]", "exactly one")),
     );
     check(
-        |o| {
-            o.insert("external_references".into(), json!([{"url": "https://example.org"}]));
-        },
+        set("external_references", json!([{"url": "https://example.org"}])),
         Some(("external_references[0].source_name", "required")),
     );
     check(
-        |o| {
-            o.insert("external_references".into(), json!([{"source_name": "cve"}]));
-        },
+        set("external_references", json!([{"source_name": "cve"}])),
         Some(("external_references[0].external_id", "CVE")),
     );
     check(
-        |o| {
-            o.insert("kill_chain_phases".into(), json!([{"kill_chain_name": "lockheed"}]));
-        },
+        set("kill_chain_phases", json!([{"kill_chain_name": "lockheed"}])),
         Some(("kill_chain_phases[0].phase_name", "required")),
     );
 }
 
 #[test]
 fn indicator_rules() {
-    check(
-        |o| {
-            o.remove("pattern");
-        },
-        Some(("pattern", "is required for indicator")),
-    );
-    check(
-        |o| {
-            o.remove("valid_from");
-        },
-        Some(("valid_from", "is required")),
-    );
-    check(
-        |o| {
-            o.insert("valid_until".into(), json!("2015-01-01T00:00:00Z"));
-        },
-        Some(("valid_until", "later than valid_from")),
-    );
-    check(
-        |o| {
-            o.insert("valid_until".into(), json!("2017-01-01T00:00:00Z"));
-        },
-        None,
-    );
+    check(unset("pattern"), Some(("pattern", "is required for indicator")));
+    check(unset("valid_from"), Some(("valid_from", "is required")));
+    check(set("valid_until", json!("2015-01-01T00:00:00Z")), Some(("valid_until", "later than valid_from")));
+    check(set("valid_until", json!("2017-01-01T00:00:00Z")), None);
 }
 
 fn check_object(v: Value, expected: Option<(&str, &str)>) {
@@ -325,30 +215,10 @@ fn markings_custom_objects_and_garbage() {
 
 #[test]
 fn property_shapes_and_values() {
-    check(
-        |o| {
-            o.insert("indicator_types".into(), json!("malicious-activity"));
-        },
-        Some(("indicator_types", "list of strings")),
-    );
-    check(
-        |o| {
-            o.insert("indicator_types".into(), json!(["malicious-activity"]));
-        },
-        None,
-    );
-    check(
-        |o| {
-            o.insert("name".into(), json!(7));
-        },
-        Some(("name", "must be a string")),
-    );
-    check(
-        |o| {
-            o.insert("defanged".into(), json!("yes"));
-        },
-        Some(("defanged", "true or false")),
-    );
+    check(set("indicator_types", json!("malicious-activity")), Some(("indicator_types", "list of strings")));
+    check(set("indicator_types", json!(["malicious-activity"])), None);
+    check(set("name", json!(7)), Some(("name", "must be a string")));
+    check(set("defanged", json!("yes")), Some(("defanged", "true or false")));
     let ip = |value: &str, t: &str| json!({"type": t, "id": format!("{t}--ff26c055-6336-5bc5-b98d-13d6226742dd"), "value": value});
     check_object(ip("198.51.100.0/24", "ipv4-addr"), None);
     check_object(ip("198.51.1", "ipv4-addr"), Some(("value", "not an IPv4 address")));
