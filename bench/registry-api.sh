@@ -7,29 +7,47 @@
 #      file of the same size behind auth_basic ({SHA} htpasswd entry: one SHA-1 per request);
 #      and Accord with an invalid token (the 401 path).
 #
-# Usage: bench/registry-api.sh [--build]      (env: DURATION=8 CONNECTIONS=16 THREADS=1)
+# Usage: bench/registry-api.sh [--build]
+#   env: DURATION=8 CONNECTIONS=16 THREADS=1 (wrk), NGINX_WORKERS=1,
+#        ACCORD_BIN=target/release/accord (another build of accord to measure)
 # Writes its figures to bench/RESULTS.md (replacing this benchmark's previous section).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# the command line as given, for RESULTS.md
+invocation="bench/registry-api.sh${1:+ $1}"
+for v in ACCORD_BIN NGINX_WORKERS THREADS CONNECTIONS DURATION; do
+    if [ -n "${!v+set}" ]; then invocation="$v=${!v} $invocation"; fi
+done
 DURATION=${DURATION:-8}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-1}
-bin="$root/target/release/accord"
+NGINX_WORKERS=${NGINX_WORKERS:-1}
+bin=${ACCORD_BIN:-"$root/target/release/accord"}
 
-for tool in wrk nginx python3; do
+case "${1:-}" in
+    "" | --build) ;;
+    *) echo "usage: bench/registry-api.sh [--build]" >&2; exit 2 ;;
+esac
+for tool in wrk nginx; do
     if ! command -v "$tool" >/dev/null; then
-        if [ "$(id -u)" = 0 ] && [ "$tool" != python3 ]; then
-            apt-get update -qq && apt-get install -y -qq wrk nginx >/dev/null
-        else
-            echo "error: $tool is needed (apt-get install wrk nginx)" >&2
-            exit 2
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            echo "installing wrk and nginx with apt-get…" >&2
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null
         fi
+        command -v "$tool" >/dev/null || {
+            echo "error: $tool is needed and could not be installed (as root: apt-get update && apt-get install -y wrk nginx)" >&2
+            exit 2
+        }
     fi
 done
-if [ "${1:-}" = "--build" ] || [ ! -x "$bin" ]; then
+for tool in curl openssl python3; do
+    command -v "$tool" >/dev/null || { echo "error: $tool is needed" >&2; exit 2; }
+done
+if [ -z "${ACCORD_BIN:-}" ] && { [ "${1:-}" = "--build" ] || [ ! -x "$bin" ]; }; then
     cargo build --release --locked -p accord
 fi
+[ -x "$bin" ] || { echo "error: no accord binary at $bin" >&2; exit 2; }
 
 tmp=$(mktemp -d)
 chmod 755 "$tmp"   # nginx workers run as an unprivileged user and must read the files
@@ -40,7 +58,7 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
-[ -n "${BENCH_DEBUG:-}" ] && set -x
+if [ -n "${BENCH_DEBUG:-}" ]; then set -x; fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -66,7 +84,7 @@ printf 'bench:{SHA}%s\n' "$sha" >"$tmp/htpasswd"
 chmod -R a+rX "$tmp/www" "$tmp/htpasswd"
 nginx_port=$(free_port)
 cat >"$tmp/nginx.conf" <<CONF
-worker_processes 2;
+worker_processes $NGINX_WORKERS;
 daemon off;
 pid $tmp/nginx.pid;
 error_log $tmp/nginx-error.log warn;
@@ -96,26 +114,37 @@ basic=$(printf 'bench:bench-password' | base64)
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer nope" "$accord/api/v1/me")" = 401 ]
 
 # --- measure ---------------------------------------------------------------------------------
-# run NAME URL [HEADER]: prints "rps p50 p99" and keeps wrk's output
+# run NAME URL [HEADER]: prints "rps p50 p99 non2xx" and keeps wrk's output in $tmp/NAME.wrk
+# (the exact wrk command goes to $tmp/commands for RESULTS.md; header values are shown as given,
+# they are throwaway credentials of this run)
 run() {
     local name=$1 url=$2 header=${3:-}
     local args=(-t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency)
     [ -n "$header" ] && args+=(-H "$header")
-    wrk "${args[@]}" "$url" >"$tmp/$name.wrk"
+    printf 'wrk %s %s\n' "$(printf '%q ' "${args[@]}" | sed 's/ $//')" "$url" >>"$tmp/commands"
+    wrk "${args[@]}" "$url" >"$tmp/$name.wrk" 2>&1 || { echo "error: wrk failed for $name:" >&2; cat "$tmp/$name.wrk" >&2; return 1; }
     local rps p50 p99 non2xx
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/$name.wrk")
     p50=$(awk '$1=="50%" {print $2}' "$tmp/$name.wrk")
     p99=$(awk '$1=="99%" {print $2}' "$tmp/$name.wrk")
     non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$tmp/$name.wrk")
-    echo "$rps $p50 $p99 ${non2xx:-0}"
+    if [ -z "$rps" ] || grep -q 'Socket errors' "$tmp/$name.wrk"; then
+        echo "warning: $name: $(grep -E 'Socket errors|requests in' "$tmp/$name.wrk" | tr -s ' ' | tr '\n' ';')" >&2
+    fi
+    echo "${rps:-0} ${p50:--} ${p99:--} ${non2xx:-0}"
 }
 
 echo "measuring ($DURATION s per case, $CONNECTIONS connections)…" >&2
-read -r a_sig_rps a_sig_p50 a_sig_p99 _ < <(run accord-signatories "$accord/api/v1/signatories")
-read -r n_sig_rps n_sig_p50 n_sig_p99 _ < <(run nginx-signatories "$nginx/api/v1/signatories")
-read -r a_me_rps a_me_p50 a_me_p99 _ < <(run accord-me "$accord/api/v1/me" "Authorization: Bearer $token")
-read -r n_me_rps n_me_p50 n_me_p99 _ < <(run nginx-me "$nginx/api/v1/me" "Authorization: Basic $basic")
+read -r a_sig_rps a_sig_p50 a_sig_p99 a_sig_non2xx < <(run accord-signatories "$accord/api/v1/signatories")
+read -r n_sig_rps n_sig_p50 n_sig_p99 n_sig_non2xx < <(run nginx-signatories "$nginx/api/v1/signatories")
+read -r a_me_rps a_me_p50 a_me_p99 a_me_non2xx < <(run accord-me "$accord/api/v1/me" "Authorization: Bearer $token")
+read -r n_me_rps n_me_p50 n_me_p99 n_me_non2xx < <(run nginx-me "$nginx/api/v1/me" "Authorization: Basic $basic")
 read -r a_bad_rps a_bad_p50 a_bad_p99 a_bad_non2xx < <(run accord-bad "$accord/api/v1/me" "Authorization: Bearer accord_not-a-valid-token")
+# the figures only mean something if the accepted cases were accepted and the rejected one rejected
+for n in a_sig n_sig a_me n_me; do
+    v=${n}_non2xx; [ "${!v:-0}" = 0 ] || { echo "error: $n had ${!v} non-2xx answers" >&2; exit 1; }
+done
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer accord_not-a-valid-token" "$accord/api/v1/me")" = 401 ]
 
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 sig_ratio=$(ratio "$a_sig_rps" "$n_sig_rps")
@@ -123,13 +152,24 @@ me_ratio=$(ratio "$a_me_rps" "$n_me_rps")
 bad_ratio=$(ratio "$a_bad_rps" "$a_me_rps")
 
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit (working tree has changes)"
+built=$(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC')
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 section=$(cat <<MD
 <!-- bench:registry-api:start -->
 ## Registry API: Accord vs nginx
 
-$(date -u +%Y-%m-%d), $(nproc) cores ($cpu), $(uname -m); \`bench/registry-api.sh\`
-(wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, release build, demo data, nginx $(nginx -v 2>&1 | sed 's|.*/||') with 2 workers;
-the servers and wrk share the machine's cores, so compare ratios, not absolute figures).
+$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($cpu), $(uname -m); load average before the run $load.
+Accord: \`${bin#"$root/"}\` built $built, checkout $commit, demo data. nginx $(nginx -v 2>&1 | sed 's|.*/||'),
+$NGINX_WORKERS worker(s), access log off; the auth case uses an htpasswd \`{SHA}\` entry (one unsalted SHA-1 per request).
+The servers and wrk share the same $(nproc) cores (nothing is pinned), so compare ratios, not absolute figures.
+
+Command: \`$invocation\`, which runs, in this order:
+
+\`\`\`
+$(sed "s|$tmp|\$TMP|g" "$tmp/commands")
+\`\`\`
 
 | case | requests/s | p50 | p99 |
 |---|---:|---:|---:|

@@ -11,8 +11,8 @@ pub mod sqlite;
 
 pub use error::StoreError;
 pub use records::{
-    OrganizationKey, RegistryCounts, RegistryEvent, RegistryWrite, SessionRecord, TokenInfo, TokenRecord,
-    UserWithSecret,
+    NewObjectVersion, ObjectFilter, ObjectReader, OrganizationKey, RegistryCounts, RegistryEvent,
+    RegistryWrite, SessionRecord, StoredObject, TokenInfo, TokenRecord, UserWithSecret, VersionChoice,
 };
 
 use accord_model::{
@@ -75,6 +75,17 @@ pub trait Store: Send + Sync + 'static {
     /// The organisations granted access to a collection, with their access.
     async fn collection_grants(&self, id: &CollectionId)
     -> Result<Vec<(OrganizationId, Access)>, StoreError>;
+
+    /// The object versions of a collection that `reader` may see under TLP and that match
+    /// `filter`, after the row `after_seq`, oldest first, at most `limit`.
+    async fn objects(
+        &self,
+        collection: &CollectionId,
+        reader: ObjectReader,
+        filter: &ObjectFilter,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredObject>, StoreError>;
 
     /// The audit trail, newest first.
     async fn events(&self, limit: u32) -> Result<Vec<RegistryEvent>, StoreError>;

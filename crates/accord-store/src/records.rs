@@ -3,6 +3,7 @@
 use accord_model::{
     AccordSignature, AccordVersion, Organization, OrganizationId, PublicKey, TokenDigest, User, UserId,
 };
+use accord_stix::TlpLevel;
 use accord_taxii::{Access, ApiRoot, Collection, CollectionId};
 use jiff::Timestamp;
 
@@ -65,6 +66,16 @@ pub enum RegistryWrite {
     },
     DeleteSession {
         selector: String,
+    },
+    /// Adds object versions to a collection, all with the same date added (never earlier than
+    /// the collection's latest). A version already stored (same object, spec version and
+    /// version) is left as it is: adding it again is not an error.
+    AddObjects {
+        collection: CollectionId,
+        producer_org: Option<OrganizationId>,
+        producer_user: UserId,
+        versions: Vec<NewObjectVersion>,
+        at: Timestamp,
     },
     /// A TAXII API root (its name is unique).
     CreateApiRoot {
@@ -145,4 +156,60 @@ pub struct RegistryEvent {
     pub action: String,
     pub subject: String,
     pub detail: String,
+}
+
+/// One validated object version to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewObjectVersion {
+    pub object_id: String,
+    pub object_type: String,
+    pub spec_version: String,
+    /// `modified` (or `created`) as (time-ordered key, text as written); `None` for objects
+    /// without either (most cyber-observables), whose version is their date added.
+    pub version: Option<(String, String)>,
+    pub tlp: TlpLevel,
+    /// The object's JSON exactly as received.
+    pub raw: String,
+}
+
+/// Who reads, for the TLP rule of every object query: CLEAR to everyone who may read the
+/// collection, GREEN to every member, AMBER, AMBER+STRICT and RED to the producer's
+/// organisation (or the producing user when it has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectReader {
+    pub member: bool,
+    pub organization: Option<OrganizationId>,
+    pub user: Option<UserId>,
+}
+
+/// Which versions of each object an object query returns.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VersionChoice {
+    pub all: bool,
+    pub last: bool,
+    pub first: bool,
+    /// Exact versions, as time-ordered keys.
+    pub at: Vec<String>,
+}
+
+/// The filters of an object query (TAXII `match[...]` and `added_after`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectFilter {
+    pub added_after: Option<Timestamp>,
+    pub ids: Vec<String>,
+    pub types: Vec<String>,
+    /// Empty: the newest spec version of each object only.
+    pub spec_versions: Vec<String>,
+    pub versions: VersionChoice,
+}
+
+/// One stored object version, as a query returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredObject {
+    pub seq: i64,
+    pub object_id: String,
+    pub spec_version: String,
+    pub version: String,
+    pub date_added: Timestamp,
+    pub raw: String,
 }

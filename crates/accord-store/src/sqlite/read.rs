@@ -10,8 +10,8 @@ use rusqlite::OptionalExtension;
 use super::rows::{self, ACCORD_COLUMNS, ORGANIZATION_COLUMNS, SIGNATURE_COLUMNS, USER_COLUMNS};
 use super::{SqliteStore, backend};
 use crate::{
-    OrganizationKey, RegistryCounts, RegistryEvent, RegistryWrite, SessionRecord, Store, StoreError,
-    TokenInfo, TokenRecord, UserWithSecret,
+    ObjectFilter, ObjectReader, OrganizationKey, RegistryCounts, RegistryEvent, RegistryWrite, SessionRecord,
+    Store, StoreError, StoredObject, TokenInfo, TokenRecord, UserWithSecret,
 };
 
 #[async_trait::async_trait]
@@ -347,6 +347,75 @@ impl Store for SqliteStore {
                 .query_map([id], |r| {
                     Ok((rows::parsed(r, 0)?, Access { can_read: r.get(1)?, can_write: r.get(2)? }))
                 })
+                .map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn objects(
+        &self,
+        collection: &CollectionId,
+        reader: ObjectReader,
+        filter: &ObjectFilter,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredObject>, StoreError> {
+        let list = |v: &[String]| serde_json::Value::from(v.to_vec()).to_string();
+        let params = (
+            collection.as_str().to_owned(),
+            reader.member,
+            reader.organization.map(|o| o.to_string()),
+            reader.user.map(|u| u.to_string()),
+            filter.added_after.map(rows::text),
+            after_seq,
+            list(&filter.ids),
+            list(&filter.types),
+            list(&filter.spec_versions),
+            filter.versions.all,
+            filter.versions.last,
+            filter.versions.first,
+            list(&filter.versions.at),
+            limit,
+        );
+        self.with_reader(move |c| {
+            // TLP is part of the query: a row the reader may not see is never read.
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT seq, object_id, spec_version, version_text, date_added, raw
+                     FROM stix_objects
+                     WHERE collection_id = $1
+                       AND (tlp = 'clear' OR (tlp = 'green' AND $2)
+                            OR producer_org = $3 OR producer_user = $4)
+                       AND ($5 IS NULL OR date_added > $5)
+                       AND seq > $6
+                       AND ($7 = '[]' OR object_id IN (SELECT value FROM json_each($7)))
+                       AND ($8 = '[]' OR object_type IN (SELECT value FROM json_each($8)))
+                       AND (($9 = '[]' AND is_latest_spec)
+                            OR spec_version IN (SELECT value FROM json_each($9)))
+                       AND ($10 OR ($11 AND is_last) OR ($12 AND is_first)
+                            OR version IN (SELECT value FROM json_each($13)))
+                     ORDER BY seq
+                     LIMIT $14",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map(
+                    rusqlite::params![
+                        params.0, params.1, params.2, params.3, params.4, params.5, params.6, params.7,
+                        params.8, params.9, params.10, params.11, params.12, params.13
+                    ],
+                    |r| {
+                        Ok(StoredObject {
+                            seq: r.get(0)?,
+                            object_id: r.get(1)?,
+                            spec_version: r.get(2)?,
+                            version: r.get(3)?,
+                            date_added: rows::ts(r, 4)?,
+                            raw: r.get(5)?,
+                        })
+                    },
+                )
                 .map_err(backend)?;
             rows.collect::<Result<_, _>>().map_err(backend)
         })

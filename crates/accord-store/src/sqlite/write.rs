@@ -295,6 +295,17 @@ fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(),
                 json!({ "fingerprint": fingerprint }),
             )
         }
+        RegistryWrite::AddObjects { collection, producer_org, producer_user, versions, at } => {
+            add_objects(tx, collection.as_str(), *producer_org, *producer_user, versions, *at)?;
+            audit(
+                tx,
+                actor,
+                *at,
+                "taxii.objects_added",
+                collection.as_str(),
+                json!({ "count": versions.len() }),
+            )
+        }
         RegistryWrite::CreateApiRoot { root, at } => {
             tx.prepare_cached(
                 "INSERT INTO api_roots (name, title, description, max_content_length, created_at)
@@ -424,6 +435,76 @@ fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(),
             Ok(())
         }
     }
+}
+
+fn add_objects(
+    tx: &Transaction<'_>,
+    collection: &str,
+    producer_org: Option<OrganizationId>,
+    producer_user: accord_model::UserId,
+    versions: &[crate::NewObjectVersion],
+    at: jiff::Timestamp,
+) -> Result<(), StoreError> {
+    let latest: Option<Option<String>> = tx
+        .prepare_cached(
+            "SELECT (SELECT MAX(date_added) FROM stix_objects WHERE collection_id = $1)
+             FROM collections WHERE id = $1",
+        )
+        .and_then(|mut s| s.query_row([collection], |r| r.get(0)).optional())
+        .map_err(backend)?;
+    let Some(latest) = latest else { return Err(StoreError::NotFound { what: "collection" }) };
+    // Never earlier than what the collection already holds, so that date_added follows seq.
+    let date_added = latest.filter(|l| *l > text(at)).unwrap_or_else(|| text(at));
+    let (org, user) = (producer_org.map(|o| o.to_string()), producer_user.to_string());
+    for v in versions {
+        let (key, written) = v.version.clone().unwrap_or_else(|| (date_added.clone(), date_added.clone()));
+        let inserted = tx
+            .prepare_cached(
+                "INSERT INTO stix_objects (collection_id, object_id, object_type, spec_version, version,
+                     version_text, date_added, tlp, producer_org, producer_user, is_last, is_first,
+                     is_latest_spec, raw)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, 0, 0, $11)
+                 ON CONFLICT (collection_id, object_id, spec_version, version) DO NOTHING",
+            )
+            .and_then(|mut s| {
+                s.execute(rusqlite::params![
+                    collection,
+                    v.object_id,
+                    v.object_type,
+                    v.spec_version,
+                    key,
+                    written,
+                    date_added,
+                    v.tlp.as_str(),
+                    org,
+                    user,
+                    v.raw
+                ])
+            })
+            .map_err(backend)?;
+        if inserted == 0 {
+            continue; // the same version again: already stored
+        }
+        tx.prepare_cached(
+            "UPDATE stix_objects SET
+                 is_last = (version = (SELECT MAX(version) FROM stix_objects
+                           WHERE collection_id = $1 AND object_id = $2 AND spec_version = $3)),
+                 is_first = (version = (SELECT MIN(version) FROM stix_objects
+                           WHERE collection_id = $1 AND object_id = $2 AND spec_version = $3))
+             WHERE collection_id = $1 AND object_id = $2 AND spec_version = $3",
+        )
+        .and_then(|mut s| s.execute((collection, &v.object_id, &v.spec_version)))
+        .map_err(backend)?;
+        tx.prepare_cached(
+            "UPDATE stix_objects SET
+                 is_latest_spec = (spec_version = (SELECT MAX(spec_version) FROM stix_objects
+                                  WHERE collection_id = $1 AND object_id = $2))
+             WHERE collection_id = $1 AND object_id = $2",
+        )
+        .and_then(|mut s| s.execute((collection, &v.object_id)))
+        .map_err(backend)?;
+    }
+    Ok(())
 }
 
 fn current_status(tx: &Transaction<'_>, id: OrganizationId) -> Result<OrganizationStatus, StoreError> {

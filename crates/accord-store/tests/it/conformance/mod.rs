@@ -14,6 +14,7 @@ pub mod atomicity;
 pub mod audit;
 pub mod durability;
 pub mod fixtures;
+pub mod objects;
 pub mod organizations;
 pub mod revocation;
 pub mod sessions;
@@ -119,6 +120,12 @@ macro_rules! conformance_suite {
             $crate::conformance::conformance_suite!(@store revocation:
                 tokens_are_listed_and_revoked,
                 revoked_keys_cannot_sign_other_keys_can,
+            );
+            $crate::conformance::conformance_suite!(@store objects:
+                versions_and_their_selection,
+                paging_and_added_after,
+                tlp_decides_who_reads_what,
+                objects_need_a_collection,
             );
             $crate::conformance::conformance_suite!(@store taxii:
                 roots_collections_and_grants,
