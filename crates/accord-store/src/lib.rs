@@ -87,6 +87,11 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<StoredObject>, StoreError>;
 
+    /// A TAXII status resource (JSON) with the API root and the user who created it.
+    async fn status(&self, id: &str) -> Result<Option<(String, UserId, String)>, StoreError>;
+    /// A server secret.
+    async fn server_secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
     /// The audit trail, newest first.
     async fn events(&self, limit: u32) -> Result<Vec<RegistryEvent>, StoreError>;
 }

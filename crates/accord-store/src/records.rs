@@ -77,6 +77,20 @@ pub enum RegistryWrite {
         versions: Vec<NewObjectVersion>,
         at: Timestamp,
     },
+    /// Keeps a TAXII status resource (its JSON) for its creator.
+    RecordStatus {
+        id: String,
+        api_root: String,
+        created_by: UserId,
+        request_timestamp: Timestamp,
+        resource: String,
+    },
+    /// Sets a server secret unless it is set already (the first writer wins, so every server
+    /// of a deployment ends up with the same value).
+    InitServerSecret {
+        name: String,
+        value: Vec<u8>,
+    },
     /// A TAXII API root (its name is unique).
     CreateApiRoot {
         root: ApiRoot,

@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "registry", include_str!("../../migrations/sqlite/0001_registry.sql")),
     (2, "taxii_collections", include_str!("../../migrations/sqlite/0002_taxii_collections.sql")),
     (3, "stix_objects", include_str!("../../migrations/sqlite/0003_stix_objects.sql")),
+    (4, "taxii_status", include_str!("../../migrations/sqlite/0004_taxii_status.sql")),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {

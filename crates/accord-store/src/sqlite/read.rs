@@ -422,6 +422,28 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn status(&self, id: &str) -> Result<Option<(String, UserId, String)>, StoreError> {
+        let id = id.to_owned();
+        self.with_reader(move |c| {
+            c.prepare_cached("SELECT api_root, created_by, resource FROM taxii_statuses WHERE id = $1")
+                .and_then(|mut s| {
+                    s.query_row([id], |r| Ok((r.get(0)?, rows::parsed(r, 1)?, r.get(2)?))).optional()
+                })
+                .map_err(backend)
+        })
+        .await
+    }
+
+    async fn server_secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let name = name.to_owned();
+        self.with_reader(move |c| {
+            c.prepare_cached("SELECT value FROM server_secrets WHERE name = $1")
+                .and_then(|mut s| s.query_row([name], |r| r.get(0)).optional())
+                .map_err(backend)
+        })
+        .await
+    }
+
     async fn events(&self, limit: u32) -> Result<Vec<RegistryEvent>, StoreError> {
         self.with_reader(move |c| {
             let mut stmt = c

@@ -306,6 +306,25 @@ fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(),
                 json!({ "count": versions.len() }),
             )
         }
+        RegistryWrite::RecordStatus { id, api_root, created_by, request_timestamp, resource } => {
+            tx.prepare_cached(
+                "INSERT INTO taxii_statuses (id, api_root, created_by, request_timestamp, resource)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .and_then(|mut s| {
+                s.execute((id, api_root, created_by.to_string(), text(*request_timestamp), resource))
+            })
+            .map_err(|e| unique_or(e, "a status with this id already exists"))?;
+            Ok(())
+        }
+        RegistryWrite::InitServerSecret { name, value } => {
+            tx.prepare_cached(
+                "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .and_then(|mut s| s.execute((name, value)))
+            .map_err(backend)?;
+            Ok(())
+        }
         RegistryWrite::CreateApiRoot { root, at } => {
             tx.prepare_cached(
                 "INSERT INTO api_roots (name, title, description, max_content_length, created_at)

@@ -130,6 +130,7 @@ macro_rules! conformance_suite {
             $crate::conformance::conformance_suite!(@store taxii:
                 roots_collections_and_grants,
                 collection_writes_check_what_they_name,
+                statuses_and_server_secrets,
             );
             $crate::conformance::conformance_suite!(@store sessions:
                 create_read_delete,

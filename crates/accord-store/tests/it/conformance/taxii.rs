@@ -122,3 +122,29 @@ pub async fn collection_writes_check_what_they_name(store: &dyn Store) {
     expect_not_found(store.write(ACTOR, vec![grant(C1, org_id())]).await, "organization");
     assert!(store.collection_grants(&C1.parse().unwrap()).await.unwrap().is_empty());
 }
+
+pub async fn statuses_and_server_secrets(store: &dyn Store) {
+    let u = user("u@x.example", accord_model::Role::Admin, None);
+    write(
+        store,
+        vec![
+            RegistryWrite::CreateUser { user: u.clone(), password_hash: None },
+            RegistryWrite::RecordStatus {
+                id: "2d086da7-4bdc-4f91-900e-d77486753710".into(),
+                api_root: "accord".into(),
+                created_by: u.id,
+                request_timestamp: day(1),
+                resource: r#"{"status":"complete"}"#.into(),
+            },
+        ],
+    )
+    .await;
+    let (root, by, resource) = store.status("2d086da7-4bdc-4f91-900e-d77486753710").await.unwrap().unwrap();
+    assert_eq!((root.as_str(), by, resource.as_str()), ("accord", u.id, r#"{"status":"complete"}"#));
+    assert!(store.status("nope").await.unwrap().is_none());
+
+    assert!(store.server_secret("cursor").await.unwrap().is_none());
+    write(store, vec![RegistryWrite::InitServerSecret { name: "cursor".into(), value: vec![1; 32] }]).await;
+    write(store, vec![RegistryWrite::InitServerSecret { name: "cursor".into(), value: vec![2; 32] }]).await;
+    assert_eq!(store.server_secret("cursor").await.unwrap(), Some(vec![1; 32]), "the first value stays");
+}
