@@ -11,6 +11,7 @@ mod permissions;
 mod random;
 mod registry;
 mod taxii;
+mod taxii_objects;
 
 use std::sync::Arc;
 
@@ -26,6 +27,7 @@ pub use caller::Caller;
 pub use error::AppError;
 pub use registry::{NewOrganizationRequest, OrganizationDetail, SignatureRequest};
 pub use taxii::NewCollectionRequest;
+pub use taxii_objects::{ObjectsPage, PAGE_MAX};
 
 /// Where the store lives.
 #[derive(Debug, Clone)]
@@ -38,6 +40,8 @@ pub enum StoreLocation {
 #[derive(Clone)]
 pub struct App {
     store: Arc<dyn Store>,
+    /// The TAXII cursor key, read (or made) once.
+    cursor_key: Arc<std::sync::OnceLock<accord_taxii::CursorKey>>,
 }
 
 impl App {
@@ -46,7 +50,7 @@ impl App {
         let store: Arc<dyn Store> = match location {
             StoreLocation::Sqlite(dir) => Arc::new(SqliteStore::open(dir)?),
         };
-        Ok(Self { store })
+        Ok(Self { store, cursor_key: Arc::default() })
     }
 
     /// Whether the store is alive (for `/healthz`).

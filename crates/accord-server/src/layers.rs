@@ -106,7 +106,11 @@ async fn reject_declared_oversize(State(s): State<AppState>, req: Request, next:
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > s.config.body_limit as u64) {
+    if req.uri().path().starts_with("/taxii2/") {
+        if declared.is_some_and(|n| n > crate::TAXII_BODY_LIMIT as u64) {
+            return crate::taxii::too_large();
+        }
+    } else if declared.is_some_and(|n| n > s.config.body_limit as u64) {
         return too_large().into_response();
     }
     next.run(req).await

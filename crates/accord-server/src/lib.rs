@@ -21,6 +21,9 @@ use tokio::net::TcpListener;
 
 pub use error::ApiError;
 
+/// Largest TAXII request body (the `max_content_length` the API roots advertise).
+pub const TAXII_BODY_LIMIT: usize = 10 * 1024 * 1024;
+
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {

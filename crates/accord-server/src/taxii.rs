@@ -27,6 +27,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/taxii2/{root}/", get(api_root))
         .route("/taxii2/{root}/collections/", get(collections))
         .route("/taxii2/{root}/collections/{id}/", get(collection))
+        .route("/taxii2/{root}/collections/{id}/objects/", get(get_objects).post(add_objects))
+        .route("/taxii2/{root}/status/{status_id}/", get(status))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::TAXII_BODY_LIMIT))
 }
 
 /// The answer to a path under `/taxii2/` that names no TAXII resource.
@@ -34,15 +37,25 @@ pub(crate) fn not_found() -> Response {
     TaxiiError::not_found("TAXII resource").into_response()
 }
 
+/// The answer to a body over the TAXII limit.
+pub(crate) fn too_large() -> Response {
+    TaxiiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Payload too large",
+        format!("TAXII request bodies are limited to {} bytes (max_content_length)", crate::TAXII_BODY_LIMIT),
+    )
+    .into_response()
+}
+
 /// A TAXII error: status and error resource.
 pub(crate) struct TaxiiError {
     status: StatusCode,
-    resource: ErrorResource,
+    resource: Box<ErrorResource>,
 }
 
 impl TaxiiError {
     fn new(status: StatusCode, title: &str, description: impl Into<String>) -> Self {
-        Self { status, resource: ErrorResource::new(status.as_u16(), title, description) }
+        Self { status, resource: Box::new(ErrorResource::new(status.as_u16(), title, description)) }
     }
 
     fn not_found(what: &str) -> Self {
@@ -86,7 +99,7 @@ impl From<MediaError> for TaxiiError {
 
 impl IntoResponse for TaxiiError {
     fn into_response(self) -> Response {
-        let mut resp = (self.status, Json(self.resource)).into_response();
+        let mut resp = (self.status, Json(*self.resource)).into_response();
         let h = resp.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
         if self.status == StatusCode::UNAUTHORIZED {
@@ -219,4 +232,84 @@ async fn collection(
 ) -> Result<Response, TaxiiError> {
     let (c, a) = s.app.collection(&caller, &root, &id).await?;
     Ok(taxii(collection_resource(&c, a)))
+}
+
+async fn add_objects(
+    State(s): State<AppState>,
+    TaxiiCaller(caller): TaxiiCaller,
+    Path((root, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, TaxiiError> {
+    accord_app::taxii_protocol::media::check_content_type(
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+    )?;
+    let body = std::str::from_utf8(&body)
+        .map_err(|_| TaxiiError::new(StatusCode::BAD_REQUEST, "Bad request", "the body is not UTF-8"))?;
+    let status = s.app.add_objects(&caller, &root, &id, body, jiff::Timestamp::now()).await?;
+    let mut resp = (StatusCode::ACCEPTED, status).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
+    Ok(resp)
+}
+
+async fn status(
+    State(s): State<AppState>,
+    TaxiiCaller(caller): TaxiiCaller,
+    Path((root, status_id)): Path<(String, String)>,
+) -> Result<Response, TaxiiError> {
+    let resource = s.app.taxii_status(&caller, &root, &status_id).await?;
+    let mut resp = resource.into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
+    Ok(resp)
+}
+
+async fn get_objects(
+    State(s): State<AppState>,
+    TaxiiCaller(caller): TaxiiCaller,
+    Path((root, id)): Path<(String, String)>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, TaxiiError> {
+    let pairs: Vec<(String, String)> = match query {
+        Some(q) => serde_urlencoded_pairs(&q)?,
+        None => Vec::new(),
+    };
+    let page = s.app.objects(&caller, &root, &id, &pairs).await?;
+    // The envelope is written by hand so that every object goes out exactly as it was received.
+    let mut body = String::with_capacity(page.objects.iter().map(|o| o.len() + 1).sum::<usize>() + 64);
+    if !page.objects.is_empty() || page.more {
+        body.push_str(&format!("{{\"more\":{}", page.more));
+        if let Some(next) = &page.next {
+            body.push_str(&format!(",\"next\":{}", serde_json::Value::String(next.clone())));
+        }
+        body.push_str(",\"objects\":[");
+        for (i, o) in page.objects.iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(o);
+        }
+        body.push_str("]}");
+    } else {
+        body.push_str("{}");
+    }
+    let mut resp = body.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
+    for (name, t) in
+        [("x-taxii-date-added-first", page.first_added), ("x-taxii-date-added-last", page.last_added)]
+    {
+        if let Some(t) = t
+            && let Ok(v) = HeaderValue::from_str(&accord_app::model::time::format_timestamp(t))
+        {
+            h.insert(name, v);
+        }
+    }
+    Ok(resp)
+}
+
+/// Decodes `a=b&c=d` into pairs, keeping repeated names.
+fn serde_urlencoded_pairs(query: &str) -> Result<Vec<(String, String)>, TaxiiError> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query).map_err(|e| {
+        TaxiiError::new(StatusCode::BAD_REQUEST, "Bad request", format!("the query string is malformed: {e}"))
+    })
 }

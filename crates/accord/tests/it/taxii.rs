@@ -204,7 +204,8 @@ fn administrators_manage_collections_and_grants() {
     assert_eq!(titles(&after), [("Incidents".into(), true, false)]);
 }
 
-/// The OASIS reference client, `taxii2-client`, sees what our own tests see.
+/// The OASIS reference client, `taxii2-client`, sees what our own tests see, adds a bundle
+/// made by `stix2` and reads it back page by page.
 #[test]
 fn the_reference_client_reads_discovery_roots_and_collections() {
     let Some(python) = accord_testkit::python_oracles() else { return };
@@ -225,4 +226,227 @@ fn the_reference_client_reads_discovery_roots_and_collections() {
             |c| c["can_read"] == true && c["media_types"] == json!(["application/stix+json;version=2.1"])
         )
     );
+}
+
+const MEMBERS: &str = "Signatories only";
+
+fn collection_id_of(s: &TestServer, title: &str) -> String {
+    titles_ids(&json(get(s, "/taxii2/accord/collections/", Some(&format!("Bearer {ADMIN_TOKEN}")))))
+        .into_iter()
+        .find(|(t, _)| t == title)
+        .unwrap()
+        .1
+}
+
+fn post_envelope(
+    s: &TestServer,
+    collection: &str,
+    token: &str,
+    envelope: &Value,
+) -> reqwest::blocking::Response {
+    s.client
+        .post(s.url(&format!("/taxii2/accord/collections/{collection}/objects/")))
+        .header("accept", TAXII)
+        .header("content-type", TAXII)
+        .bearer_auth(token)
+        .body(envelope.to_string())
+        .send()
+        .unwrap()
+}
+
+fn indicator(n: usize, tlp: Option<&str>) -> Value {
+    let mut v = json!({
+        "type": "indicator", "spec_version": "2.1",
+        "id": format!("indicator--8e2e2d2b-17d4-4cbf-938f-{n:012}"),
+        "created": "2016-04-06T20:03:48.000Z", "modified": "2016-04-06T20:03:48.000Z",
+        "pattern": format!("[ipv4-addr:value = '198.51.100.{}']", n % 250), "pattern_type": "stix",
+        "valid_from": "2016-01-01T00:00:00Z"
+    });
+    if let Some(level) = tlp {
+        let id = accord_stix_marking(level);
+        v["object_marking_refs"] = json!([id]);
+    }
+    v
+}
+
+fn accord_stix_marking(level: &str) -> &'static str {
+    match level {
+        "clear" => "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+        "green" => "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+        "amber" => "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+        "amber+strict" => "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+        "red" => "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+        _ => unreachable!(),
+    }
+}
+
+fn object_ids(s: &TestServer, collection: &str, auth: Option<&str>) -> Vec<String> {
+    let body = json(get(s, &format!("/taxii2/accord/collections/{collection}/objects/"), auth));
+    body["objects"]
+        .as_array()
+        .map(|a| a.iter().map(|o| o["id"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn valid_objects_are_kept_and_invalid_ones_reported() {
+    let s = demo_server();
+    let members = collection_id_of(&s, MEMBERS);
+    let mut broken = indicator(2, None);
+    broken.as_object_mut().unwrap().remove("valid_from");
+    let envelope = json!({"objects": [indicator(1, None), broken, indicator(1, None)]});
+    let resp = post_envelope(&s, &members, ADMIN_TOKEN, &envelope);
+    assert_eq!(resp.status(), StatusCode::ACCEPTED);
+    assert_eq!(resp.headers()["content-type"], TAXII);
+    let status = json(resp);
+    assert_eq!((status["status"].as_str(), status["total_count"].as_u64()), (Some("complete"), Some(3)));
+    assert_eq!(status["success_count"], 2, "the duplicate is a success, not a failure");
+    assert_eq!(status["failure_count"], 1);
+    assert!(status["failures"][0]["message"].as_str().unwrap().contains("valid_from"), "{status}");
+    assert!(status["failures"][0]["id"].as_str().unwrap().ends_with("000000000002"));
+    let again = json(get(
+        &s,
+        &format!("/taxii2/accord/status/{}/", status["id"].as_str().unwrap()),
+        Some(&format!("Bearer {ADMIN_TOKEN}")),
+    ));
+    assert_eq!(again, status);
+    assert_eq!(
+        object_ids(&s, &members, Some(&format!("Bearer {ADMIN_TOKEN}"))),
+        ["indicator--8e2e2d2b-17d4-4cbf-938f-000000000001"]
+    );
+
+    let wrong_type = s
+        .client
+        .post(s.url(&format!("/taxii2/accord/collections/{members}/objects/")))
+        .header("content-type", "application/json")
+        .bearer_auth(ADMIN_TOKEN)
+        .body(envelope.to_string())
+        .send()
+        .unwrap();
+    assert_eq!(wrong_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let not_json = s
+        .client
+        .post(s.url(&format!("/taxii2/accord/collections/{members}/objects/")))
+        .header("content-type", TAXII)
+        .bearer_auth(ADMIN_TOKEN)
+        .body("[1, 2]")
+        .send()
+        .unwrap();
+    assert_eq!(not_json.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(json(not_json)["http_status"], "400");
+}
+
+#[test]
+fn tlp_decides_what_each_reader_gets() {
+    let s = demo_server();
+    let public = collection_id_of(&s, "Public threat intelligence");
+    let producer = member_token(&s, "microsoft.com");
+    let other = member_token(&s, "cisco.com");
+    let levels = ["clear", "green", "amber", "amber+strict", "red"];
+    let envelope =
+        json!({"objects": levels.iter().enumerate().map(|(i, l)| indicator(i, Some(l))).collect::<Vec<_>>()});
+    assert_eq!(json(post_envelope(&s, &public, &producer, &envelope))["success_count"], 5);
+    let seen = |auth: Option<String>| -> Vec<String> {
+        object_ids(&s, &public, auth.as_deref())
+            .iter()
+            .map(|id| levels[id[id.len() - 1..].parse::<usize>().unwrap()].to_owned())
+            .collect()
+    };
+    assert_eq!(seen(None), ["clear"], "anonymous: TLP:CLEAR only");
+    assert_eq!(seen(Some(format!("Bearer {other}"))), ["clear", "green"], "another member");
+    assert_eq!(seen(Some(format!("Bearer {producer}"))), levels, "the producer's organisation");
+    // A colleague of the producer sees what the organisation produced.
+    let colleague = {
+        let orgs = json(s.get("/api/v1/organizations"));
+        let ms = orgs["organizations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["domain"] == "microsoft.com")
+            .unwrap()["id"]
+            .clone();
+        let u = json(s.post_json(
+            "/api/v1/users",
+            Some(ADMIN_TOKEN),
+            &json!({"email": "second@microsoft.com", "name": "Second", "role": "analyst", "organization_id": ms}),
+        ));
+        json(s.post_json(
+            &format!("/api/v1/users/{}/tokens", u["id"].as_str().unwrap()),
+            Some(ADMIN_TOKEN),
+            &json!({"name": "t"}),
+        ))["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(seen(Some(format!("Bearer {colleague}"))), levels);
+    // Only its creator reads a status.
+    let status = json(post_envelope(&s, &public, &producer, &json!({"objects": [indicator(9, None)]})));
+    let path = format!("/taxii2/accord/status/{}/", status["id"].as_str().unwrap());
+    assert_eq!(get(&s, &path, Some(&format!("Bearer {other}"))).status(), StatusCode::NOT_FOUND);
+    // Writing needs a write grant: an invitee may read the public collection but not write it.
+    let invitee = member_token(&s, "google.com");
+    assert_eq!(post_envelope(&s, &public, &invitee, &envelope).status(), StatusCode::FORBIDDEN);
+    let anonymous = s
+        .client
+        .post(s.url(&format!("/taxii2/accord/collections/{public}/objects/")))
+        .header("content-type", TAXII)
+        .body(envelope.to_string())
+        .send()
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[test]
+fn pages_follow_a_sealed_cursor_to_the_end() {
+    let s = demo_server();
+    let members = collection_id_of(&s, MEMBERS);
+    let objects: Vec<Value> = (0..23).map(|i| indicator(i, None)).collect();
+    assert_eq!(
+        json(post_envelope(&s, &members, ADMIN_TOKEN, &json!({"objects": objects})))["success_count"],
+        23
+    );
+    let auth = format!("Bearer {ADMIN_TOKEN}");
+    let base = format!("/taxii2/accord/collections/{members}/objects/?limit=10&match[type]=indicator");
+    let mut seen = Vec::new();
+    let mut next: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let path = match &next {
+            Some(n) => format!("{base}&next={n}"),
+            None => base.clone(),
+        };
+        let resp = get(&s, &path, Some(&auth));
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert!(resp.headers().get("x-taxii-date-added-first").is_some());
+        let page = json(resp);
+        pages += 1;
+        seen.extend(page["objects"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_owned()));
+        if page["more"] == true {
+            next = Some(page["next"].as_str().unwrap().to_owned());
+        } else {
+            assert!(page.get("next").is_none());
+            break;
+        }
+    }
+    assert_eq!(pages, 3);
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (23, 23), "every object exactly once");
+
+    // The first cursor, with another filter or another caller, or tampered with, is refused.
+    let first = json(get(&s, &base, Some(&auth)))["next"].as_str().unwrap().to_owned();
+    let other_query = format!("/taxii2/accord/collections/{members}/objects/?limit=10&next={first}");
+    assert_eq!(get(&s, &other_query, Some(&auth)).status(), StatusCode::BAD_REQUEST);
+    let signatory = member_token(&s, "sap.com");
+    let bad = get(&s, &format!("{base}&next={first}"), Some(&format!("Bearer {signatory}")));
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let mut tampered = first.clone();
+    tampered.replace_range(0..1, if tampered.starts_with('A') { "B" } else { "A" });
+    assert_eq!(get(&s, &format!("{base}&next={tampered}"), Some(&auth)).status(), StatusCode::BAD_REQUEST);
+    let malformed =
+        get(&s, &format!("/taxii2/accord/collections/{members}/objects/?added_after=yesterday"), Some(&auth));
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    assert!(json(malformed)["description"].as_str().unwrap().contains("added_after"));
 }
