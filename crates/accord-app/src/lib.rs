@@ -20,6 +20,7 @@ use accord_store::sqlite::SqliteStore;
 
 pub use accord_model as model;
 pub use accord_stix as stix;
+pub use accord_store::StoredObject;
 pub use accord_store::{OrganizationKey, RegistryCounts, RegistryEvent, TokenInfo};
 pub use accord_taxii as taxii_protocol;
 pub use accounts::{Bootstrap, LoginOutcome, NewUserRequest, WebSession};
@@ -27,7 +28,7 @@ pub use caller::Caller;
 pub use error::AppError;
 pub use registry::{NewOrganizationRequest, OrganizationDetail, SignatureRequest};
 pub use taxii::NewCollectionRequest;
-pub use taxii_objects::{ObjectsPage, PAGE_MAX};
+pub use taxii_objects::{ObjectsPage, ObjectsRequest, PAGE_MAX};
 
 /// Where the store lives.
 #[derive(Debug, Clone)]

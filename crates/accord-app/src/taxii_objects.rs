@@ -4,7 +4,9 @@
 use accord_model::time::format_timestamp;
 use accord_model::{Role, ValidationError};
 use accord_stix::{Envelope, TlpLevel, validate_object};
-use accord_store::{NewObjectVersion, ObjectFilter, ObjectReader, RegistryWrite, VersionChoice};
+use accord_store::{
+    NewObjectVersion, ObjectFilter, ObjectReader, RegistryWrite, StoredObject, VersionChoice,
+};
 use accord_taxii::query::Endpoint;
 use accord_taxii::{Cursor, CursorKey, ObjectQuery, VersionSelector};
 use jiff::Timestamp;
@@ -17,11 +19,22 @@ pub const PAGE_MAX: u32 = 1000;
 
 const CURSOR_SECRET: &str = "taxii-cursor-key";
 
+/// Which TAXII endpoint a page is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectsRequest<'a> {
+    /// Get Objects and Get Manifest.
+    Collection,
+    /// Get an Object.
+    Object(&'a str),
+    /// Get Object Versions (every version, by default).
+    Versions(&'a str),
+}
+
 /// One page of objects.
 #[derive(Debug, Clone)]
 pub struct ObjectsPage {
-    /// The objects' JSON exactly as stored.
-    pub objects: Vec<String>,
+    /// The object versions, with their JSON exactly as stored.
+    pub objects: Vec<StoredObject>,
     pub more: bool,
     pub next: Option<String>,
     pub first_added: Option<Timestamp>,
@@ -178,19 +191,32 @@ impl App {
         caller: &Caller,
         root: &str,
         collection_id: &str,
+        request: ObjectsRequest<'_>,
         parameters: &[(String, String)],
     ) -> Result<ObjectsPage, AppError> {
         let (collection, access) = self.collection(caller, root, collection_id).await?;
         if !access.can_read {
             return Err(AppError::Forbidden("this collection is write-only for you"));
         }
-        let query = ObjectQuery::parse(parameters, Endpoint::Objects).map_err(parameter_error)?;
+        let endpoint = match request {
+            ObjectsRequest::Collection => Endpoint::Objects,
+            ObjectsRequest::Object(_) => Endpoint::Object,
+            ObjectsRequest::Versions(_) => Endpoint::Versions,
+        };
+        let mut query = ObjectQuery::parse(parameters, endpoint).map_err(parameter_error)?;
+        if let ObjectsRequest::Object(id) | ObjectsRequest::Versions(id) = request {
+            query.ids = vec![id.parse().map_err(|_| AppError::NotFound("object"))?];
+        }
+        if matches!(request, ObjectsRequest::Versions(_)) {
+            query.versions = vec![VersionSelector::All];
+        }
         let who = match caller {
             Caller::User(u) => u.id.to_string(),
             Caller::Operator => "operator".to_owned(),
             Caller::Anonymous => "anonymous".to_owned(),
         };
         let mut binding = query.fingerprint().to_vec();
+        binding.extend_from_slice(format!("{endpoint:?}").as_bytes());
         binding.extend_from_slice(who.as_bytes());
         binding.push(0);
         binding.extend_from_slice(collection.id.as_str().as_bytes());
@@ -240,7 +266,7 @@ impl App {
         Ok(ObjectsPage {
             first_added: rows.first().map(|r| r.date_added),
             last_added: rows.last().map(|r| r.date_added),
-            objects: rows.into_iter().map(|r| r.raw).collect(),
+            objects: rows,
             more,
             next,
         })

@@ -4,8 +4,8 @@
 
 use accord_app::taxii_protocol::media::check_accept;
 use accord_app::taxii_protocol::{Access, Collection, ErrorResource, MediaError, TAXII_MEDIA_TYPE};
-use accord_app::{AppError, Caller};
-use axum::extract::{FromRequestParts, Path, State};
+use accord_app::{AppError, Caller, ObjectsPage, ObjectsRequest, StoredObject};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -28,6 +28,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/taxii2/{root}/collections/", get(collections))
         .route("/taxii2/{root}/collections/{id}/", get(collection))
         .route("/taxii2/{root}/collections/{id}/objects/", get(get_objects).post(add_objects))
+        .route("/taxii2/{root}/collections/{id}/manifest/", get(manifest))
+        .route("/taxii2/{root}/collections/{id}/objects/{object_id}/", get(get_object))
+        .route("/taxii2/{root}/collections/{id}/objects/{object_id}/versions/", get(versions))
         .route("/taxii2/{root}/status/{status_id}/", get(status))
         .layer(axum::extract::DefaultBodyLimit::max(crate::TAXII_BODY_LIMIT))
 }
@@ -267,30 +270,77 @@ async fn get_objects(
     State(s): State<AppState>,
     TaxiiCaller(caller): TaxiiCaller,
     Path((root, id)): Path<(String, String)>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
-    let pairs: Vec<(String, String)> = match query {
-        Some(q) => serde_urlencoded_pairs(&q)?,
-        None => Vec::new(),
-    };
-    let page = s.app.objects(&caller, &root, &id, &pairs).await?;
-    // The envelope is written by hand so that every object goes out exactly as it was received.
-    let mut body = String::with_capacity(page.objects.iter().map(|o| o.len() + 1).sum::<usize>() + 64);
-    if !page.objects.is_empty() || page.more {
+    let page = s.app.objects(&caller, &root, &id, ObjectsRequest::Collection, &pairs(query)?).await?;
+    Ok(page_response(&page, "objects", |o| o.raw.clone()))
+}
+
+async fn get_object(
+    State(s): State<AppState>,
+    TaxiiCaller(caller): TaxiiCaller,
+    Path((root, id, object_id)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, TaxiiError> {
+    let parameters = pairs(query)?;
+    let page = s.app.objects(&caller, &root, &id, ObjectsRequest::Object(&object_id), &parameters).await?;
+    if page.objects.is_empty() && !parameters.iter().any(|(k, _)| k == "next") {
+        return Err(TaxiiError::not_found("object"));
+    }
+    Ok(page_response(&page, "objects", |o| o.raw.clone()))
+}
+
+async fn versions(
+    State(s): State<AppState>,
+    TaxiiCaller(caller): TaxiiCaller,
+    Path((root, id, object_id)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, TaxiiError> {
+    let parameters = pairs(query)?;
+    let page = s.app.objects(&caller, &root, &id, ObjectsRequest::Versions(&object_id), &parameters).await?;
+    if page.objects.is_empty() && !parameters.iter().any(|(k, _)| k == "next") {
+        return Err(TaxiiError::not_found("object"));
+    }
+    Ok(page_response(&page, "versions", |o| Value::String(o.version.clone()).to_string()))
+}
+
+async fn manifest(
+    State(s): State<AppState>,
+    TaxiiCaller(caller): TaxiiCaller,
+    Path((root, id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, TaxiiError> {
+    let page = s.app.objects(&caller, &root, &id, ObjectsRequest::Collection, &pairs(query)?).await?;
+    Ok(page_response(&page, "objects", |o| {
+        json!({
+            "id": o.object_id,
+            "date_added": accord_app::model::time::format_timestamp(o.date_added),
+            "version": o.version,
+            "media_type": STIX_MEDIA_TYPE,
+        })
+        .to_string()
+    }))
+}
+
+/// `{"more": …, "next": …, "<list>": [...]}` (or `{}` when empty) with the date-added headers.
+/// Written by hand so that every object goes out exactly as it was received.
+fn page_response(page: &ObjectsPage, list: &str, item: impl Fn(&StoredObject) -> String) -> Response {
+    let mut body = String::with_capacity(page.objects.iter().map(|o| o.raw.len() + 1).sum::<usize>() + 64);
+    if page.objects.is_empty() && !page.more {
+        body.push_str("{}");
+    } else {
         body.push_str(&format!("{{\"more\":{}", page.more));
         if let Some(next) = &page.next {
-            body.push_str(&format!(",\"next\":{}", serde_json::Value::String(next.clone())));
+            body.push_str(&format!(",\"next\":{}", Value::String(next.clone())));
         }
-        body.push_str(",\"objects\":[");
+        body.push_str(&format!(",\"{list}\":["));
         for (i, o) in page.objects.iter().enumerate() {
             if i > 0 {
                 body.push(',');
             }
-            body.push_str(o);
+            body.push_str(&item(o));
         }
         body.push_str("]}");
-    } else {
-        body.push_str("{}");
     }
     let mut resp = body.into_response();
     let h = resp.headers_mut();
@@ -304,7 +354,15 @@ async fn get_objects(
             h.insert(name, v);
         }
     }
-    Ok(resp)
+    resp
+}
+
+/// The query string as decoded pairs (repeated names kept).
+fn pairs(query: Option<String>) -> Result<Vec<(String, String)>, TaxiiError> {
+    match query {
+        Some(q) => serde_urlencoded_pairs(&q),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// Decodes `a=b&c=d` into pairs, keeping repeated names.

@@ -450,3 +450,50 @@ fn pages_follow_a_sealed_cursor_to_the_end() {
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
     assert!(json(malformed)["description"].as_str().unwrap().contains("added_after"));
 }
+
+#[test]
+fn manifest_object_and_versions() {
+    let s = demo_server();
+    let public = collection_id_of(&s, "Public threat intelligence");
+    let producer = member_token(&s, "nokia.com");
+    let mut v1 = indicator(1, Some("green"));
+    let mut v2 = v1.clone();
+    v2["modified"] = json!("2017-01-01T00:00:00.000Z");
+    v1["name"] = json!("first");
+    let secret = indicator(2, Some("amber+strict"));
+    let envelope = json!({"objects": [v1, v2, secret]});
+    assert_eq!(json(post_envelope(&s, &public, &producer, &envelope))["success_count"], 3);
+    let base = format!("/taxii2/accord/collections/{public}");
+    let other = format!("Bearer {}", member_token(&s, "oracle.com"));
+
+    let manifest = json(get(&s, &format!("{base}/manifest/"), Some(&other)));
+    let records = manifest["objects"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "the latest version of what the reader may see: {manifest}");
+    assert_eq!(records[0]["version"], "2017-01-01T00:00:00.000Z");
+    assert_eq!(records[0]["media_type"], "application/stix+json;version=2.1");
+    assert!(records[0]["date_added"].as_str().unwrap().ends_with('Z'));
+
+    let one = format!("{base}/objects/indicator--8e2e2d2b-17d4-4cbf-938f-000000000001/");
+    let latest = json(get(&s, &one, Some(&other)));
+    assert_eq!(latest["objects"].as_array().unwrap().len(), 1);
+    assert_eq!(latest["objects"][0]["modified"], "2017-01-01T00:00:00.000Z");
+    let all = json(get(&s, &format!("{one}?match[version]=all"), Some(&other)));
+    assert_eq!(all["objects"].as_array().unwrap().len(), 2);
+    let first = json(get(&s, &format!("{one}?match[version]=first"), Some(&other)));
+    assert_eq!(first["objects"][0]["name"], "first");
+    let versions = json(get(&s, &format!("{one}versions/"), Some(&other)));
+    assert_eq!(versions["versions"], json!(["2016-04-06T20:03:48.000Z", "2017-01-01T00:00:00.000Z"]));
+    assert_eq!(
+        get(&s, &format!("{one}?match[type]=indicator"), Some(&other)).status(),
+        StatusCode::BAD_REQUEST
+    );
+
+    // An object the reader may not see answers exactly like one that does not exist.
+    let hidden = format!("{base}/objects/indicator--8e2e2d2b-17d4-4cbf-938f-000000000002/");
+    let missing = format!("{base}/objects/indicator--8e2e2d2b-17d4-4cbf-938f-000000000099/");
+    let (h, m) = (get(&s, &hidden, Some(&other)), get(&s, &missing, Some(&other)));
+    assert_eq!((h.status(), m.status()), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(json(h), json(m));
+    assert_eq!(get(&s, &format!("{hidden}versions/"), Some(&other)).status(), StatusCode::NOT_FOUND);
+    assert_eq!(get(&s, &hidden, Some(&format!("Bearer {producer}"))).status(), StatusCode::OK);
+}
