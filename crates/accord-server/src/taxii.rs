@@ -282,11 +282,7 @@ async fn get_object(
     Path((root, id, object_id)): Path<(String, String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
-    let parameters = pairs(query)?;
-    let page = s.app.objects(&caller, &root, &id, ObjectsRequest::Object(&object_id), &parameters).await?;
-    if page.objects.is_empty() && !parameters.iter().any(|(k, _)| k == "next") {
-        return Err(TaxiiError::not_found("object"));
-    }
+    let page = one_object(&s, &caller, &root, &id, ObjectsRequest::Object(&object_id), query).await?;
     Ok(page_response(&page, "objects", |o| o.raw.clone()))
 }
 
@@ -296,12 +292,26 @@ async fn versions(
     Path((root, id, object_id)): Path<(String, String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
+    let page = one_object(&s, &caller, &root, &id, ObjectsRequest::Versions(&object_id), query).await?;
+    Ok(page_response(&page, "versions", |o| Value::String(o.version.clone()).to_string()))
+}
+
+/// A page about one object; 404 when the first page is empty, whether the object does not
+/// exist or the caller may not see it.
+async fn one_object(
+    s: &AppState,
+    caller: &Caller,
+    root: &str,
+    collection: &str,
+    request: ObjectsRequest<'_>,
+    query: Option<String>,
+) -> Result<ObjectsPage, TaxiiError> {
     let parameters = pairs(query)?;
-    let page = s.app.objects(&caller, &root, &id, ObjectsRequest::Versions(&object_id), &parameters).await?;
+    let page = s.app.objects(caller, root, collection, request, &parameters).await?;
     if page.objects.is_empty() && !parameters.iter().any(|(k, _)| k == "next") {
         return Err(TaxiiError::not_found("object"));
     }
-    Ok(page_response(&page, "versions", |o| Value::String(o.version.clone()).to_string()))
+    Ok(page)
 }
 
 async fn manifest(
