@@ -171,6 +171,53 @@ impl App {
         Ok(status)
     }
 
+    /// Deletes versions of one object (all of them unless `match[version]` or
+    /// `match[spec_version]` narrow it). Members may delete only what their organisation
+    /// posted; administrators anything. Needs write access to the collection.
+    pub async fn delete_object(
+        &self,
+        caller: &Caller,
+        root: &str,
+        collection_id: &str,
+        object_id: &str,
+        parameters: &[(String, String)],
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let Caller::User(user) = caller else {
+            return Err(AppError::Unauthenticated);
+        };
+        let (collection, access) = self.collection(caller, root, collection_id).await?;
+        if !access.can_write {
+            return Err(AppError::Forbidden("this collection is read-only for you"));
+        }
+        let object: accord_stix::StixId = object_id.parse().map_err(|_| AppError::NotFound("object"))?;
+        let query = ObjectQuery::parse(parameters, Endpoint::Delete).map_err(parameter_error)?;
+        let mut versions = VersionChoice { all: query.versions.is_empty(), ..Default::default() };
+        for v in &query.versions {
+            match v {
+                VersionSelector::Last => versions.last = true,
+                VersionSelector::First => versions.first = true,
+                VersionSelector::All => versions.all = true,
+                VersionSelector::At(t) => versions.at.push(t.sort_key().to_owned()),
+            }
+        }
+        let producer = (user.role != Role::Admin).then_some((user.organization_id, user.id));
+        self.store
+            .write(
+                &caller.audit_name(),
+                vec![RegistryWrite::DeleteObject {
+                    collection: collection.id,
+                    object_id: object.as_str().to_owned(),
+                    spec_versions: query.spec_versions,
+                    versions,
+                    producer,
+                    at: now,
+                }],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// A status resource, for the user who made it (or an administrator).
     pub async fn taxii_status(&self, caller: &Caller, root: &str, id: &str) -> Result<String, AppError> {
         let Caller::User(user) = caller else {

@@ -29,7 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/taxii2/{root}/collections/{id}/", get(collection))
         .route("/taxii2/{root}/collections/{id}/objects/", get(get_objects).post(add_objects))
         .route("/taxii2/{root}/collections/{id}/manifest/", get(manifest))
-        .route("/taxii2/{root}/collections/{id}/objects/{object_id}/", get(get_object))
+        .route("/taxii2/{root}/collections/{id}/objects/{object_id}/", get(get_object).delete(delete_object))
         .route("/taxii2/{root}/collections/{id}/objects/{object_id}/versions/", get(versions))
         .route("/taxii2/{root}/status/{status_id}/", get(status))
         .layer(axum::extract::DefaultBodyLimit::max(crate::TAXII_BODY_LIMIT))
@@ -284,6 +284,16 @@ async fn get_object(
 ) -> Result<Response, TaxiiError> {
     let page = one_object(&s, &caller, &root, &id, ObjectsRequest::Object(&object_id), query).await?;
     Ok(page_response(&page, "objects", |o| o.raw.clone()))
+}
+
+async fn delete_object(
+    State(s): State<AppState>,
+    TaxiiCaller(caller): TaxiiCaller,
+    Path((root, id, object_id)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<StatusCode, TaxiiError> {
+    s.app.delete_object(&caller, &root, &id, &object_id, &pairs(query)?, jiff::Timestamp::now()).await?;
+    Ok(StatusCode::OK)
 }
 
 async fn versions(

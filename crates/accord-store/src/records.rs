@@ -77,6 +77,17 @@ pub enum RegistryWrite {
         versions: Vec<NewObjectVersion>,
         at: Timestamp,
     },
+    /// Deletes the matching versions of one object (every spec version when `spec_versions`
+    /// is empty). With `producer`, only versions that organisation (or that user) posted.
+    /// Nothing matching is `NotFound`.
+    DeleteObject {
+        collection: CollectionId,
+        object_id: String,
+        spec_versions: Vec<String>,
+        versions: VersionChoice,
+        producer: Option<(Option<OrganizationId>, UserId)>,
+        at: Timestamp,
+    },
     /// Keeps a TAXII status resource (its JSON) for its creator.
     RecordStatus {
         id: String,

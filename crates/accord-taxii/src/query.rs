@@ -15,6 +15,8 @@ pub enum Endpoint {
     Object,
     /// Get Object Versions: only `added_after`, `limit`, `next`, `match[spec_version]`.
     Versions,
+    /// Delete an Object: only `match[version]` and `match[spec_version]`.
+    Delete,
 }
 
 /// Which versions of each object to return.
@@ -65,6 +67,8 @@ impl ObjectQuery {
         for (name, value) in pairs {
             let name = name.as_str();
             let allowed = match (endpoint, name) {
+                (Endpoint::Delete, "match[version]" | "match[spec_version]") => true,
+                (Endpoint::Delete, "added_after" | "limit" | "next") => false,
                 (_, "added_after" | "limit" | "next" | "match[spec_version]") => true,
                 (Endpoint::Objects, "match[id]" | "match[type]" | "match[version]") => true,
                 (Endpoint::Object, "match[version]") => true,
@@ -241,6 +245,11 @@ mod tests {
         assert_eq!(e.parameter, "match[type]");
         assert!(ObjectQuery::parse(&pairs(&[("match[version]", "all")]), Endpoint::Versions).is_err());
         assert!(ObjectQuery::parse(&pairs(&[("match[version]", "all")]), Endpoint::Object).is_ok());
+        assert!(ObjectQuery::parse(&pairs(&[("match[version]", "first")]), Endpoint::Delete).is_ok());
+        assert_eq!(
+            ObjectQuery::parse(&pairs(&[("limit", "5")]), Endpoint::Delete).unwrap_err().parameter,
+            "limit"
+        );
     }
 
     #[test]

@@ -325,6 +325,19 @@ fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(),
             .map_err(backend)?;
             Ok(())
         }
+        RegistryWrite::DeleteObject { collection, object_id, spec_versions, versions, producer, at } => {
+            let n = delete_objects(tx, collection.as_str(), object_id, spec_versions, versions, producer)?;
+            audit(
+                tx,
+                actor,
+                *at,
+                "taxii.object_deleted",
+                collection.as_str(),
+                json!({
+                    "object_id": object_id, "versions_deleted": n,
+                }),
+            )
+        }
         RegistryWrite::CreateApiRoot { root, at } => {
             tx.prepare_cached(
                 "INSERT INTO api_roots (name, title, description, max_content_length, created_at)
@@ -504,26 +517,77 @@ fn add_objects(
         if inserted == 0 {
             continue; // the same version again: already stored
         }
-        tx.prepare_cached(
-            "UPDATE stix_objects SET
-                 is_last = (version = (SELECT MAX(version) FROM stix_objects
-                           WHERE collection_id = $1 AND object_id = $2 AND spec_version = $3)),
-                 is_first = (version = (SELECT MIN(version) FROM stix_objects
-                           WHERE collection_id = $1 AND object_id = $2 AND spec_version = $3))
-             WHERE collection_id = $1 AND object_id = $2 AND spec_version = $3",
-        )
-        .and_then(|mut s| s.execute((collection, &v.object_id, &v.spec_version)))
-        .map_err(backend)?;
-        tx.prepare_cached(
-            "UPDATE stix_objects SET
-                 is_latest_spec = (spec_version = (SELECT MAX(spec_version) FROM stix_objects
-                                  WHERE collection_id = $1 AND object_id = $2))
-             WHERE collection_id = $1 AND object_id = $2",
-        )
-        .and_then(|mut s| s.execute((collection, &v.object_id)))
-        .map_err(backend)?;
+        recompute_version_flags(tx, collection, &v.object_id)?;
     }
     Ok(())
+}
+
+/// Sets `is_last`, `is_first` (per spec version) and `is_latest_spec` on every row of one
+/// object, after versions were added or deleted.
+fn recompute_version_flags(
+    tx: &Transaction<'_>,
+    collection: &str,
+    object_id: &str,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "UPDATE stix_objects SET
+             is_last = (version = (SELECT MAX(i.version) FROM stix_objects AS i
+                 WHERE i.collection_id = stix_objects.collection_id AND i.object_id = stix_objects.object_id
+                   AND i.spec_version = stix_objects.spec_version)),
+             is_first = (version = (SELECT MIN(i.version) FROM stix_objects AS i
+                 WHERE i.collection_id = stix_objects.collection_id AND i.object_id = stix_objects.object_id
+                   AND i.spec_version = stix_objects.spec_version)),
+             is_latest_spec = (spec_version = (SELECT MAX(i.spec_version) FROM stix_objects AS i
+                 WHERE i.collection_id = stix_objects.collection_id AND i.object_id = stix_objects.object_id))
+         WHERE collection_id = $1 AND object_id = $2",
+    )
+    .and_then(|mut s| s.execute((collection, object_id)))
+    .map_err(backend)?;
+    Ok(())
+}
+
+fn delete_objects(
+    tx: &Transaction<'_>,
+    collection: &str,
+    object_id: &str,
+    spec_versions: &[String],
+    versions: &crate::VersionChoice,
+    producer: &Option<(Option<OrganizationId>, accord_model::UserId)>,
+) -> Result<usize, StoreError> {
+    let list = |v: &[String]| serde_json::Value::from(v.to_vec()).to_string();
+    let (limited, org, user) = match producer {
+        Some((org, user)) => (true, org.map(|o| o.to_string()), Some(user.to_string())),
+        None => (false, None, None),
+    };
+    let deleted = tx
+        .prepare_cached(
+            "DELETE FROM stix_objects
+             WHERE collection_id = $1 AND object_id = $2
+               AND ($3 = '[]' OR spec_version IN (SELECT value FROM json_each($3)))
+               AND ($4 OR ($5 AND is_last) OR ($6 AND is_first)
+                    OR version IN (SELECT value FROM json_each($7)))
+               AND (NOT $8 OR producer_org = $9 OR producer_user = $10)",
+        )
+        .and_then(|mut s| {
+            s.execute(rusqlite::params![
+                collection,
+                object_id,
+                list(spec_versions),
+                versions.all,
+                versions.last,
+                versions.first,
+                list(&versions.at),
+                limited,
+                org,
+                user
+            ])
+        })
+        .map_err(backend)?;
+    if deleted == 0 {
+        return Err(StoreError::NotFound { what: "object" });
+    }
+    recompute_version_flags(tx, collection, object_id)?;
+    Ok(deleted)
 }
 
 fn current_status(tx: &Transaction<'_>, id: OrganizationId) -> Result<OrganizationStatus, StoreError> {

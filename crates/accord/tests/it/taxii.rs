@@ -497,3 +497,41 @@ fn manifest_object_and_versions() {
     assert_eq!(get(&s, &format!("{hidden}versions/"), Some(&other)).status(), StatusCode::NOT_FOUND);
     assert_eq!(get(&s, &hidden, Some(&format!("Bearer {producer}"))).status(), StatusCode::OK);
 }
+
+#[test]
+fn delete_an_object() {
+    let s = demo_server();
+    let members = collection_id_of(&s, MEMBERS);
+    let producer = member_token(&s, "sap.com");
+    let other = member_token(&s, "stripe.com");
+    let mut v2 = indicator(1, None);
+    v2["modified"] = json!("2017-01-01T00:00:00.000Z");
+    let envelope = json!({"objects": [indicator(1, None), v2]});
+    assert_eq!(json(post_envelope(&s, &members, &producer, &envelope))["success_count"], 2);
+    let path = format!(
+        "/taxii2/accord/collections/{members}/objects/indicator--8e2e2d2b-17d4-4cbf-938f-000000000001/"
+    );
+    let delete = |query: &str, token: &str| {
+        s.client
+            .delete(s.url(&format!("{path}{query}")))
+            .header("accept", TAXII)
+            .bearer_auth(token)
+            .send()
+            .unwrap()
+    };
+    assert_eq!(
+        delete("", &other).status(),
+        StatusCode::NOT_FOUND,
+        "only the producer's organisation deletes"
+    );
+    assert_eq!(delete("?limit=1", &producer).status(), StatusCode::BAD_REQUEST);
+    assert_eq!(delete("?match[version]=last", &producer).status(), StatusCode::OK);
+    let left = json(get(&s, &path, Some(&format!("Bearer {producer}"))));
+    assert_eq!(
+        left["objects"][0]["modified"], "2016-04-06T20:03:48.000Z",
+        "the remaining version is now the latest"
+    );
+    assert_eq!(delete("", &producer).status(), StatusCode::OK);
+    assert_eq!(get(&s, &path, Some(&format!("Bearer {producer}"))).status(), StatusCode::NOT_FOUND);
+    assert_eq!(delete("", ADMIN_TOKEN).status(), StatusCode::NOT_FOUND);
+}

@@ -126,6 +126,7 @@ macro_rules! conformance_suite {
                 paging_and_added_after,
                 tlp_decides_who_reads_what,
                 objects_need_a_collection,
+                deleting_versions_keeps_the_flags_right,
             );
             $crate::conformance::conformance_suite!(@store taxii:
                 roots_collections_and_grants,

@@ -252,3 +252,35 @@ pub async fn objects_need_a_collection(store: &dyn Store) {
         .unwrap();
     assert_eq!(found[0].version, accord_model::time::format_timestamp(day(3)));
 }
+
+pub async fn deleting_versions_keeps_the_flags_right(store: &dyn Store) {
+    let (a, ua, b, ub) = setup(store).await;
+    add(store, a, ua, 2, vec![version(I1, "2.1", "2016-01-01T00:00:00.000Z", TlpLevel::Green)]).await;
+    add(store, a, ua, 3, vec![version(I1, "2.1", "2016-02-01T00:00:00.000Z", TlpLevel::Green)]).await;
+    let delete = |versions: VersionChoice, producer| RegistryWrite::DeleteObject {
+        collection: collection_id(),
+        object_id: I1.into(),
+        spec_versions: vec![],
+        versions,
+        producer,
+        at: day(4),
+    };
+    let last = VersionChoice { last: true, ..Default::default() };
+    // Another organisation's member cannot delete it.
+    expect_not_found(store.write(ACTOR, vec![delete(last.clone(), Some((Some(b), ub)))]).await, "object");
+    write(store, vec![delete(last.clone(), Some((Some(a), ua)))]).await;
+    let filter = ObjectFilter { versions: last.clone(), ..Default::default() };
+    assert_eq!(
+        ids(store, everyone(), &filter).await,
+        [format!("{I1}@2016-01-01T00:00:00.000Z")],
+        "the older version is now the last"
+    );
+    let all = VersionChoice { all: true, ..Default::default() };
+    write(store, vec![delete(all.clone(), None)]).await; // an administrator
+    assert!(
+        ids(store, everyone(), &ObjectFilter { versions: all.clone(), ..Default::default() })
+            .await
+            .is_empty()
+    );
+    expect_not_found(store.write(ACTOR, vec![delete(all, None)]).await, "object");
+}
