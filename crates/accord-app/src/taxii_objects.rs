@@ -14,6 +14,16 @@ use serde_json::{Value, json};
 
 use crate::{App, AppError, Caller, random};
 
+/// The STIX identity of an organisation of the accord: `identity--` and a UUIDv5 of its id,
+/// so it is stable and anyone can compute it.
+pub fn stix_identity(organization: accord_model::OrganizationId) -> String {
+    let uuid = uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("accord:organization:{organization}").as_bytes(),
+    );
+    format!("identity--{}", uuid.hyphenated())
+}
+
 /// Most objects in one page.
 pub const PAGE_MAX: u32 = 1000;
 
@@ -97,10 +107,32 @@ impl App {
             return Err(AppError::Forbidden("this collection is read-only for you"));
         }
         let envelope = Envelope::parse(body).map_err(|e| ValidationError::new("objects", e.0))?;
+        // Provenance: nobody may speak for another organisation of the accord.
+        let others: std::collections::HashMap<String, String> = self
+            .store
+            .organizations(None)
+            .await?
+            .into_iter()
+            .filter(|o| Some(o.id) != user.organization_id)
+            .map(|o| (stix_identity(o.id), o.name))
+            .collect();
         let (mut versions, mut successes, mut failures) = (Vec::new(), Vec::new(), Vec::new());
         for raw in &envelope.objects {
             let text = raw.get();
-            match validate_object(text) {
+            let checked = validate_object(text).and_then(|summary| {
+                let claimed = summary.created_by_ref.as_ref().map(|r| ("created_by_ref", r.as_str()));
+                let defined = (summary.object_type == "identity").then_some(("id", summary.id.as_str()));
+                match claimed.into_iter().chain(defined).find_map(|(p, id)| others.get(id).map(|n| (p, n))) {
+                    Some((property, name)) => Err(vec![accord_stix::Problem {
+                        property: property.to_owned(),
+                        message: format!(
+                            "is the STIX identity of another organization ({name}); post as your own"
+                        ),
+                    }]),
+                    None => Ok(summary),
+                }
+            });
+            match checked {
                 Ok(summary) => {
                     let tlp = TlpLevel::of_markings(summary.object_marking_refs.iter().map(|m| m.as_str()))
                         .unwrap_or(collection.default_tlp);

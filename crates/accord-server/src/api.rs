@@ -185,6 +185,8 @@ impl From<&OrganizationKey> for KeyBody {
 struct OrganizationBody {
     #[serde(flatten)]
     organization: Organization,
+    /// The organisation's STIX identity: what its objects name as `created_by_ref`.
+    stix_identity: String,
     public_keys: Vec<KeyBody>,
     signatures: Vec<AccordSignature>,
 }
@@ -195,6 +197,7 @@ async fn organization(
 ) -> ApiResult<Json<OrganizationBody>> {
     let d = s.app.organization_detail(org_id(&id)?).await?;
     Ok(Json(OrganizationBody {
+        stix_identity: accord_app::stix_identity(d.organization.id),
         public_keys: d.keys.iter().map(KeyBody::from).collect(),
         organization: d.organization,
         signatures: d.signatures,

@@ -535,3 +535,37 @@ fn delete_an_object() {
     assert_eq!(get(&s, &path, Some(&format!("Bearer {producer}"))).status(), StatusCode::NOT_FOUND);
     assert_eq!(delete("", ADMIN_TOKEN).status(), StatusCode::NOT_FOUND);
 }
+
+#[test]
+fn nobody_posts_as_another_organisation() {
+    let s = demo_server();
+    let members = collection_id_of(&s, MEMBERS);
+    let producer = member_token(&s, "vmware.com");
+    let identity_of = |domain: &str| {
+        let orgs = json(s.get("/api/v1/organizations"));
+        let id =
+            orgs["organizations"].as_array().unwrap().iter().find(|o| o["domain"] == domain).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        json(s.get(&format!("/api/v1/organizations/{id}")))["stix_identity"].as_str().unwrap().to_owned()
+    };
+    let (own, other) = (identity_of("vmware.com"), identity_of("tenable.com"));
+    assert!(own.starts_with("identity--") && own != other);
+    let mut mine = indicator(1, None);
+    mine["created_by_ref"] = json!(own);
+    let mut theirs = indicator(2, None);
+    theirs["created_by_ref"] = json!(other);
+    let impostor = json!({
+        "type": "identity", "spec_version": "2.1", "id": other,
+        "created": "2018-04-17T00:00:00.000Z", "modified": "2018-04-17T00:00:00.000Z", "name": "Tenable (not really)"
+    });
+    let status = json(post_envelope(&s, &members, &producer, &json!({"objects": [mine, theirs, impostor]})));
+    assert_eq!(status["success_count"], 1, "{status}");
+    let failures = status["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 2);
+    assert!(
+        failures.iter().all(|f| f["message"].as_str().unwrap().contains("another organization (Tenable)")),
+        "{status}"
+    );
+}
