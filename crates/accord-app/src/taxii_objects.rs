@@ -51,6 +51,23 @@ pub struct ObjectsPage {
     pub last_added: Option<Timestamp>,
 }
 
+/// The store's form of `match[version]`; `default` when the parameter is absent.
+fn version_choice(selectors: &[VersionSelector], default: VersionChoice) -> VersionChoice {
+    if selectors.is_empty() {
+        return default;
+    }
+    let mut choice = VersionChoice::default();
+    for v in selectors {
+        match v {
+            VersionSelector::Last => choice.last = true,
+            VersionSelector::First => choice.first = true,
+            VersionSelector::All => choice.all = true,
+            VersionSelector::At(t) => choice.at.push(t.sort_key().to_owned()),
+        }
+    }
+    choice
+}
+
 fn parameter_error(e: accord_taxii::QueryError) -> AppError {
     let field = match e.parameter.as_str() {
         "added_after" => "added_after",
@@ -224,15 +241,8 @@ impl App {
         }
         let object: accord_stix::StixId = object_id.parse().map_err(|_| AppError::NotFound("object"))?;
         let query = ObjectQuery::parse(parameters, Endpoint::Delete).map_err(parameter_error)?;
-        let mut versions = VersionChoice { all: query.versions.is_empty(), ..Default::default() };
-        for v in &query.versions {
-            match v {
-                VersionSelector::Last => versions.last = true,
-                VersionSelector::First => versions.first = true,
-                VersionSelector::All => versions.all = true,
-                VersionSelector::At(t) => versions.at.push(t.sort_key().to_owned()),
-            }
-        }
+        // Without match[version], a delete takes every version.
+        let versions = version_choice(&query.versions, VersionChoice { all: true, ..Default::default() });
         let producer = (user.role != Role::Admin).then_some((user.organization_id, user.id));
         self.store
             .write(
@@ -306,18 +316,7 @@ impl App {
             }
             None => 0,
         };
-        let mut versions = VersionChoice::default();
-        if query.versions.is_empty() {
-            versions.last = true;
-        }
-        for v in &query.versions {
-            match v {
-                VersionSelector::Last => versions.last = true,
-                VersionSelector::First => versions.first = true,
-                VersionSelector::All => versions.all = true,
-                VersionSelector::At(t) => versions.at.push(t.sort_key().to_owned()),
-            }
-        }
+        let versions = version_choice(&query.versions, VersionChoice { last: true, ..Default::default() });
         let added_after = query
             .added_after
             .as_ref()

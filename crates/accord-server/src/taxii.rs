@@ -122,6 +122,13 @@ fn taxii<T: Serialize>(body: T) -> Response {
     resp
 }
 
+/// A TAXII resource already written as JSON text.
+fn taxii_text(status: StatusCode, body: String) -> Response {
+    let mut resp = (status, body).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
+    resp
+}
+
 /// The caller of a TAXII request, after the `Accept` check: anonymous without
 /// `Authorization`; a user with a valid Basic password or Bearer token; 401 otherwise.
 pub(crate) struct TaxiiCaller(pub Caller);
@@ -250,9 +257,7 @@ async fn add_objects(
     let body = std::str::from_utf8(&body)
         .map_err(|_| TaxiiError::new(StatusCode::BAD_REQUEST, "Bad request", "the body is not UTF-8"))?;
     let status = s.app.add_objects(&caller, &root, &id, body, jiff::Timestamp::now()).await?;
-    let mut resp = (StatusCode::ACCEPTED, status).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
-    Ok(resp)
+    Ok(taxii_text(StatusCode::ACCEPTED, status))
 }
 
 async fn status(
@@ -261,9 +266,7 @@ async fn status(
     Path((root, status_id)): Path<(String, String)>,
 ) -> Result<Response, TaxiiError> {
     let resource = s.app.taxii_status(&caller, &root, &status_id).await?;
-    let mut resp = resource.into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
-    Ok(resp)
+    Ok(taxii_text(StatusCode::OK, resource))
 }
 
 async fn get_objects(
@@ -362,9 +365,8 @@ fn page_response(page: &ObjectsPage, list: &str, item: impl Fn(&StoredObject) ->
         }
         body.push_str("]}");
     }
-    let mut resp = body.into_response();
+    let mut resp = taxii_text(StatusCode::OK, body);
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
     for (name, t) in
         [("x-taxii-date-added-first", page.first_added), ("x-taxii-date-added-last", page.last_added)]
     {
