@@ -18,4 +18,4 @@ pub use envelope::{Envelope, EnvelopeError};
 pub use id::StixId;
 pub use timestamp::StixTimestamp;
 pub use tlp::TlpLevel;
-pub use validate::{ObjectSummary, Problem, validate_object};
+pub use validate::{ObjectSummary, Problem, RECIPIENTS_PROPERTY, validate_object};

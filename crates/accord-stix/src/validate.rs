@@ -41,7 +41,18 @@ pub struct ObjectSummary {
     pub created_by_ref: Option<StixId>,
     pub object_marking_refs: Vec<StixId>,
     pub revoked: bool,
+    /// The identities an AMBER or RED object is shared with ([`RECIPIENTS_PROPERTY`]).
+    pub recipient_refs: Vec<StixId>,
+    /// What a `sighting` saw.
+    pub sighting_of_ref: Option<StixId>,
+    /// The objects a relationship (`source_ref`, `target_ref`) or sighting (`sighting_of_ref`)
+    /// is about.
+    pub links: Vec<StixId>,
 }
+
+/// The custom property that names the identities an object marked TLP:AMBER or TLP:RED is
+/// shared with, beyond its producer.
+pub const RECIPIENTS_PROPERTY: &str = "x_accord_recipient_refs";
 
 /// Validates the JSON text of one object.
 pub fn validate_object(text: &str) -> Result<ObjectSummary, Vec<Problem>> {
@@ -272,6 +283,23 @@ impl Checker {
             Some(v) => self.identifier_list("object_marking_refs", v, Some(&["marking-definition"])),
             None => Vec::new(),
         };
+        let recipient_refs = match obj.get(RECIPIENTS_PROPERTY) {
+            Some(v) => self.identifier_list(RECIPIENTS_PROPERTY, v, Some(&["identity"])),
+            None => Vec::new(),
+        };
+        let sighting_of_ref = match (object_type.as_str(), obj.get("sighting_of_ref")) {
+            ("sighting", Some(Value::String(s))) => s.parse().ok(),
+            _ => None,
+        };
+        let link_properties: &[&str] = match object_type.as_str() {
+            "relationship" => &["source_ref", "target_ref"],
+            "sighting" => &["sighting_of_ref"],
+            _ => &[],
+        };
+        let links = link_properties
+            .iter()
+            .filter_map(|p| obj.get(*p).and_then(Value::as_str).and_then(|s| s.parse().ok()))
+            .collect();
         let revoked = match obj.get("revoked") {
             Some(Value::Bool(b)) => *b,
             Some(_) => {
@@ -320,7 +348,11 @@ impl Checker {
         for (k, v) in obj {
             if matches!(
                 k.as_str(),
-                "created_by_ref" | "object_marking_refs" | "objects" | "granular_markings"
+                "created_by_ref"
+                    | "object_marking_refs"
+                    | "objects"
+                    | "granular_markings"
+                    | RECIPIENTS_PROPERTY
             ) {
                 continue;
             }
@@ -340,6 +372,9 @@ impl Checker {
             created_by_ref,
             object_marking_refs,
             revoked,
+            recipient_refs,
+            sighting_of_ref,
+            links,
         })
     }
 

@@ -172,6 +172,11 @@ fn observables_and_relationships() {
         "source_ref": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "target_ref": "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b"
     });
     check_object(rel.clone(), None);
+    let links = validate_object(&rel.to_string()).unwrap().links;
+    assert_eq!(
+        links.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        ["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b"]
+    );
     let mut bad = rel.clone();
     bad["target_ref"] = json!("sighting--31b940d4-6f7f-459a-80ea-9c1f17b5891b");
     check_object(bad, Some(("target_ref", "not a relationship")));
@@ -235,4 +240,35 @@ fn property_shapes_and_values() {
     check_object(rel("attributed-to"), None);
     check_object(rel(""), Some(("relationship_type", "lower-case")));
     check_object(rel("Uses"), Some(("relationship_type", "lower-case")));
+}
+
+#[test]
+fn recipients_and_sightings() {
+    let recipient = "identity--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061";
+    let mut v = indicator();
+    v[accord_stix::RECIPIENTS_PROPERTY] = json!([recipient]);
+    let s = validate_object(&v.to_string()).unwrap();
+    assert_eq!(s.recipient_refs.iter().map(|r| r.as_str()).collect::<Vec<_>>(), [recipient]);
+    assert_eq!(s.sighting_of_ref, None);
+
+    check(set("x_accord_recipient_refs", json!([])), Some(("x_accord_recipient_refs", "non-empty")));
+    check(set("x_accord_recipient_refs", json!(recipient)), Some(("x_accord_recipient_refs", "list")));
+    check(
+        set("x_accord_recipient_refs", json!(["malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"])),
+        Some(("x_accord_recipient_refs[0]", "identity")),
+    );
+
+    let sighting = json!({
+        "type": "sighting", "spec_version": "2.1",
+        "id": "sighting--ee20065d-2555-424f-ad9e-0f8428623c75",
+        "created": "2016-04-06T20:08:31.000Z", "modified": "2016-04-06T20:08:31.000Z",
+        "sighting_of_ref": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
+    });
+    let s = validate_object(&sighting.to_string()).unwrap();
+    assert_eq!(
+        s.sighting_of_ref.as_ref().unwrap().as_str(),
+        "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
+    );
+    assert_eq!(s.links, [s.sighting_of_ref.clone().unwrap()]);
+    assert!(s.recipient_refs.is_empty());
 }
