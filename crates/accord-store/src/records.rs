@@ -193,13 +193,19 @@ pub struct NewObjectVersion {
     /// without either (most cyber-observables), whose version is their date added.
     pub version: Option<(String, String)>,
     pub tlp: TlpLevel,
+    /// The organisations an AMBER or RED version is shared with besides its producer.
+    pub recipients: Vec<OrganizationId>,
+    /// The objects this version points at, to be found from theirs: a relationship's
+    /// `source_ref` and `target_ref`, a sighting's `sighting_of_ref`.
+    pub links: Vec<String>,
     /// The object's JSON exactly as received.
     pub raw: String,
 }
 
 /// Who reads, for the TLP rule of every object query: CLEAR to everyone who may read the
-/// collection, GREEN to every member, AMBER, AMBER+STRICT and RED to the producer's
-/// organisation (or the producing user when it has none).
+/// collection, GREEN to every member, AMBER to the producer's organisation and the
+/// organisations the version names, AMBER+STRICT to the producer's organisation only, RED to
+/// the organisations it names only. The user who posted a version always reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ObjectReader {
     pub member: bool,
@@ -226,6 +232,8 @@ pub struct ObjectFilter {
     /// Empty: the newest spec version of each object only.
     pub spec_versions: Vec<String>,
     pub versions: VersionChoice,
+    /// Only versions that point at this object (see [`NewObjectVersion::links`]).
+    pub linked_to: Option<String>,
 }
 
 /// One stored object version, as a query returns it.
@@ -233,6 +241,8 @@ pub struct ObjectFilter {
 pub struct StoredObject {
     pub seq: i64,
     pub object_id: String,
+    pub object_type: String,
+    pub tlp: TlpLevel,
     pub spec_version: String,
     pub version: String,
     pub date_added: Timestamp,

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "taxii_collections", include_str!("../../migrations/sqlite/0002_taxii_collections.sql")),
     (3, "stix_objects", include_str!("../../migrations/sqlite/0003_stix_objects.sql")),
     (4, "taxii_status", include_str!("../../migrations/sqlite/0004_taxii_status.sql")),
+    (5, "object_sharing", include_str!("../../migrations/sqlite/0005_object_sharing.sql")),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -376,17 +376,23 @@ impl Store for SqliteStore {
             filter.versions.last,
             filter.versions.first,
             list(&filter.versions.at),
+            filter.linked_to.clone(),
             limit,
         );
         self.with_reader(move |c| {
-            // TLP is part of the query: a row the reader may not see is never read.
+            // TLP is part of the query: a row the reader may not see is never read. (SQLite
+            // numbers `$N` parameters in order of first appearance: keep them in order.)
             let mut stmt = c
                 .prepare_cached(
-                    "SELECT seq, object_id, spec_version, version_text, date_added, raw
+                    "SELECT seq, object_id, spec_version, version_text, date_added, raw, object_type, tlp
                      FROM stix_objects
                      WHERE collection_id = $1
                        AND (tlp = 'clear' OR (tlp = 'green' AND $2)
-                            OR producer_org = $3 OR producer_user = $4)
+                            OR (tlp IN ('amber', 'amber+strict') AND producer_org = $3)
+                            OR (tlp IN ('amber', 'red') AND EXISTS (
+                                SELECT 1 FROM stix_object_recipients AS r
+                                WHERE r.seq = stix_objects.seq AND r.organization_id = $3))
+                            OR producer_user = $4)
                        AND ($5 IS NULL OR date_added > $5)
                        AND seq > $6
                        AND ($7 = '[]' OR object_id IN (SELECT value FROM json_each($7)))
@@ -395,15 +401,16 @@ impl Store for SqliteStore {
                             OR spec_version IN (SELECT value FROM json_each($9)))
                        AND ($10 OR ($11 AND is_last) OR ($12 AND is_first)
                             OR version IN (SELECT value FROM json_each($13)))
+                       AND ($14 IS NULL OR seq IN (SELECT seq FROM stix_object_links WHERE target_id = $14))
                      ORDER BY seq
-                     LIMIT $14",
+                     LIMIT $15",
                 )
                 .map_err(backend)?;
             let rows = stmt
                 .query_map(
                     rusqlite::params![
                         params.0, params.1, params.2, params.3, params.4, params.5, params.6, params.7,
-                        params.8, params.9, params.10, params.11, params.12, params.13
+                        params.8, params.9, params.10, params.11, params.12, params.13, params.14
                     ],
                     |r| {
                         Ok(StoredObject {
@@ -413,6 +420,8 @@ impl Store for SqliteStore {
                             version: r.get(3)?,
                             date_added: rows::ts(r, 4)?,
                             raw: r.get(5)?,
+                            object_type: r.get(6)?,
+                            tlp: rows::parsed(r, 7)?,
                         })
                     },
                 )

@@ -517,6 +517,24 @@ fn add_objects(
         if inserted == 0 {
             continue; // the same version again: already stored
         }
+        let seq = tx.last_insert_rowid();
+        for target in &v.links {
+            tx.prepare_cached(
+                "INSERT INTO stix_object_links (target_id, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .and_then(|mut s| s.execute(rusqlite::params![target, seq]))
+            .map_err(backend)?;
+        }
+        if !v.recipients.is_empty() {
+            for organization in &v.recipients {
+                tx.prepare_cached(
+                    "INSERT INTO stix_object_recipients (seq, organization_id) VALUES ($1, $2)
+                     ON CONFLICT DO NOTHING",
+                )
+                .and_then(|mut s| s.execute(rusqlite::params![seq, organization.to_string()]))
+                .map_err(backend)?;
+            }
+        }
         recompute_version_flags(tx, collection, &v.object_id)?;
     }
     Ok(())

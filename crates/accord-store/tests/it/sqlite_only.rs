@@ -16,7 +16,7 @@ fn migrations_are_recorded_once() {
         let store = SqliteStore::open(dir.path()).expect("open");
         assert_eq!(store.path(), dir.path().join(DATABASE_FILE));
     }
-    assert_eq!(migration_versions(dir.path()), [1, 2, 3, 4]);
+    assert_eq!(migration_versions(dir.path()), [1, 2, 3, 4, 5]);
 }
 
 #[test]

@@ -60,6 +60,8 @@ fn version(id: &str, spec: &str, modified: &str, tlp: TlpLevel) -> NewObjectVers
         spec_version: spec.to_owned(),
         version: Some((modified.to_owned(), modified.to_owned())),
         tlp,
+        recipients: Vec::new(),
+        links: Vec::new(),
         raw: format!(r#"{{"id":"{id}","modified":"{modified}","spec_version":"{spec}"}}"#),
     }
 }
@@ -184,38 +186,78 @@ pub async fn paging_and_added_after(store: &dyn Store) {
 
 pub async fn tlp_decides_who_reads_what(store: &dyn Store) {
     let (a, ua, b, ub) = setup(store).await;
+    let c = org("C", "c.example");
+    create_org(store, &c).await;
+    // One note per level, each naming C as a recipient; a second RED note names A itself.
+    let mut versions = Vec::new();
     for (i, level) in TlpLevel::ALL.into_iter().enumerate() {
-        add(
-            store,
-            a,
-            ua,
-            2,
-            vec![version(
-                &format!("note--8e2e2d2b-17d4-4cbf-938f-{i:012}"),
-                "2.1",
-                "2016-01-01T00:00:00.000Z",
-                level,
-            )],
-        )
-        .await;
+        let mut v = version(
+            &format!("note--8e2e2d2b-17d4-4cbf-938f-{i:012}"),
+            "2.1",
+            "2016-01-01T00:00:00.000Z",
+            level,
+        );
+        v.recipients = vec![c.id];
+        versions.push(v);
     }
+    let mut own_red = version(
+        &format!("note--8e2e2d2b-17d4-4cbf-938f-{:012}", 99),
+        "2.1",
+        "2016-01-01T00:00:00.000Z",
+        TlpLevel::Red,
+    );
+    own_red.recipients = vec![a, c.id];
+    versions.push(own_red);
+    add(store, a, ua, 2, versions).await;
+
     let all =
         ObjectFilter { versions: VersionChoice { all: true, ..Default::default() }, ..Default::default() };
-    let levels = |found: Vec<String>| -> Vec<TlpLevel> {
+    let levels = |found: Vec<String>| -> Vec<String> {
         found
             .iter()
-            .map(|f| TlpLevel::ALL[f[f.find("938f-").unwrap() + 5..][..12].parse::<usize>().unwrap()])
+            .map(|f| match f[f.find("938f-").unwrap() + 5..][..12].parse::<usize>().unwrap() {
+                99 => "RED naming A".to_owned(),
+                i => TlpLevel::ALL[i].as_str().to_owned(),
+            })
             .collect()
     };
-    use TlpLevel::*;
     let anonymous = ObjectReader { member: false, organization: None, user: None };
-    assert_eq!(levels(ids(store, anonymous, &all).await), [Clear]);
+    assert_eq!(levels(ids(store, anonymous, &all).await), ["clear"]);
     let other_member = ObjectReader { member: true, organization: Some(b), user: Some(ub) };
-    assert_eq!(levels(ids(store, other_member, &all).await), [Clear, Green]);
-    let producer_org = ObjectReader { member: true, organization: Some(a), user: Some(user_id()) };
-    assert_eq!(levels(ids(store, producer_org, &all).await), [Clear, Green, Amber, AmberStrict, Red]);
+    assert_eq!(levels(ids(store, other_member, &all).await), ["clear", "green"]);
+    let recipient = ObjectReader { member: true, organization: Some(c.id), user: Some(user_id()) };
+    assert_eq!(
+        levels(ids(store, recipient, &all).await),
+        ["clear", "green", "amber", "red", "RED naming A"],
+        "a named organisation reads AMBER and RED, never AMBER+STRICT"
+    );
+    let colleague = ObjectReader { member: true, organization: Some(a), user: Some(user_id()) };
+    assert_eq!(
+        levels(ids(store, colleague, &all).await),
+        ["clear", "green", "amber", "amber+strict", "RED naming A"],
+        "the producer's organisation reads AMBER and AMBER+STRICT, and RED only where named"
+    );
+    let producer = ObjectReader { member: true, organization: Some(a), user: Some(ua) };
+    assert_eq!(
+        levels(ids(store, producer, &all).await),
+        ["clear", "green", "amber", "amber+strict", "red", "RED naming A"]
+    );
     let producer_without_org = ObjectReader { member: true, organization: None, user: Some(ua) };
-    assert_eq!(levels(ids(store, producer_without_org, &all).await), [Clear, Green, Amber, AmberStrict, Red]);
+    assert_eq!(levels(ids(store, producer_without_org, &all).await).len(), 6);
+    // Deleting a version takes its recipients with it.
+    write(
+        store,
+        vec![RegistryWrite::DeleteObject {
+            collection: collection_id(),
+            object_id: format!("note--8e2e2d2b-17d4-4cbf-938f-{:012}", 99),
+            spec_versions: vec![],
+            versions: VersionChoice { all: true, ..Default::default() },
+            producer: None,
+            at: day(3),
+        }],
+    )
+    .await;
+    assert_eq!(levels(ids(store, recipient, &all).await), ["clear", "green", "amber", "red"]);
 }
 
 pub async fn objects_need_a_collection(store: &dyn Store) {
