@@ -28,7 +28,7 @@ pub use caller::Caller;
 pub use error::AppError;
 pub use registry::{NewOrganizationRequest, OrganizationDetail, SignatureRequest};
 pub use taxii::NewCollectionRequest;
-pub use taxii_objects::{ObjectsPage, ObjectsRequest, PAGE_MAX, stix_identity};
+pub use taxii_objects::{ObjectDetail, ObjectsPage, ObjectsRequest, PAGE_MAX, stix_identity};
 
 /// Where the store lives.
 #[derive(Debug, Clone)]

@@ -1,14 +1,16 @@
 //! TAXII objects: adding envelopes (validated object by object, with a status resource) and
 //! reading them page by page, with TLP applied inside the store's query.
 
+use std::collections::{HashMap, HashSet};
+
 use accord_model::time::format_timestamp;
-use accord_model::{Role, ValidationError};
-use accord_stix::{Envelope, TlpLevel, validate_object};
+use accord_model::{OrganizationId, Role, ValidationError};
+use accord_stix::{Envelope, ObjectSummary, Problem, RECIPIENTS_PROPERTY, TlpLevel, validate_object};
 use accord_store::{
     NewObjectVersion, ObjectFilter, ObjectReader, RegistryWrite, StoredObject, VersionChoice,
 };
 use accord_taxii::query::Endpoint;
-use accord_taxii::{Cursor, CursorKey, ObjectQuery, VersionSelector};
+use accord_taxii::{Collection, Cursor, CursorKey, ObjectQuery, VersionSelector};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -22,6 +24,27 @@ pub fn stix_identity(organization: accord_model::OrganizationId) -> String {
         format!("accord:organization:{organization}").as_bytes(),
     );
     format!("identity--{}", uuid.hyphenated())
+}
+
+/// The caller as the TLP rule of object queries sees them.
+fn reader_of(caller: &Caller) -> ObjectReader {
+    ObjectReader {
+        member: matches!(caller, Caller::User(_) | Caller::Operator),
+        organization: caller.user().and_then(|u| u.organization_id),
+        user: caller.user().map(|u| u.id),
+    }
+}
+
+/// One object of an envelope after its checks: what to store, or what is wrong with it.
+type Checked = Result<(ObjectSummary, NewObjectVersion), Vec<Problem>>;
+
+/// The `type` of an object's JSON text, if it has one.
+fn type_of(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Typed {
+        r#type: String,
+    }
+    serde_json::from_str::<Typed>(text).ok().map(|t| t.r#type)
 }
 
 /// Most objects in one page.
@@ -108,6 +131,11 @@ impl App {
     /// Adds the objects of a TAXII envelope to a collection. Each object is validated on its
     /// own: valid ones are stored, invalid ones are listed as failures in the returned status
     /// resource (JSON), which is also kept for `GET …/status/{id}/`.
+    ///
+    /// Besides STIX validation: nobody may speak for another organisation of the accord
+    /// (`created_by_ref`, or defining its identity); the recipients an AMBER or RED object
+    /// names must be organisations of the accord; a `sighting` must be of an object the poster
+    /// can read. Members who may read the collection but not write it may post sightings only.
     pub async fn add_objects(
         &self,
         caller: &Caller,
@@ -120,54 +148,87 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         let (collection, access) = self.collection(caller, root, collection_id).await?;
-        if !access.can_write {
-            return Err(AppError::Forbidden("this collection is read-only for you"));
-        }
+        let sightings_only = !access.can_write;
         let envelope = Envelope::parse(body).map_err(|e| ValidationError::new("objects", e.0))?;
-        // Provenance: nobody may speak for another organisation of the accord.
-        let others: std::collections::HashMap<String, String> = self
+        if sightings_only && !envelope.objects.iter().any(|o| type_of(o.get()) == Some("sighting".into())) {
+            return Err(AppError::Forbidden("this collection is read-only for you (you may post sightings)"));
+        }
+        let identities: HashMap<String, (OrganizationId, String)> = self
             .store
             .organizations(None)
             .await?
             .into_iter()
-            .filter(|o| Some(o.id) != user.organization_id)
-            .map(|o| (stix_identity(o.id), o.name))
+            .map(|o| (stix_identity(o.id), (o.id, o.name)))
             .collect();
-        let (mut versions, mut successes, mut failures) = (Vec::new(), Vec::new(), Vec::new());
+        let problem =
+            |property: &str, message: String| vec![Problem { property: property.to_owned(), message }];
+        let mut checked: Vec<(&str, Checked)> = Vec::new();
         for raw in &envelope.objects {
             let text = raw.get();
-            let checked = validate_object(text).and_then(|summary| {
+            let result = validate_object(text).and_then(|summary| {
+                if sightings_only && summary.object_type != "sighting" {
+                    return Err(problem(
+                        "type",
+                        "you may read this collection but not write it: post sightings only".into(),
+                    ));
+                }
                 let claimed = summary.created_by_ref.as_ref().map(|r| ("created_by_ref", r.as_str()));
                 let defined = (summary.object_type == "identity").then_some(("id", summary.id.as_str()));
-                match claimed.into_iter().chain(defined).find_map(|(p, id)| others.get(id).map(|n| (p, n))) {
-                    Some((property, name)) => Err(vec![accord_stix::Problem {
-                        property: property.to_owned(),
-                        message: format!(
-                            "is the STIX identity of another organization ({name}); post as your own"
-                        ),
-                    }]),
-                    None => Ok(summary),
+                let other = claimed.into_iter().chain(defined).find_map(|(p, id)| {
+                    identities.get(id).filter(|(o, _)| Some(*o) != user.organization_id).map(|(_, n)| (p, n))
+                });
+                if let Some((property, name)) = other {
+                    return Err(problem(
+                        property,
+                        format!("is the STIX identity of another organization ({name}); post as your own"),
+                    ));
                 }
+                let mut recipients = Vec::new();
+                for (i, r) in summary.recipient_refs.iter().enumerate() {
+                    match identities.get(r.as_str()) {
+                        Some((o, _)) => recipients.push(*o),
+                        None => {
+                            return Err(problem(
+                                &format!("{RECIPIENTS_PROPERTY}[{i}]"),
+                                format!("{r} is not the STIX identity of an organization of this server"),
+                            ));
+                        }
+                    }
+                }
+                let tlp = TlpLevel::of_markings(summary.object_marking_refs.iter().map(|m| m.as_str()))
+                    .unwrap_or(collection.default_tlp);
+                if !matches!(tlp, TlpLevel::Amber | TlpLevel::Red) {
+                    recipients.clear();
+                }
+                let version = NewObjectVersion {
+                    object_id: summary.id.as_str().to_owned(),
+                    object_type: summary.object_type.clone(),
+                    spec_version: summary.spec_version.clone(),
+                    version: summary
+                        .modified
+                        .as_ref()
+                        .map(|m| (m.sort_key().to_owned(), m.as_str().to_owned())),
+                    tlp,
+                    recipients,
+                    links: summary.links.iter().map(|l| l.as_str().to_owned()).collect(),
+                    raw: text.to_owned(),
+                };
+                Ok((summary, version))
             });
-            match checked {
-                Ok(summary) => {
-                    let tlp = TlpLevel::of_markings(summary.object_marking_refs.iter().map(|m| m.as_str()))
-                        .unwrap_or(collection.default_tlp);
-                    let version =
-                        summary.modified.as_ref().map(|m| (m.sort_key().to_owned(), m.as_str().to_owned()));
-                    let mut success = json!({ "id": summary.id.as_str() });
-                    if let Some((_, written)) = &version {
+            checked.push((text, result));
+        }
+        self.check_sightings(caller, &collection.api_root, &mut checked).await?;
+
+        let (mut versions, mut successes, mut failures) = (Vec::new(), Vec::new(), Vec::new());
+        for (text, result) in checked {
+            match result {
+                Ok((_, version)) => {
+                    let mut success = json!({ "id": version.object_id });
+                    if let Some((_, written)) = &version.version {
                         success["version"] = Value::String(written.clone());
                     }
                     successes.push(success);
-                    versions.push(NewObjectVersion {
-                        object_id: summary.id.as_str().to_owned(),
-                        object_type: summary.object_type,
-                        spec_version: summary.spec_version,
-                        version,
-                        tlp,
-                        raw: text.to_owned(),
-                    });
+                    versions.push(version);
                 }
                 Err(problems) => {
                     let v: Option<Value> = serde_json::from_str(text).ok();
@@ -218,6 +279,61 @@ impl App {
         });
         self.store.write(&caller.audit_name(), writes).await?;
         Ok(status)
+    }
+
+    /// Turns every valid `sighting` whose `sighting_of_ref` the caller cannot read into a
+    /// failure. Readable: posted in the same envelope, or visible to the caller (TLP
+    /// included) in a collection of the API root they may read. The message is the same
+    /// whether the object does not exist or is hidden.
+    async fn check_sightings(
+        &self,
+        caller: &Caller,
+        root: &accord_taxii::ApiRootName,
+        checked: &mut [(&str, Checked)],
+    ) -> Result<(), AppError> {
+        let in_envelope: HashSet<String> = checked
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok())
+            .map(|(s, _)| s.id.as_str().to_owned())
+            .collect();
+        let mut wanted: HashSet<String> = checked
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok())
+            .filter_map(|(s, _)| s.sighting_of_ref.as_ref())
+            .map(|r| r.as_str().to_owned())
+            .filter(|r| !in_envelope.contains(r))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let reader = reader_of(caller);
+        for (collection, access) in self.collections(caller, root.as_str()).await? {
+            if !access.can_read || wanted.is_empty() {
+                continue;
+            }
+            let filter = ObjectFilter {
+                ids: wanted.iter().cloned().collect(),
+                versions: VersionChoice { last: true, ..Default::default() },
+                ..Default::default()
+            };
+            let found = self.store.objects(&collection.id, reader, &filter, 0, wanted.len() as u32).await?;
+            for o in found {
+                wanted.remove(&o.object_id);
+            }
+        }
+        for (_, result) in checked.iter_mut() {
+            let unseen = match result {
+                Ok((s, _)) => s.sighting_of_ref.as_ref().is_some_and(|r| wanted.contains(r.as_str())),
+                Err(_) => false,
+            };
+            if unseen {
+                *result = Err(vec![Problem {
+                    property: "sighting_of_ref".into(),
+                    message: "names no object that you can read in this API root".into(),
+                }]);
+            }
+        }
+        Ok(())
     }
 
     /// Deletes versions of one object (all of them unless `match[version]` or
@@ -329,12 +445,9 @@ impl App {
             types: query.types.clone(),
             spec_versions: query.spec_versions.clone(),
             versions,
+            linked_to: None,
         };
-        let reader = ObjectReader {
-            member: matches!(caller, Caller::User(_) | Caller::Operator),
-            organization: caller.user().and_then(|u| u.organization_id),
-            user: caller.user().map(|u| u.id),
-        };
+        let reader = reader_of(caller);
         let limit = query.page_size(PAGE_MAX);
         let mut rows = self.store.objects(&collection.id, reader, &filter, after_seq, limit + 1).await?;
         let more = rows.len() > limit as usize;
@@ -349,4 +462,110 @@ impl App {
             next,
         })
     }
+
+    /// One collection by its id alone, whatever its API root (for the JSON API and the web
+    /// pages), if the caller may read it.
+    pub async fn readable_collection(
+        &self,
+        caller: &Caller,
+        collection_id: &str,
+    ) -> Result<Collection, AppError> {
+        for root in self.store.api_roots().await? {
+            if let Some((c, access)) = self
+                .collections(caller, root.name.as_str())
+                .await?
+                .into_iter()
+                .find(|(c, _)| c.id.as_str() == collection_id)
+            {
+                return if access.can_read { Ok(c) } else { Err(AppError::NotFound("collection")) };
+            }
+        }
+        Err(AppError::NotFound("collection"))
+    }
+
+    /// What the caller may see of one object in a collection: its versions, oldest first,
+    /// and the relationships and sightings that point at it (their newest versions), with
+    /// the names of the objects at their other ends. TLP applies to each of them; an
+    /// object whose every version is hidden does not exist for the caller.
+    pub async fn object_detail(
+        &self,
+        caller: &Caller,
+        collection_id: &str,
+        object_id: &str,
+    ) -> Result<ObjectDetail, AppError> {
+        let collection = self.readable_collection(caller, collection_id).await?;
+        let id: accord_stix::StixId = object_id.parse().map_err(|_| AppError::NotFound("object"))?;
+        let reader = reader_of(caller);
+        let every_version = |ids: Vec<String>, linked_to: Option<String>, all: bool| ObjectFilter {
+            ids,
+            spec_versions: vec![],
+            versions: VersionChoice { all, last: !all, ..Default::default() },
+            linked_to,
+            added_after: None,
+            types: vec![],
+        };
+        let versions = self
+            .store
+            .objects(
+                &collection.id,
+                reader,
+                &every_version(vec![id.as_str().to_owned()], None, true),
+                0,
+                PAGE_MAX,
+            )
+            .await?;
+        if versions.is_empty() {
+            return Err(AppError::NotFound("object"));
+        }
+        let links = self
+            .store
+            .objects(
+                &collection.id,
+                reader,
+                &every_version(vec![], Some(id.as_str().to_owned()), false),
+                0,
+                PAGE_MAX,
+            )
+            .await?;
+        let others: Vec<String> = links
+            .iter()
+            .filter_map(|l| serde_json::from_str::<Value>(&l.raw).ok())
+            .flat_map(|v| {
+                ["source_ref", "target_ref"]
+                    .into_iter()
+                    .filter_map(|k| v.get(k).and_then(Value::as_str).map(str::to_owned))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|o| o != id.as_str())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let names = if others.is_empty() {
+            HashMap::new()
+        } else {
+            let limit = others.len() as u32;
+            self.store
+                .objects(&collection.id, reader, &every_version(others, None, false), 0, limit)
+                .await?
+                .into_iter()
+                .filter_map(|o| {
+                    let v: Value = serde_json::from_str(&o.raw).ok()?;
+                    Some((o.object_id, v.get("name")?.as_str()?.to_owned()))
+                })
+                .collect()
+        };
+        Ok(ObjectDetail { collection, versions, links, names })
+    }
+}
+
+/// One object as a reader sees it (see [`App::object_detail`]).
+#[derive(Debug, Clone)]
+pub struct ObjectDetail {
+    pub collection: Collection,
+    /// Every version the reader may see, oldest first (the order they were added).
+    pub versions: Vec<StoredObject>,
+    /// Relationships and sightings pointing at the object.
+    pub links: Vec<StoredObject>,
+    /// The names of the objects at the other end of those relationships, where visible.
+    pub names: HashMap<String, String>,
 }

@@ -7,8 +7,8 @@ use accord_app::model::{
     PublicKey, UserId,
 };
 use accord_app::{
-    AppError, Caller, NewCollectionRequest, NewOrganizationRequest, NewUserRequest, OrganizationKey,
-    SignatureRequest,
+    AppError, Caller, NewCollectionRequest, NewOrganizationRequest, NewUserRequest, ObjectsRequest,
+    OrganizationKey, SignatureRequest,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -41,7 +41,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/organizations/{id}/keys/{fingerprint}", delete(revoke_key))
         .route("/users/{id}/password", post(set_password))
         .route("/taxii/api-roots", post(create_api_root))
-        .route("/taxii/collections", post(create_collection))
+        .route("/taxii/collections", get(list_collections).post(create_collection))
+        .route("/taxii/collections/{id}/objects", get(collection_objects))
+        .route("/taxii/collections/{id}/objects/{object_id}", get(collection_object))
         .route("/taxii/collections/{id}/grants", post(grant_collection))
         .route("/me", get(me))
         .route("/audit", get(audit))
@@ -379,13 +381,76 @@ async fn create_collection(
     ApiJson(body): ApiJson<NewCollectionRequest>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let c = s.app.create_collection(&caller, body, Timestamp::now()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "id": c.id.as_str(), "api_root": c.api_root.as_str(), "title": c.title,
-            "description": c.description, "default_tlp": c.default_tlp.as_str(), "public": c.public,
-        })),
-    ))
+    let mut body = collection_json(&c, true, true);
+    if let Some(m) = body.as_object_mut() {
+        m.remove("can_read");
+        m.remove("can_write");
+    }
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+fn collection_json(c: &accord_app::taxii_protocol::Collection, can_read: bool, can_write: bool) -> Value {
+    json!({
+        "id": c.id.as_str(), "api_root": c.api_root.as_str(), "title": c.title,
+        "description": c.description, "default_tlp": c.default_tlp.as_str(), "public": c.public,
+        "can_read": can_read, "can_write": can_write,
+    })
+}
+
+/// One stored object version, with its TLP and its JSON.
+fn object_json(o: &accord_app::StoredObject) -> Value {
+    json!({
+        "id": o.object_id, "type": o.object_type, "spec_version": o.spec_version, "version": o.version,
+        "date_added": format_timestamp(o.date_added), "tlp": o.tlp.as_str(),
+        "object": serde_json::from_str::<Value>(&o.raw).unwrap_or(Value::Null),
+    })
+}
+
+/// Every collection the caller may read or write, across API roots.
+async fn list_collections(State(s): State<AppState>, ApiCaller(caller): ApiCaller) -> ApiResult<Json<Value>> {
+    let mut list = Vec::new();
+    for root in s.app.api_roots().await? {
+        for (c, access) in s.app.collections(&caller, root.name.as_str()).await? {
+            list.push(collection_json(&c, access.can_read, access.can_write));
+        }
+    }
+    Ok(Json(json!({ "collections": list })))
+}
+
+/// A page of a collection's objects, with the TAXII query parameters (`added_after`,
+/// `match[…]`, `limit`, `next`); TLP applies exactly as in TAXII.
+async fn collection_objects(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiQuery(parameters): ApiQuery<Vec<(String, String)>>,
+) -> ApiResult<Json<Value>> {
+    let collection = s.app.readable_collection(&caller, &id).await?;
+    let page = s
+        .app
+        .objects(&caller, collection.api_root.as_str(), &id, ObjectsRequest::Collection, &parameters)
+        .await?;
+    Ok(Json(json!({
+        "objects": page.objects.iter().map(object_json).collect::<Vec<_>>(),
+        "more": page.more,
+        "next": page.next,
+    })))
+}
+
+/// One object: the versions the caller may see and the relationships and sightings that
+/// point at it.
+async fn collection_object(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, object_id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let d = s.app.object_detail(&caller, &id, &object_id).await?;
+    Ok(Json(json!({
+        "collection": d.collection.id.as_str(),
+        "versions": d.versions.iter().map(object_json).collect::<Vec<_>>(),
+        "links": d.links.iter().map(object_json).collect::<Vec<_>>(),
+        "names": d.names,
+    })))
 }
 
 #[derive(Deserialize)]

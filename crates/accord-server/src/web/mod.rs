@@ -2,6 +2,7 @@
 
 mod context;
 mod i18n;
+mod intel;
 mod pages;
 mod throttle;
 
@@ -22,6 +23,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/signatories", get(pages::signatories))
         .route("/organizations/{id}", get(pages::organization))
+        .route("/intel", get(intel::collections))
+        .route("/intel/{collection}", get(intel::collection))
+        .route("/intel/{collection}/{object}", get(intel::object))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", axum::routing::post(pages::logout))
         .route("/static/accord.css", get(stylesheet))

@@ -347,7 +347,7 @@ pub(crate) async fn not_found(ctx: Ctx) -> Response {
     ctx.render(StatusCode::NOT_FOUND, &page)
 }
 
-fn server_error(ctx: Ctx, e: accord_app::AppError) -> Response {
+pub(crate) fn server_error(ctx: Ctx, e: accord_app::AppError) -> Response {
     tracing::error!(error = %e, "page failed");
     let t = ctx.t();
     let page = ErrorPage { chrome: ctx.chrome(t.error_title), text: t.error_text };

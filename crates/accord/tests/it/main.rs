@@ -8,6 +8,7 @@ mod durability;
 mod ops;
 mod signing;
 mod taxii;
+mod tlp;
 mod web;
 
 use std::path::Path;

@@ -355,7 +355,7 @@ fn tlp_decides_what_each_reader_gets() {
     assert_eq!(seen(None), ["clear"], "anonymous: TLP:CLEAR only");
     assert_eq!(seen(Some(format!("Bearer {other}"))), ["clear", "green"], "another member");
     assert_eq!(seen(Some(format!("Bearer {producer}"))), levels, "the producer's organisation");
-    // A colleague of the producer sees what the organisation produced.
+    // A colleague of the producer sees what the organisation produced, but RED.
     let colleague = {
         let orgs = json(s.get("/api/v1/organizations"));
         let ms = orgs["organizations"]
@@ -379,12 +379,17 @@ fn tlp_decides_what_each_reader_gets() {
             .unwrap()
             .to_owned()
     };
-    assert_eq!(seen(Some(format!("Bearer {colleague}"))), levels);
+    assert_eq!(
+        seen(Some(format!("Bearer {colleague}"))),
+        ["clear", "green", "amber", "amber+strict"],
+        "RED is for the recipients the producer names (see tlp.rs), not its whole organisation"
+    );
     // Only its creator reads a status.
     let status = json(post_envelope(&s, &public, &producer, &json!({"objects": [indicator(9, None)]})));
     let path = format!("/taxii2/accord/status/{}/", status["id"].as_str().unwrap());
     assert_eq!(get(&s, &path, Some(&format!("Bearer {other}"))).status(), StatusCode::NOT_FOUND);
-    // Writing needs a write grant: an invitee may read the public collection but not write it.
+    // Writing needs a write grant: an invitee may read the public collection but not write it
+    // (sightings aside, see tlp.rs).
     let invitee = member_token(&s, "google.com");
     assert_eq!(post_envelope(&s, &public, &invitee, &envelope).status(), StatusCode::FORBIDDEN);
     let anonymous = s
