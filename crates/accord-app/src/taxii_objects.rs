@@ -1,6 +1,8 @@
 //! TAXII objects: adding envelopes (validated object by object, with a status resource) and
 //! reading them page by page, with TLP applied inside the store's query.
 
+use std::collections::HashMap;
+
 use accord_model::time::format_timestamp;
 use accord_model::{Role, ValidationError};
 use accord_stix::{Envelope, TlpLevel, validate_object};
@@ -22,6 +24,74 @@ pub fn stix_identity(organization: accord_model::OrganizationId) -> String {
         format!("accord:organization:{organization}").as_bytes(),
     );
     format!("identity--{}", uuid.hyphenated())
+}
+
+/// An object refused on ingest: its id and version as far as they could be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectFailure {
+    pub id: String,
+    pub version: Option<String>,
+    pub message: String,
+}
+
+/// The objects of an envelope, sorted into versions to store and refusals.
+pub(crate) struct CheckedObjects {
+    pub versions: Vec<NewObjectVersion>,
+    pub failures: Vec<ObjectFailure>,
+}
+
+/// Validates each object on its own (STIX 2.1 rules, then provenance: no object may speak for
+/// an organisation of `others`, the STIX identities of the organisations the sender is not) and
+/// gives each valid one its TLP level (its markings, else `default_tlp`).
+pub(crate) fn check_objects<'a>(
+    objects: impl IntoIterator<Item = &'a str>,
+    others: &HashMap<String, String>,
+    default_tlp: TlpLevel,
+) -> CheckedObjects {
+    let mut checked = CheckedObjects { versions: Vec::new(), failures: Vec::new() };
+    for text in objects {
+        let verdict = validate_object(text).and_then(|summary| {
+            let claimed = summary.created_by_ref.as_ref().map(|r| ("created_by_ref", r.as_str()));
+            let defined = (summary.object_type == "identity").then_some(("id", summary.id.as_str()));
+            match claimed.into_iter().chain(defined).find_map(|(p, id)| others.get(id).map(|n| (p, n))) {
+                Some((property, name)) => Err(vec![accord_stix::Problem {
+                    property: property.to_owned(),
+                    message: format!(
+                        "is the STIX identity of another organization ({name}); post as your own"
+                    ),
+                }]),
+                None => Ok(summary),
+            }
+        });
+        match verdict {
+            Ok(summary) => {
+                let tlp = TlpLevel::of_markings(summary.object_marking_refs.iter().map(|m| m.as_str()))
+                    .unwrap_or(default_tlp);
+                let version =
+                    summary.modified.as_ref().map(|m| (m.sort_key().to_owned(), m.as_str().to_owned()));
+                checked.versions.push(NewObjectVersion {
+                    object_id: summary.id.as_str().to_owned(),
+                    object_type: summary.object_type,
+                    spec_version: summary.spec_version,
+                    version,
+                    tlp,
+                    raw: text.to_owned(),
+                });
+            }
+            Err(problems) => {
+                let v: Option<Value> = serde_json::from_str(text).ok();
+                let field =
+                    |k: &str| v.as_ref().and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned);
+                let message: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                checked.failures.push(ObjectFailure {
+                    id: field("id").unwrap_or_default(),
+                    version: field("modified"),
+                    message: message.join("; "),
+                });
+            }
+        }
+    }
+    checked
 }
 
 /// Most objects in one page.
@@ -83,6 +153,22 @@ fn parameter_error(e: accord_taxii::QueryError) -> AppError {
 }
 
 impl App {
+    /// The STIX identities of every organisation but `own`, with their names: what a sender
+    /// of that organisation may not claim to be.
+    pub(crate) async fn other_identities(
+        &self,
+        own: Option<accord_model::OrganizationId>,
+    ) -> Result<HashMap<String, String>, AppError> {
+        Ok(self
+            .store
+            .organizations(None)
+            .await?
+            .into_iter()
+            .filter(|o| Some(o.id) != own)
+            .map(|o| (stix_identity(o.id), o.name))
+            .collect())
+    }
+
     async fn cursor_key(&self) -> Result<CursorKey, AppError> {
         if let Some(key) = self.cursor_key.get() {
             return Ok(key.clone());
@@ -124,68 +210,32 @@ impl App {
             return Err(AppError::Forbidden("this collection is read-only for you"));
         }
         let envelope = Envelope::parse(body).map_err(|e| ValidationError::new("objects", e.0))?;
-        // Provenance: nobody may speak for another organisation of the accord.
-        let others: std::collections::HashMap<String, String> = self
-            .store
-            .organizations(None)
-            .await?
-            .into_iter()
-            .filter(|o| Some(o.id) != user.organization_id)
-            .map(|o| (stix_identity(o.id), o.name))
+        let others = self.other_identities(user.organization_id).await?;
+        let checked =
+            check_objects(envelope.objects.iter().map(|o| o.get()), &others, collection.default_tlp);
+        let successes: Vec<Value> = checked
+            .versions
+            .iter()
+            .map(|v| {
+                let mut success = json!({ "id": v.object_id });
+                if let Some((_, written)) = &v.version {
+                    success["version"] = Value::String(written.clone());
+                }
+                success
+            })
             .collect();
-        let (mut versions, mut successes, mut failures) = (Vec::new(), Vec::new(), Vec::new());
-        for raw in &envelope.objects {
-            let text = raw.get();
-            let checked = validate_object(text).and_then(|summary| {
-                let claimed = summary.created_by_ref.as_ref().map(|r| ("created_by_ref", r.as_str()));
-                let defined = (summary.object_type == "identity").then_some(("id", summary.id.as_str()));
-                match claimed.into_iter().chain(defined).find_map(|(p, id)| others.get(id).map(|n| (p, n))) {
-                    Some((property, name)) => Err(vec![accord_stix::Problem {
-                        property: property.to_owned(),
-                        message: format!(
-                            "is the STIX identity of another organization ({name}); post as your own"
-                        ),
-                    }]),
-                    None => Ok(summary),
+        let failures: Vec<Value> = checked
+            .failures
+            .iter()
+            .map(|f| {
+                let mut failure = json!({ "id": f.id, "message": f.message });
+                if let Some(version) = &f.version {
+                    failure["version"] = Value::String(version.clone());
                 }
-            });
-            match checked {
-                Ok(summary) => {
-                    let tlp = TlpLevel::of_markings(summary.object_marking_refs.iter().map(|m| m.as_str()))
-                        .unwrap_or(collection.default_tlp);
-                    let version =
-                        summary.modified.as_ref().map(|m| (m.sort_key().to_owned(), m.as_str().to_owned()));
-                    let mut success = json!({ "id": summary.id.as_str() });
-                    if let Some((_, written)) = &version {
-                        success["version"] = Value::String(written.clone());
-                    }
-                    successes.push(success);
-                    versions.push(NewObjectVersion {
-                        object_id: summary.id.as_str().to_owned(),
-                        object_type: summary.object_type,
-                        spec_version: summary.spec_version,
-                        version,
-                        tlp,
-                        raw: text.to_owned(),
-                    });
-                }
-                Err(problems) => {
-                    let v: Option<Value> = serde_json::from_str(text).ok();
-                    let field = |k: &str| {
-                        v.as_ref().and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned)
-                    };
-                    let message: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                    let mut failure = json!({
-                        "id": field("id").unwrap_or_default(),
-                        "message": message.join("; "),
-                    });
-                    if let Some(version) = field("modified") {
-                        failure["version"] = Value::String(version);
-                    }
-                    failures.push(failure);
-                }
-            }
-        }
+                failure
+            })
+            .collect();
+        let versions = checked.versions;
         let id = uuid::Uuid::new_v4().hyphenated().to_string();
         let status = json!({
             "id": id,
