@@ -244,24 +244,92 @@ fn pull_errors_say_what_is_wrong() {
 /// A one-request-at-a-time HTTP server on a free loopback port that answers every request
 /// with 200 and this body, until the test process ends.
 fn canned(content_type: &'static str, body: &'static str) -> std::net::SocketAddr {
+    scripted(move |_| (200, vec![("Content-Type", content_type.to_owned())], body.to_owned()))
+}
+
+type Answer = (u16, Vec<(&'static str, String)>, String);
+
+/// A one-request-at-a-time HTTP server on a free loopback port whose answer to each request
+/// (given its path and query) is `answer`'s, until the test process ends.
+fn scripted(answer: impl Fn(&str) -> Answer + Send + 'static) -> std::net::SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
         for stream in listener.incoming().map_while(Result::ok) {
             let mut reader = BufReader::new(stream);
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
+            let target = request_line.split(' ').nth(1).unwrap_or("").to_owned();
             let mut line = String::new();
             while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
                 line.clear();
             }
+            let (status, headers, body) = answer(&target);
             let mut stream = reader.into_inner();
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
+            let mut head =
+                format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+            for (k, v) in headers {
+                head.push_str(&format!("{k}: {v}\r\n"));
+            }
+            let _ = write!(stream, "{head}\r\n{body}");
         }
     });
     addr
+}
+
+/// A pull that fails half-way keeps the pages it stored, and the next run resumes just before
+/// the last stored page's date, so objects added at that same instant are not skipped.
+#[test]
+fn an_interrupted_pull_resumes_without_skipping() {
+    let local = empty_server();
+    let mirror = collection(&local, "mirror");
+    let data = local.data_dir().to_path_buf();
+    let (a, b) = ("2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c01", "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c02");
+    let instant = "2024-01-01T00:00:00.000000Z";
+    let first_run = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let flag = first_run.clone();
+    let upstream = scripted(move |target| {
+        let taxii = |last: &str| {
+            vec![("Content-Type", TAXII.to_owned()), ("X-TAXII-Date-Added-Last", last.to_owned())]
+        };
+        let first = flag.load(std::sync::atomic::Ordering::SeqCst);
+        if first && !target.contains("next=") {
+            let body = json!({"more": true, "next": "page-2", "objects": [indicator(a, "2024-01-01T00:00:00.000Z")]});
+            (200, taxii(instant), body.to_string())
+        } else if first {
+            let error = json!({"title": "Back end unavailable", "http_status": "503"});
+            (503, vec![("Content-Type", TAXII.to_owned())], error.to_string())
+        } else if target.contains("added_after=2023-12-31T23%3A59%3A59.999999Z") && !target.contains("next=")
+        {
+            // Both were added at the same instant; `a` again, and `b` that the failed page held.
+            let body = json!({"more": false, "objects": [indicator(a, "2024-01-01T00:00:00.000Z"), indicator(b, "2024-01-01T00:00:00.000Z")]});
+            (200, taxii(instant), body.to_string())
+        } else {
+            (
+                400,
+                vec![("Content-Type", TAXII.to_owned())],
+                json!({"title": format!("unexpected {target}")}).to_string(),
+            )
+        }
+    });
+    let url = format!("http://{upstream}/api1/");
+    let pull = || accord(&data, &["taxii", "pull", &url, "--collection", "c1", "--into", &mirror], &[]);
+
+    let o = pull();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("HTTP 503: Back end unavailable"), "{}", stderr(&o));
+    assert_eq!(versions(&local, "mirror", &mirror), [format!("indicator--{a}@2024-01-01T00:00:00.000Z")]);
+
+    first_run.store(false, std::sync::atomic::Ordering::SeqCst);
+    let o = pull();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        summary(&o),
+        format!(
+            "Pulled 1 page, 2 objects received, 1 stored, 1 duplicates, 0 refused; resume point {instant}."
+        )
+    );
+    assert_eq!(versions(&local, "mirror", &mirror).len(), 2);
 }
 
 /// medallion on a free loopback port, killed when dropped.
