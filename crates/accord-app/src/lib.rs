@@ -12,6 +12,7 @@ mod random;
 mod registry;
 mod taxii;
 mod taxii_objects;
+mod taxii_pull;
 
 use std::sync::Arc;
 
@@ -28,7 +29,8 @@ pub use caller::Caller;
 pub use error::AppError;
 pub use registry::{NewOrganizationRequest, OrganizationDetail, SignatureRequest};
 pub use taxii::NewCollectionRequest;
-pub use taxii_objects::{ObjectDetail, ObjectsPage, ObjectsRequest, PAGE_MAX, stix_identity};
+pub use taxii_objects::{ObjectDetail, ObjectFailure, ObjectsPage, ObjectsRequest, PAGE_MAX, stix_identity};
+pub use taxii_pull::{PulledPageReport, TaxiiPull};
 
 /// Where the store lives.
 #[derive(Debug, Clone)]

@@ -87,3 +87,11 @@ pub(crate) fn manage_taxii(caller: &Caller) -> Result<(), AppError> {
         Err(deny(caller, "only an administrator can manage API roots, collections and grants"))
     }
 }
+
+pub(crate) fn pull_taxii(caller: &Caller) -> Result<(), AppError> {
+    if caller.is_operator_or(Role::Admin) {
+        Ok(())
+    } else {
+        Err(deny(caller, "only an administrator can pull remote collections"))
+    }
+}

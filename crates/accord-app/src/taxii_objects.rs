@@ -35,9 +35,6 @@ fn reader_of(caller: &Caller) -> ObjectReader {
     }
 }
 
-/// One object of an envelope after its checks: what to store, or what is wrong with it.
-type Checked = Result<(ObjectSummary, NewObjectVersion), Vec<Problem>>;
-
 /// The `type` of an object's JSON text, if it has one.
 fn type_of(text: &str) -> Option<String> {
     #[derive(serde::Deserialize)]
@@ -45,6 +42,123 @@ fn type_of(text: &str) -> Option<String> {
         r#type: String,
     }
     serde_json::from_str::<Typed>(text).ok().map(|t| t.r#type)
+}
+
+/// The organisations of the server by STIX identity: (id, name).
+pub(crate) type Identities = HashMap<String, (OrganizationId, String)>;
+
+/// An object refused on ingest: its id and version as far as they could be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectFailure {
+    pub id: String,
+    pub version: Option<String>,
+    pub message: String,
+}
+
+impl ObjectFailure {
+    fn new(text: &str, problems: &[Problem]) -> Self {
+        let v: Option<Value> = serde_json::from_str(text).ok();
+        let field = |k: &str| v.as_ref().and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned);
+        let message: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        ObjectFailure {
+            id: field("id").unwrap_or_default(),
+            version: field("modified"),
+            message: message.join("; "),
+        }
+    }
+}
+
+/// The objects of an envelope, sorted into versions to store and refusals.
+pub(crate) struct CheckedObjects {
+    pub versions: Vec<NewObjectVersion>,
+    pub failures: Vec<ObjectFailure>,
+}
+
+/// One object after its checks: what to store, or what is wrong with it.
+type Checked = Result<(ObjectSummary, NewObjectVersion), Vec<Problem>>;
+
+/// Who sends objects, and the rules their objects follow besides STIX validity.
+pub(crate) struct Ingest<'a> {
+    /// Every organisation of the server, by STIX identity.
+    pub identities: &'a Identities,
+    /// The sender's organisation: no object may speak for another one.
+    pub organization: Option<OrganizationId>,
+    /// The TLP of objects without a TLP marking.
+    pub default_tlp: TlpLevel,
+    /// The sender may read but not write the collection: sightings only.
+    pub sightings_only: bool,
+    /// A recipient that is not an organisation of the server refuses the object (someone
+    /// posting learns of the mistake); otherwise it is dropped, which only narrows who reads
+    /// (a mirror of another server's objects).
+    pub strict_recipients: bool,
+}
+
+impl Ingest<'_> {
+    /// Validates one object (STIX 2.1 rules, then provenance, recipients and what the sender
+    /// may post) and gives it its TLP level.
+    fn check(&self, text: &str) -> Checked {
+        let problem =
+            |property: &str, message: String| vec![Problem { property: property.to_owned(), message }];
+        let summary = validate_object(text)?;
+        if self.sightings_only && summary.object_type != "sighting" {
+            return Err(problem(
+                "type",
+                "you may read this collection but not write it: post sightings only".into(),
+            ));
+        }
+        let claimed = summary.created_by_ref.as_ref().map(|r| ("created_by_ref", r.as_str()));
+        let defined = (summary.object_type == "identity").then_some(("id", summary.id.as_str()));
+        let other = claimed.into_iter().chain(defined).find_map(|(p, id)| {
+            self.identities.get(id).filter(|(o, _)| Some(*o) != self.organization).map(|(_, n)| (p, n))
+        });
+        if let Some((property, name)) = other {
+            return Err(problem(
+                property,
+                format!("is the STIX identity of another organization ({name}); post as your own"),
+            ));
+        }
+        let mut recipients = Vec::new();
+        for (i, r) in summary.recipient_refs.iter().enumerate() {
+            match self.identities.get(r.as_str()) {
+                Some((o, _)) => recipients.push(*o),
+                None if !self.strict_recipients => {}
+                None => {
+                    return Err(problem(
+                        &format!("{RECIPIENTS_PROPERTY}[{i}]"),
+                        format!("{r} is not the STIX identity of an organization of this server"),
+                    ));
+                }
+            }
+        }
+        let tlp = TlpLevel::of_markings(summary.object_marking_refs.iter().map(|m| m.as_str()))
+            .unwrap_or(self.default_tlp);
+        if !matches!(tlp, TlpLevel::Amber | TlpLevel::Red) {
+            recipients.clear();
+        }
+        let version = NewObjectVersion {
+            object_id: summary.id.as_str().to_owned(),
+            object_type: summary.object_type.clone(),
+            spec_version: summary.spec_version.clone(),
+            version: summary.modified.as_ref().map(|m| (m.sort_key().to_owned(), m.as_str().to_owned())),
+            tlp,
+            recipients,
+            links: summary.links.iter().map(|l| l.as_str().to_owned()).collect(),
+            raw: text.to_owned(),
+        };
+        Ok((summary, version))
+    }
+
+    /// Checks each object on its own.
+    pub(crate) fn check_all<'t>(&self, objects: impl IntoIterator<Item = &'t str>) -> CheckedObjects {
+        let mut checked = CheckedObjects { versions: Vec::new(), failures: Vec::new() };
+        for text in objects {
+            match self.check(text) {
+                Ok((_, version)) => checked.versions.push(version),
+                Err(problems) => checked.failures.push(ObjectFailure::new(text, &problems)),
+            }
+        }
+        checked
+    }
 }
 
 /// Most objects in one page.
@@ -106,6 +220,19 @@ fn parameter_error(e: accord_taxii::QueryError) -> AppError {
 }
 
 impl App {
+    /// The STIX identities of every organisation but `own`, with their names: what a sender
+    /// of that organisation may not claim to be.
+    /// Every organisation of the server by its STIX identity.
+    pub(crate) async fn identities(&self) -> Result<Identities, AppError> {
+        Ok(self
+            .store
+            .organizations(None)
+            .await?
+            .into_iter()
+            .map(|o| (stix_identity(o.id), (o.id, o.name)))
+            .collect())
+    }
+
     async fn cursor_key(&self) -> Result<CursorKey, AppError> {
         if let Some(key) = self.cursor_key.get() {
             return Ok(key.clone());
@@ -153,70 +280,16 @@ impl App {
         if sightings_only && !envelope.objects.iter().any(|o| type_of(o.get()) == Some("sighting".into())) {
             return Err(AppError::Forbidden("this collection is read-only for you (you may post sightings)"));
         }
-        let identities: HashMap<String, (OrganizationId, String)> = self
-            .store
-            .organizations(None)
-            .await?
-            .into_iter()
-            .map(|o| (stix_identity(o.id), (o.id, o.name)))
-            .collect();
-        let problem =
-            |property: &str, message: String| vec![Problem { property: property.to_owned(), message }];
-        let mut checked: Vec<(&str, Checked)> = Vec::new();
-        for raw in &envelope.objects {
-            let text = raw.get();
-            let result = validate_object(text).and_then(|summary| {
-                if sightings_only && summary.object_type != "sighting" {
-                    return Err(problem(
-                        "type",
-                        "you may read this collection but not write it: post sightings only".into(),
-                    ));
-                }
-                let claimed = summary.created_by_ref.as_ref().map(|r| ("created_by_ref", r.as_str()));
-                let defined = (summary.object_type == "identity").then_some(("id", summary.id.as_str()));
-                let other = claimed.into_iter().chain(defined).find_map(|(p, id)| {
-                    identities.get(id).filter(|(o, _)| Some(*o) != user.organization_id).map(|(_, n)| (p, n))
-                });
-                if let Some((property, name)) = other {
-                    return Err(problem(
-                        property,
-                        format!("is the STIX identity of another organization ({name}); post as your own"),
-                    ));
-                }
-                let mut recipients = Vec::new();
-                for (i, r) in summary.recipient_refs.iter().enumerate() {
-                    match identities.get(r.as_str()) {
-                        Some((o, _)) => recipients.push(*o),
-                        None => {
-                            return Err(problem(
-                                &format!("{RECIPIENTS_PROPERTY}[{i}]"),
-                                format!("{r} is not the STIX identity of an organization of this server"),
-                            ));
-                        }
-                    }
-                }
-                let tlp = TlpLevel::of_markings(summary.object_marking_refs.iter().map(|m| m.as_str()))
-                    .unwrap_or(collection.default_tlp);
-                if !matches!(tlp, TlpLevel::Amber | TlpLevel::Red) {
-                    recipients.clear();
-                }
-                let version = NewObjectVersion {
-                    object_id: summary.id.as_str().to_owned(),
-                    object_type: summary.object_type.clone(),
-                    spec_version: summary.spec_version.clone(),
-                    version: summary
-                        .modified
-                        .as_ref()
-                        .map(|m| (m.sort_key().to_owned(), m.as_str().to_owned())),
-                    tlp,
-                    recipients,
-                    links: summary.links.iter().map(|l| l.as_str().to_owned()).collect(),
-                    raw: text.to_owned(),
-                };
-                Ok((summary, version))
-            });
-            checked.push((text, result));
-        }
+        let identities = self.identities().await?;
+        let ingest = Ingest {
+            identities: &identities,
+            organization: user.organization_id,
+            default_tlp: collection.default_tlp,
+            sightings_only,
+            strict_recipients: true,
+        };
+        let mut checked: Vec<(&str, Checked)> =
+            envelope.objects.iter().map(|o| (o.get(), ingest.check(o.get()))).collect();
         self.check_sightings(caller, &collection.api_root, &mut checked).await?;
 
         let (mut versions, mut successes, mut failures) = (Vec::new(), Vec::new(), Vec::new());
@@ -231,16 +304,9 @@ impl App {
                     versions.push(version);
                 }
                 Err(problems) => {
-                    let v: Option<Value> = serde_json::from_str(text).ok();
-                    let field = |k: &str| {
-                        v.as_ref().and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned)
-                    };
-                    let message: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                    let mut failure = json!({
-                        "id": field("id").unwrap_or_default(),
-                        "message": message.join("; "),
-                    });
-                    if let Some(version) = field("modified") {
+                    let f = ObjectFailure::new(text, &problems);
+                    let mut failure = json!({ "id": f.id, "message": f.message });
+                    if let Some(version) = f.version {
                         failure["version"] = Value::String(version);
                     }
                     failures.push(failure);

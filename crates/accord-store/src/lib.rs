@@ -11,8 +11,9 @@ pub mod sqlite;
 
 pub use error::StoreError;
 pub use records::{
-    NewObjectVersion, ObjectFilter, ObjectReader, OrganizationKey, RegistryCounts, RegistryEvent,
-    RegistryWrite, SessionRecord, StoredObject, TokenInfo, TokenRecord, UserWithSecret, VersionChoice,
+    NewObjectVersion, ObjectFilter, ObjectReader, OrganizationKey, PullPoint, PullSource, PulledPage,
+    PulledPageOutcome, RegistryCounts, RegistryEvent, RegistryWrite, SessionRecord, StoredObject, TokenInfo,
+    TokenRecord, UserWithSecret, VersionChoice,
 };
 
 use accord_model::{
@@ -86,6 +87,14 @@ pub trait Store: Send + Sync + 'static {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<StoredObject>, StoreError>;
+
+    /// Stores one page pulled from a remote TAXII collection in one transaction: its object
+    /// versions (as [`RegistryWrite::AddObjects`] would, without a producing organisation; a
+    /// version already stored is a duplicate, not an error) and, when given, the new resume point
+    /// of the source, with an audit line. A missing local collection or user is `NotFound`.
+    async fn add_pulled_page(&self, actor: &str, page: PulledPage) -> Result<PulledPageOutcome, StoreError>;
+    /// Where the last pull of `source` stopped, if it ever stored a resume point.
+    async fn pull_point(&self, source: &PullSource) -> Result<Option<PullPoint>, StoreError>;
 
     /// A TAXII status resource (JSON) with the API root and the user who created it.
     async fn status(&self, id: &str) -> Result<Option<(String, UserId, String)>, StoreError>;

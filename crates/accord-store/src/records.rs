@@ -248,3 +248,42 @@ pub struct StoredObject {
     pub date_added: Timestamp,
     pub raw: String,
 }
+
+/// A remote TAXII collection pulled into a local collection: the key of a resume point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullSource {
+    /// The local collection the objects go to.
+    pub collection: CollectionId,
+    /// The remote API root's URL, as the caller normalised it (with a trailing `/`).
+    pub api_root_url: String,
+    /// The remote collection's id.
+    pub remote_collection: String,
+}
+
+/// One page of a pull, stored with its resume point in one transaction.
+#[derive(Debug, Clone)]
+pub struct PulledPage {
+    pub source: PullSource,
+    /// Who the versions are recorded as produced by (they have no producing organisation).
+    pub producer_user: UserId,
+    pub versions: Vec<NewObjectVersion>,
+    /// The `added_after` of the next pull once this page is stored; `None` keeps the saved one.
+    pub resume_after: Option<Timestamp>,
+    pub at: Timestamp,
+}
+
+/// What storing a pulled page did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PulledPageOutcome {
+    /// Versions that were new.
+    pub stored: usize,
+    /// Versions the collection held already (same object, spec version and version).
+    pub duplicates: usize,
+}
+
+/// Where the last pull of a source stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PullPoint {
+    pub resume_after: Timestamp,
+    pub updated_at: Timestamp,
+}

@@ -7,6 +7,9 @@ pub const PUBLIC_URL: &str = "ACCORD_PUBLIC_URL";
 pub const BOOTSTRAP_TOKEN: &str = "ACCORD_BOOTSTRAP_TOKEN";
 pub const LOG: &str = "ACCORD_LOG";
 pub const LOG_FORMAT: &str = "ACCORD_LOG_FORMAT";
+pub const PULL_TOKEN: &str = "ACCORD_PULL_TOKEN";
+pub const PULL_USER: &str = "ACCORD_PULL_USER";
+pub const PULL_PASSWORD: &str = "ACCORD_PULL_PASSWORD";
 
 /// Shown at the end of `accord --help`.
 pub const HELP: &str = "\
@@ -17,4 +20,7 @@ Environment variables:
   ACCORD_PUBLIC_URL       URL users reach the server at; https:// makes cookies Secure
   ACCORD_BOOTSTRAP_TOKEN  API token of the first administrator (else one is generated and printed once)
   ACCORD_LOG              log filter, e.g. info or accord_server=debug (default info)
-  ACCORD_LOG_FORMAT       text or json (default text)";
+  ACCORD_LOG_FORMAT       text or json (default text)
+  ACCORD_PULL_TOKEN       `accord taxii pull`: API token for the remote server (Bearer)
+  ACCORD_PULL_USER        `accord taxii pull`: user name for HTTP Basic at the remote server
+  ACCORD_PULL_PASSWORD    `accord taxii pull`: password for HTTP Basic at the remote server";

@@ -7,6 +7,7 @@ mod env;
 mod output;
 mod serve;
 mod signature;
+mod taxii;
 
 use std::process::ExitCode;
 
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
         cli::Command::Serve(args) => serve::run(args),
         cli::Command::Admin(args) => admin::run(args),
         cli::Command::Signature(args) => signature::run(args),
+        cli::Command::Taxii(args) => taxii::run(args),
     };
     match result {
         Ok(code) => code,

@@ -36,6 +36,10 @@ fn hint(e: &anyhow::Error) -> Option<&'static str> {
         Some("list organization ids with `accord admin org list`")
     } else if text.contains("user not found") {
         Some("list users with `accord admin user list`")
+    } else if text.contains("local collection") && text.contains("not found") {
+        Some("list local collections with `accord admin taxii collections --api-root NAME`")
+    } else if text.contains("no administrator to record") {
+        Some("start `accord serve` once, or add one with `accord admin user add --role admin`")
     } else {
         None
     }

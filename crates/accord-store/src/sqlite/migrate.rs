@@ -1,5 +1,10 @@
 //! A small migration runner: numbered SQL scripts embedded in the binary, each applied once in
 //! its own transaction and recorded in `schema_migrations`.
+//!
+//! Every script not yet recorded is applied, in order, even one numbered below the newest
+//! recorded: numbers are reserved by changes made in parallel, so a store may meet a lower number
+//! after a higher one. A script must therefore not rely on the scripts of another change under
+//! way. A store that recorded a script this binary does not know is refused.
 
 use rusqlite::Connection;
 
@@ -13,6 +18,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "stix_objects", include_str!("../../migrations/sqlite/0003_stix_objects.sql")),
     (4, "taxii_status", include_str!("../../migrations/sqlite/0004_taxii_status.sql")),
     (5, "object_sharing", include_str!("../../migrations/sqlite/0005_object_sharing.sql")),
+    (6, "taxii_pull_points", include_str!("../../migrations/sqlite/0006_taxii_pull_points.sql")),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {
@@ -24,17 +30,18 @@ pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {
          ) STRICT;",
     )
     .map_err(backend)?;
-    let current: i64 = conn
-        .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+    let applied: Vec<i64> = conn
+        .prepare("SELECT version FROM schema_migrations ORDER BY version")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .map_err(backend)?;
     let newest = MIGRATIONS.last().map_or(0, |m| m.0);
-    if current > newest {
+    if let Some(unknown) = applied.iter().find(|v| !MIGRATIONS.iter().any(|m| m.0 == **v)) {
         return Err(StoreError::Backend(format!(
-            "the store's schema is version {current}, newer than this accord binary knows ({newest}); \
-             upgrade accord"
+            "the store's schema has migration {unknown}, which this accord binary does not know \
+             (it knows up to {newest}); upgrade accord"
         )));
     }
-    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| !applied.contains(&m.0)) {
         let tx = conn.transaction().map_err(backend)?;
         tx.execute_batch(sql)
             .map_err(|e| StoreError::Backend(format!("migration {version} ({name}) failed: {e}")))?;

@@ -10,8 +10,9 @@ use rusqlite::OptionalExtension;
 use super::rows::{self, ACCORD_COLUMNS, ORGANIZATION_COLUMNS, SIGNATURE_COLUMNS, USER_COLUMNS};
 use super::{SqliteStore, backend};
 use crate::{
-    ObjectFilter, ObjectReader, OrganizationKey, RegistryCounts, RegistryEvent, RegistryWrite, SessionRecord,
-    Store, StoreError, StoredObject, TokenInfo, TokenRecord, UserWithSecret,
+    ObjectFilter, ObjectReader, OrganizationKey, PullPoint, PullSource, PulledPage, PulledPageOutcome,
+    RegistryCounts, RegistryEvent, RegistryWrite, SessionRecord, Store, StoreError, StoredObject, TokenInfo,
+    TokenRecord, UserWithSecret,
 };
 
 #[async_trait::async_trait]
@@ -427,6 +428,30 @@ impl Store for SqliteStore {
                 )
                 .map_err(backend)?;
             rows.collect::<Result<_, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn add_pulled_page(&self, actor: &str, page: PulledPage) -> Result<PulledPageOutcome, StoreError> {
+        let actor = actor.to_owned();
+        self.with_writer(move |conn| super::write::add_pulled_page(conn, &actor, &page)).await
+    }
+
+    async fn pull_point(&self, source: &PullSource) -> Result<Option<PullPoint>, StoreError> {
+        let source = source.clone();
+        self.with_reader(move |c| {
+            c.prepare_cached(
+                "SELECT resume_after, updated_at FROM taxii_pull_points
+                 WHERE collection_id = $1 AND api_root_url = $2 AND remote_collection = $3",
+            )
+            .and_then(|mut s| {
+                s.query_row(
+                    (source.collection.as_str(), &source.api_root_url, &source.remote_collection),
+                    |r| Ok(PullPoint { resume_after: rows::ts(r, 0)?, updated_at: rows::ts(r, 1)? }),
+                )
+                .optional()
+            })
+            .map_err(backend)
         })
         .await
     }

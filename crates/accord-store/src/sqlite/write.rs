@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::backend;
 use super::rows::{self, text};
-use crate::{RegistryWrite, StoreError};
+use crate::{PulledPage, PulledPageOutcome, RegistryWrite, StoreError};
 
 pub(super) fn apply(conn: &mut Connection, actor: &str, writes: &[RegistryWrite]) -> Result<(), StoreError> {
     let tx = conn.transaction().map_err(backend)?;
@@ -14,6 +14,60 @@ pub(super) fn apply(conn: &mut Connection, actor: &str, writes: &[RegistryWrite]
         apply_one(&tx, actor, w)?;
     }
     tx.commit().map_err(backend)
+}
+
+/// A pulled page: its versions and the source's new resume point, in one transaction.
+pub(super) fn add_pulled_page(
+    conn: &mut Connection,
+    actor: &str,
+    page: &PulledPage,
+) -> Result<PulledPageOutcome, StoreError> {
+    let tx = conn.transaction().map_err(backend)?;
+    let source = &page.source;
+    let user_exists: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)")
+        .and_then(|mut s| s.query_row([page.producer_user.to_string()], |r| r.get(0)))
+        .map_err(backend)?;
+    if !user_exists {
+        return Err(StoreError::NotFound { what: "user" });
+    }
+    let stored =
+        add_objects(&tx, source.collection.as_str(), None, page.producer_user, &page.versions, page.at)?;
+    if let Some(resume_after) = page.resume_after {
+        tx.prepare_cached(
+            "INSERT INTO taxii_pull_points
+                 (collection_id, api_root_url, remote_collection, resume_after, updated_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (collection_id, api_root_url, remote_collection)
+             DO UPDATE SET resume_after = excluded.resume_after, updated_at = excluded.updated_at",
+        )
+        .and_then(|mut s| {
+            s.execute((
+                source.collection.as_str(),
+                &source.api_root_url,
+                &source.remote_collection,
+                text(resume_after),
+                text(page.at),
+            ))
+        })
+        .map_err(backend)?;
+    }
+    audit(
+        &tx,
+        actor,
+        page.at,
+        "taxii.objects_pulled",
+        source.collection.as_str(),
+        json!({
+            "api_root_url": source.api_root_url,
+            "remote_collection": source.remote_collection,
+            "count": page.versions.len(),
+            "stored": stored,
+            "resume_after": page.resume_after.map(text),
+        }),
+    )?;
+    tx.commit().map_err(backend)?;
+    Ok(PulledPageOutcome { stored, duplicates: page.versions.len() - stored })
 }
 
 fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(), StoreError> {
@@ -476,7 +530,7 @@ fn add_objects(
     producer_user: accord_model::UserId,
     versions: &[crate::NewObjectVersion],
     at: jiff::Timestamp,
-) -> Result<(), StoreError> {
+) -> Result<usize, StoreError> {
     let latest: Option<Option<String>> = tx
         .prepare_cached(
             "SELECT (SELECT MAX(date_added) FROM stix_objects WHERE collection_id = $1)
@@ -488,6 +542,7 @@ fn add_objects(
     // Never earlier than what the collection already holds, so that date_added follows seq.
     let date_added = latest.filter(|l| *l > text(at)).unwrap_or_else(|| text(at));
     let (org, user) = (producer_org.map(|o| o.to_string()), producer_user.to_string());
+    let mut stored = 0;
     for v in versions {
         let (key, written) = v.version.clone().unwrap_or_else(|| (date_added.clone(), date_added.clone()));
         let inserted = tx
@@ -535,9 +590,10 @@ fn add_objects(
                 .map_err(backend)?;
             }
         }
+        stored += 1;
         recompute_version_flags(tx, collection, &v.object_id)?;
     }
-    Ok(())
+    Ok(stored)
 }
 
 /// Sets `is_last`, `is_first` (per spec version) and `is_latest_spec` on every row of one

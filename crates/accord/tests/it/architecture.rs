@@ -27,7 +27,7 @@ fn workspace_edges() -> BTreeMap<String, BTreeSet<String>> {
 /// Layers from the top; a crate may use only crates of lower layers.
 const LAYERS: &[&[&str]] = &[
     &["accord"],
-    &["accord-server"],
+    &["accord-server", "accord-client"],
     &["accord-app"],
     &["accord-store"],
     // the pure crates
@@ -60,6 +60,16 @@ fn the_server_cannot_reach_the_store() {
     assert!(!edges["accord-server"].contains("accord-store"));
     assert!(!edges["accord-server"].contains("rusqlite"));
     assert!(!edges["accord"].contains("accord-store"));
+}
+
+#[test]
+fn outbound_http_goes_through_the_use_cases() {
+    let edges = workspace_edges();
+    assert!(!edges["accord-client"].contains("accord-store"));
+    assert!(!edges["accord-client"].contains("rusqlite"));
+    for krate in ["accord-app", "accord-store"] {
+        assert!(!edges[krate].contains("reqwest"), "{krate} must leave HTTP to accord-client");
+    }
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod architecture;
 mod cli;
 mod durability;
 mod ops;
+mod pull;
 mod signing;
 mod taxii;
 mod tlp;

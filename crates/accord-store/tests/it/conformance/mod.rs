@@ -16,6 +16,7 @@ pub mod durability;
 pub mod fixtures;
 pub mod objects;
 pub mod organizations;
+pub mod pull;
 pub mod revocation;
 pub mod sessions;
 pub mod taxii;
@@ -127,6 +128,10 @@ macro_rules! conformance_suite {
                 tlp_decides_who_reads_what,
                 objects_need_a_collection,
                 deleting_versions_keeps_the_flags_right,
+            );
+            $crate::conformance::conformance_suite!(@store pull:
+                pages_and_resume_points,
+                a_refused_page_stores_nothing,
             );
             $crate::conformance::conformance_suite!(@store taxii:
                 roots_collections_and_grants,
