@@ -73,6 +73,16 @@ uuid_id!(
     UserId,
     "user"
 );
+uuid_id!(
+    /// Identifies a vulnerability report, as a finder sent it.
+    ReportId,
+    "report"
+);
+uuid_id!(
+    /// Identifies a coordinated-disclosure case.
+    CaseId,
+    "case"
+);
 
 /// Shortens untrusted text before it is echoed in an error message.
 pub(crate) fn truncate(s: &str) -> String {

@@ -4,6 +4,7 @@
 //! time, new identifiers and random bytes in, so every rule here is deterministic and easy to test.
 
 pub mod accord;
+pub mod cvd;
 pub mod error;
 pub mod ids;
 pub mod organization;
@@ -15,7 +16,7 @@ pub mod user;
 
 pub use accord::{AccordText, AccordVersion, AccordVersionNumber};
 pub use error::ValidationError;
-pub use ids::{OrganizationId, UserId};
+pub use ids::{CaseId, OrganizationId, ReportId, UserId};
 pub use organization::{
     NewOrganization, Organization, OrganizationKind, OrganizationStatus, SecurityContact,
 };

@@ -1,0 +1,181 @@
+//! The coordinated-disclosure rules: every transition, allowed or refused, and properties of
+//! random sequences of actions.
+
+use accord_model::OrganizationId;
+use accord_model::cvd::{
+    CaseAction, CaseActor, CaseState, CloseReason, LocalCaseId, ProductStatus, PublicationBasis,
+    ReportStatus, VexJustification, embargo_deadline, publication_basis, transition,
+};
+use proptest::prelude::*;
+
+fn vendor() -> CaseActor {
+    CaseActor::Vendor(OrganizationId::from_uuid(uuid::Uuid::from_u128(7)))
+}
+
+fn actions() -> Vec<CaseAction> {
+    let mut all = vec![
+        CaseAction::StartCoordination,
+        CaseAction::SchedulePublication,
+        CaseAction::Unschedule,
+        CaseAction::Publish,
+        CaseAction::Reopen,
+    ];
+    all.extend(CloseReason::ALL.map(CaseAction::Close));
+    all
+}
+
+/// The complete table of allowed coordinator transitions; everything else is refused.
+fn allowed(state: CaseState, action: CaseAction) -> Option<CaseState> {
+    use CaseAction as A;
+    use CaseState as S;
+    match (state, action) {
+        (S::Triaged | S::Coordinating, A::StartCoordination) => Some(S::Coordinating),
+        (S::Coordinating | S::PublicationScheduled, A::SchedulePublication) => Some(S::PublicationScheduled),
+        (S::PublicationScheduled, A::Unschedule) => Some(S::Coordinating),
+        (S::Coordinating | S::PublicationScheduled, A::Publish) => Some(S::Published),
+        (S::Triaged | S::Coordinating | S::PublicationScheduled, A::Close(_)) => Some(S::Closed),
+        (S::Closed, A::Reopen) => Some(S::Triaged),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_transition_of_every_state() {
+    for state in CaseState::ALL {
+        for action in actions() {
+            let got = transition(state, CaseActor::Coordinator, action).ok();
+            assert_eq!(got, allowed(state, action), "coordinator: {action:?} in {state}");
+            // Vendors change no case state; finders only withdraw.
+            assert!(transition(state, vendor(), action).is_err(), "vendor: {action:?} in {state}");
+            let finder = transition(state, CaseActor::Finder, action).ok();
+            let expect = match action {
+                CaseAction::Close(CloseReason::Withdrawn) => allowed(state, action),
+                _ => None,
+            };
+            assert_eq!(finder, expect, "finder: {action:?} in {state}");
+        }
+    }
+}
+
+#[test]
+fn refusals_say_why() {
+    let e = transition(CaseState::Triaged, CaseActor::Coordinator, CaseAction::Publish).unwrap_err();
+    assert!(e.0.contains("vendors"), "{e}");
+    let e = transition(CaseState::Coordinating, vendor(), CaseAction::Publish).unwrap_err();
+    assert!(e.0.contains("coordinator"), "{e}");
+    let e = transition(CaseState::Published, CaseActor::Coordinator, CaseAction::Reopen).unwrap_err();
+    assert!(e.0.contains("published"), "{e}");
+}
+
+#[test]
+fn triage_decides_once() {
+    for to in [ReportStatus::Accepted, ReportStatus::Rejected, ReportStatus::Duplicate] {
+        assert_eq!(ReportStatus::Received.triage(to), Ok(to));
+        for from in [ReportStatus::Accepted, ReportStatus::Rejected, ReportStatus::Duplicate] {
+            assert!(from.triage(to).is_err(), "{from:?} -> {to:?}");
+        }
+    }
+    assert!(ReportStatus::Received.triage(ReportStatus::Received).is_err());
+}
+
+#[test]
+fn product_statuses_need_what_they_claim() {
+    assert_eq!(ProductStatus::parse("affected", None, None).unwrap(), ProductStatus::Affected);
+    assert_eq!(
+        ProductStatus::parse("not_affected", Some("vulnerable_code_not_present"), None).unwrap(),
+        ProductStatus::NotAffected(VexJustification::VulnerableCodeNotPresent)
+    );
+    assert_eq!(ProductStatus::parse("fixed", None, Some("2.4.1")).unwrap().fixed_version(), Some("2.4.1"));
+    let field = |r: Result<ProductStatus, accord_model::ValidationError>| r.unwrap_err().field;
+    assert_eq!(field(ProductStatus::parse("not_affected", None, None)), "justification");
+    assert_eq!(field(ProductStatus::parse("not_affected", Some("because"), None)), "justification");
+    assert_eq!(field(ProductStatus::parse("fixed", None, None)), "fixed_version");
+    assert_eq!(field(ProductStatus::parse("fixed", None, Some("  "))), "fixed_version");
+    assert_eq!(field(ProductStatus::parse("affected", Some("component_not_present"), None)), "justification");
+    assert_eq!(field(ProductStatus::parse("affected", None, Some("1.0"))), "fixed_version");
+    assert_eq!(field(ProductStatus::parse("patched", None, None)), "status");
+    for j in VexJustification::ALL {
+        assert_eq!(j.as_str().parse::<VexJustification>().unwrap(), j);
+    }
+}
+
+#[test]
+fn publication_needs_the_date_or_every_consent_or_a_reason() {
+    let day = |d: i64| embargo_deadline("2025-01-01T00:00:00Z".parse().unwrap(), d);
+    let (a, b) = (
+        OrganizationId::from_uuid(uuid::Uuid::from_u128(1)),
+        OrganizationId::from_uuid(uuid::Uuid::from_u128(2)),
+    );
+    let date = day(90);
+    assert_eq!(date, "2025-04-01T00:00:00Z".parse().unwrap(), "90 days of 24 hours");
+    assert_eq!(publication_basis(date, date, &[(a, false)], None), Ok(PublicationBasis::AgreedDateReached));
+    assert_eq!(publication_basis(day(10), date, &[(a, false), (b, true)], None), Err(vec![a]));
+    assert_eq!(
+        publication_basis(day(10), date, &[(a, true), (b, true)], None),
+        Ok(PublicationBasis::AllVendorsConsented)
+    );
+    assert_eq!(
+        publication_basis(day(10), date, &[(a, false)], Some("  exploited in the wild ")),
+        Ok(PublicationBasis::CoordinatorOverride("exploited in the wild".into()))
+    );
+    assert_eq!(
+        publication_basis(day(10), date, &[(a, false)], Some("   ")),
+        Err(vec![a]),
+        "a blank reason is no reason"
+    );
+    assert_eq!(publication_basis(day(10), date, &[], None), Err(vec![]), "no vendor, no consent");
+}
+
+#[test]
+fn local_ids() {
+    let id = LocalCaseId { year: 2026, number: 7 };
+    assert_eq!(id.to_string(), "ACCORD-2026-0007");
+    assert_eq!("ACCORD-2026-0007".parse::<LocalCaseId>().unwrap(), id);
+    assert_eq!("ACCORD-2026-12345".parse::<LocalCaseId>().unwrap().number, 12345);
+    for bad in [
+        "ACCORD-2026-7",
+        "ACCORD-26-0007",
+        "accord-2026-0007",
+        "ACCORD-2026-0000",
+        "ACCORD-2026-01234",
+        "ACCORD-2026-00x1",
+        "CVE-2026-0007",
+    ] {
+        assert!(bad.parse::<LocalCaseId>().is_err(), "{bad}");
+    }
+}
+
+fn actor() -> impl Strategy<Value = CaseActor> {
+    prop_oneof![Just(CaseActor::Coordinator), Just(vendor()), Just(CaseActor::Finder)]
+}
+
+fn action() -> impl Strategy<Value = CaseAction> {
+    proptest::sample::select(actions())
+}
+
+proptest! {
+    /// Whatever happens, in any order: a published case stays published, a case reaches publication only through `Publish` from
+    /// coordinating or scheduled, and only coordinators move a case except a finder's withdrawal.
+    #[test]
+    fn random_sequences_keep_the_invariants(steps in proptest::collection::vec((actor(), action()), 0..60)) {
+        let mut state = CaseState::Triaged;
+        let mut was_published = false;
+        for (who, what) in steps {
+            match transition(state, who, what) {
+                Ok(next) => {
+                    if next == CaseState::Published {
+                        prop_assert_eq!(what, CaseAction::Publish);
+                        prop_assert!(matches!(state, CaseState::Coordinating | CaseState::PublicationScheduled));
+                    }
+                    if who != CaseActor::Coordinator {
+                        prop_assert_eq!(what, CaseAction::Close(CloseReason::Withdrawn));
+                    }
+                    was_published |= next == CaseState::Published;
+                    state = next;
+                }
+                Err(_) => {}
+            }
+            prop_assert!(!was_published || state == CaseState::Published, "publication is final");
+        }
+    }
+}
