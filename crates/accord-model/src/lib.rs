@@ -9,6 +9,7 @@ pub mod error;
 pub mod ids;
 pub mod organization;
 pub mod password;
+pub mod seal;
 pub mod signature;
 pub mod time;
 pub mod token;
