@@ -1,8 +1,10 @@
 //! TAXII objects: adding envelopes (validated object by object, with a status resource) and
 //! reading them page by page, with TLP applied inside the store's query.
 
+use std::collections::HashMap;
+
 use accord_model::time::format_timestamp;
-use accord_model::{Role, ValidationError};
+use accord_model::{OrganizationId, Role, User, ValidationError};
 use accord_stix::{Envelope, TlpLevel, validate_object};
 use accord_store::{
     NewObjectVersion, ObjectFilter, ObjectReader, RegistryWrite, StoredObject, VersionChoice,
@@ -82,6 +84,92 @@ fn parameter_error(e: accord_taxii::QueryError) -> AppError {
     ValidationError::new(field, format!("{}: {}", e.parameter, e.message)).into()
 }
 
+/// The STIX identities of every organisation but the producer's, with their names: what the
+/// producer may not claim to be.
+pub(crate) fn other_identities<'a>(
+    organizations: impl IntoIterator<Item = (OrganizationId, &'a str)>,
+    producer: &User,
+) -> HashMap<String, String> {
+    organizations
+        .into_iter()
+        .filter(|(id, _)| Some(*id) != producer.organization_id)
+        .map(|(id, name)| (stix_identity(id), name.to_owned()))
+        .collect()
+}
+
+/// An envelope checked object by object: the versions to store, and the successes and failures
+/// of the TAXII status resource.
+#[derive(Debug)]
+pub(crate) struct CheckedEnvelope {
+    pub versions: Vec<NewObjectVersion>,
+    pub successes: Vec<Value>,
+    pub failures: Vec<Value>,
+}
+
+/// Validates each object of an envelope on its own, and refuses any that speaks for one of
+/// `others` (as `created_by_ref`, or by defining that identity). Objects without a TLP marking
+/// get `default_tlp`.
+pub(crate) fn check_envelope(
+    body: &str,
+    default_tlp: TlpLevel,
+    others: &HashMap<String, String>,
+) -> Result<CheckedEnvelope, AppError> {
+    let envelope = Envelope::parse(body).map_err(|e| ValidationError::new("objects", e.0))?;
+    let (mut versions, mut successes, mut failures) = (Vec::new(), Vec::new(), Vec::new());
+    for raw in &envelope.objects {
+        let text = raw.get();
+        let checked = validate_object(text).and_then(|summary| {
+            let claimed = summary.created_by_ref.as_ref().map(|r| ("created_by_ref", r.as_str()));
+            let defined = (summary.object_type == "identity").then_some(("id", summary.id.as_str()));
+            match claimed.into_iter().chain(defined).find_map(|(p, id)| others.get(id).map(|n| (p, n))) {
+                Some((property, name)) => Err(vec![accord_stix::Problem {
+                    property: property.to_owned(),
+                    message: format!(
+                        "is the STIX identity of another organization ({name}); post as your own"
+                    ),
+                }]),
+                None => Ok(summary),
+            }
+        });
+        match checked {
+            Ok(summary) => {
+                let tlp = TlpLevel::of_markings(summary.object_marking_refs.iter().map(|m| m.as_str()))
+                    .unwrap_or(default_tlp);
+                let version =
+                    summary.modified.as_ref().map(|m| (m.sort_key().to_owned(), m.as_str().to_owned()));
+                let mut success = json!({ "id": summary.id.as_str() });
+                if let Some((_, written)) = &version {
+                    success["version"] = Value::String(written.clone());
+                }
+                successes.push(success);
+                versions.push(NewObjectVersion {
+                    object_id: summary.id.as_str().to_owned(),
+                    object_type: summary.object_type,
+                    spec_version: summary.spec_version,
+                    version,
+                    tlp,
+                    raw: text.to_owned(),
+                });
+            }
+            Err(problems) => {
+                let v: Option<Value> = serde_json::from_str(text).ok();
+                let field =
+                    |k: &str| v.as_ref().and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned);
+                let message: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                let mut failure = json!({
+                    "id": field("id").unwrap_or_default(),
+                    "message": message.join("; "),
+                });
+                if let Some(version) = field("modified") {
+                    failure["version"] = Value::String(version);
+                }
+                failures.push(failure);
+            }
+        }
+    }
+    Ok(CheckedEnvelope { versions, successes, failures })
+}
+
 impl App {
     async fn cursor_key(&self) -> Result<CursorKey, AppError> {
         if let Some(key) = self.cursor_key.get() {
@@ -123,75 +211,18 @@ impl App {
         if !access.can_write {
             return Err(AppError::Forbidden("this collection is read-only for you"));
         }
-        let envelope = Envelope::parse(body).map_err(|e| ValidationError::new("objects", e.0))?;
         // Provenance: nobody may speak for another organisation of the accord.
-        let others: std::collections::HashMap<String, String> = self
-            .store
-            .organizations(None)
-            .await?
-            .into_iter()
-            .filter(|o| Some(o.id) != user.organization_id)
-            .map(|o| (stix_identity(o.id), o.name))
-            .collect();
-        let (mut versions, mut successes, mut failures) = (Vec::new(), Vec::new(), Vec::new());
-        for raw in &envelope.objects {
-            let text = raw.get();
-            let checked = validate_object(text).and_then(|summary| {
-                let claimed = summary.created_by_ref.as_ref().map(|r| ("created_by_ref", r.as_str()));
-                let defined = (summary.object_type == "identity").then_some(("id", summary.id.as_str()));
-                match claimed.into_iter().chain(defined).find_map(|(p, id)| others.get(id).map(|n| (p, n))) {
-                    Some((property, name)) => Err(vec![accord_stix::Problem {
-                        property: property.to_owned(),
-                        message: format!(
-                            "is the STIX identity of another organization ({name}); post as your own"
-                        ),
-                    }]),
-                    None => Ok(summary),
-                }
-            });
-            match checked {
-                Ok(summary) => {
-                    let tlp = TlpLevel::of_markings(summary.object_marking_refs.iter().map(|m| m.as_str()))
-                        .unwrap_or(collection.default_tlp);
-                    let version =
-                        summary.modified.as_ref().map(|m| (m.sort_key().to_owned(), m.as_str().to_owned()));
-                    let mut success = json!({ "id": summary.id.as_str() });
-                    if let Some((_, written)) = &version {
-                        success["version"] = Value::String(written.clone());
-                    }
-                    successes.push(success);
-                    versions.push(NewObjectVersion {
-                        object_id: summary.id.as_str().to_owned(),
-                        object_type: summary.object_type,
-                        spec_version: summary.spec_version,
-                        version,
-                        tlp,
-                        raw: text.to_owned(),
-                    });
-                }
-                Err(problems) => {
-                    let v: Option<Value> = serde_json::from_str(text).ok();
-                    let field = |k: &str| {
-                        v.as_ref().and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned)
-                    };
-                    let message: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                    let mut failure = json!({
-                        "id": field("id").unwrap_or_default(),
-                        "message": message.join("; "),
-                    });
-                    if let Some(version) = field("modified") {
-                        failure["version"] = Value::String(version);
-                    }
-                    failures.push(failure);
-                }
-            }
-        }
+        let organizations = self.store.organizations(None).await?;
+        let others = other_identities(organizations.iter().map(|o| (o.id, o.name.as_str())), user);
+        let CheckedEnvelope { versions, successes, failures } =
+            check_envelope(body, collection.default_tlp, &others)?;
+        let total = successes.len() + failures.len();
         let id = uuid::Uuid::new_v4().hyphenated().to_string();
         let status = json!({
             "id": id,
             "status": "complete",
             "request_timestamp": format_timestamp(now),
-            "total_count": envelope.objects.len(),
+            "total_count": total,
             "success_count": successes.len(),
             "successes": successes,
             "failure_count": failures.len(),
