@@ -220,8 +220,6 @@ fn parameter_error(e: accord_taxii::QueryError) -> AppError {
 }
 
 impl App {
-    /// The STIX identities of every organisation but `own`, with their names: what a sender
-    /// of that organisation may not claim to be.
     /// Every organisation of the server by its STIX identity.
     pub(crate) async fn identities(&self) -> Result<Identities, AppError> {
         Ok(self

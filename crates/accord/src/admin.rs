@@ -93,7 +93,7 @@ async fn admin(app: &App, command: AdminCommand) -> anyhow::Result<()> {
             Ok(())
         }
         AdminCommand::Demo => {
-            if app.load_demo().await? {
+            if app.load_demo(now).await? {
                 eprintln!("Loaded the demo data set.");
                 Ok(())
             } else {

@@ -72,7 +72,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         Bootstrap::AdminExists => {}
     }
-    if args.demo && app.load_demo().await.context("cannot load the demo data")? {
+    if args.demo && app.load_demo(now).await.context("cannot load the demo data")? {
         tracing::info!("loaded the demo data set");
     }
     let listener = tokio::net::TcpListener::bind(args.listen)

@@ -4,6 +4,7 @@
 mod api;
 mod architecture;
 mod cli;
+mod demo;
 mod durability;
 mod ops;
 mod pull;

@@ -10,7 +10,7 @@ fn basic(password: &str) -> String {
     format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("anyone:{password}")))
 }
 
-fn get(s: &TestServer, path: &str, auth: Option<&str>) -> reqwest::blocking::Response {
+pub(crate) fn get(s: &TestServer, path: &str, auth: Option<&str>) -> reqwest::blocking::Response {
     let mut headers = vec![("accept", TAXII)];
     if let Some(a) = auth {
         headers.push(("authorization", a));
@@ -36,7 +36,7 @@ fn titles(body: &Value) -> Vec<(String, bool, bool)> {
 }
 
 /// A user of the demo organisation `domain`, with an API token.
-fn member_token(s: &TestServer, domain: &str) -> String {
+pub(crate) fn member_token(s: &TestServer, domain: &str) -> String {
     let orgs = json(s.get("/api/v1/organizations"));
     let org = orgs["organizations"].as_array().unwrap().iter().find(|o| o["domain"] == domain).unwrap()["id"]
         .as_str()
@@ -230,7 +230,7 @@ fn the_reference_client_reads_discovery_roots_and_collections() {
 
 const MEMBERS: &str = "Signatories only";
 
-fn collection_id_of(s: &TestServer, title: &str) -> String {
+pub(crate) fn collection_id_of(s: &TestServer, title: &str) -> String {
     titles_ids(&json(get(s, "/taxii2/accord/collections/", Some(&format!("Bearer {ADMIN_TOKEN}")))))
         .into_iter()
         .find(|(t, _)| t == title)
@@ -257,7 +257,7 @@ fn post_envelope(
 fn indicator(n: usize, tlp: Option<&str>) -> Value {
     let mut v = json!({
         "type": "indicator", "spec_version": "2.1",
-        "id": format!("indicator--8e2e2d2b-17d4-4cbf-938f-{n:012}"),
+        "id": format!("{TEST_INDICATORS}{n:012}"),
         "created": "2016-04-06T20:03:48.000Z", "modified": "2016-04-06T20:03:48.000Z",
         "pattern": format!("[ipv4-addr:value = '198.51.100.{}']", n % 250), "pattern_type": "stix",
         "valid_from": "2016-01-01T00:00:00Z"
@@ -280,12 +280,32 @@ fn accord_stix_marking(level: &str) -> &'static str {
     }
 }
 
+/// Every test indicator's id starts so ([`indicator`]); the demo collections hold other content too.
+const TEST_INDICATORS: &str = "indicator--8e2e2d2b-17d4-4cbf-938f-";
+
+/// The ids of the test indicators in a collection that `auth` sees, in the order added.
 fn object_ids(s: &TestServer, collection: &str, auth: Option<&str>) -> Vec<String> {
     let body = json(get(s, &format!("/taxii2/accord/collections/{collection}/objects/"), auth));
     body["objects"]
         .as_array()
-        .map(|a| a.iter().map(|o| o["id"].as_str().unwrap().to_owned()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|o| o["id"].as_str().unwrap().to_owned())
+                .filter(|id| id.starts_with(TEST_INDICATORS))
+                .collect()
+        })
         .unwrap_or_default()
+}
+
+/// A new, empty, public collection of the API root `accord` (every member may read it).
+fn empty_collection(s: &TestServer, title: &str) -> String {
+    let c = s.post_json(
+        "/api/v1/taxii/collections",
+        Some(ADMIN_TOKEN),
+        &json!({"api_root": "accord", "title": title, "default_tlp": "green", "public": true}),
+    );
+    assert_eq!(c.status(), StatusCode::CREATED);
+    json(c)["id"].as_str().unwrap().to_owned()
 }
 
 #[test]
@@ -405,14 +425,14 @@ fn tlp_decides_what_each_reader_gets() {
 #[test]
 fn pages_follow_a_sealed_cursor_to_the_end() {
     let s = demo_server();
-    let members = collection_id_of(&s, MEMBERS);
+    let paging = empty_collection(&s, "Paging");
     let objects: Vec<Value> = (0..23).map(|i| indicator(i, None)).collect();
     assert_eq!(
-        json(post_envelope(&s, &members, ADMIN_TOKEN, &json!({"objects": objects})))["success_count"],
+        json(post_envelope(&s, &paging, ADMIN_TOKEN, &json!({"objects": objects})))["success_count"],
         23
     );
     let auth = format!("Bearer {ADMIN_TOKEN}");
-    let base = format!("/taxii2/accord/collections/{members}/objects/?limit=10&match[type]=indicator");
+    let base = format!("/taxii2/accord/collections/{paging}/objects/?limit=10&match[type]=indicator");
     let mut seen = Vec::new();
     let mut next: Option<String> = None;
     let mut pages = 0;
@@ -442,7 +462,7 @@ fn pages_follow_a_sealed_cursor_to_the_end() {
 
     // The first cursor, with another filter or another caller, or tampered with, is refused.
     let first = json(get(&s, &base, Some(&auth)))["next"].as_str().unwrap().to_owned();
-    let other_query = format!("/taxii2/accord/collections/{members}/objects/?limit=10&next={first}");
+    let other_query = format!("/taxii2/accord/collections/{paging}/objects/?limit=10&next={first}");
     assert_eq!(get(&s, &other_query, Some(&auth)).status(), StatusCode::BAD_REQUEST);
     let signatory = member_token(&s, "sap.com");
     let bad = get(&s, &format!("{base}&next={first}"), Some(&format!("Bearer {signatory}")));
@@ -451,7 +471,7 @@ fn pages_follow_a_sealed_cursor_to_the_end() {
     tampered.replace_range(0..1, if tampered.starts_with('A') { "B" } else { "A" });
     assert_eq!(get(&s, &format!("{base}&next={tampered}"), Some(&auth)).status(), StatusCode::BAD_REQUEST);
     let malformed =
-        get(&s, &format!("/taxii2/accord/collections/{members}/objects/?added_after=yesterday"), Some(&auth));
+        get(&s, &format!("/taxii2/accord/collections/{paging}/objects/?added_after=yesterday"), Some(&auth));
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
     assert!(json(malformed)["description"].as_str().unwrap().contains("added_after"));
 }
@@ -472,7 +492,12 @@ fn manifest_object_and_versions() {
     let other = format!("Bearer {}", member_token(&s, "oracle.com"));
 
     let manifest = json(get(&s, &format!("{base}/manifest/"), Some(&other)));
-    let records = manifest["objects"].as_array().unwrap();
+    let records: Vec<&Value> = manifest["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["id"].as_str().unwrap().starts_with(TEST_INDICATORS))
+        .collect();
     assert_eq!(records.len(), 1, "the latest version of what the reader may see: {manifest}");
     assert_eq!(records[0]["version"], "2017-01-01T00:00:00.000Z");
     assert_eq!(records[0]["media_type"], "application/stix+json;version=2.1");
