@@ -381,6 +381,22 @@ impl Store for SqliteStore {
             limit,
         );
         self.with_reader(move |c| {
+            // `added_after` as a position: `date_added` never decreases with `seq` in a
+            // collection, so the last row added at or before the time bounds the page by index
+            // instead of by reading every earlier row.
+            let mut after_seq = params.5;
+            if let Some(after) = &params.4 {
+                let bound: Option<i64> = c
+                    .prepare_cached(
+                        "SELECT seq FROM stix_objects WHERE collection_id = $1 AND date_added <= $2
+                         ORDER BY date_added DESC, seq DESC LIMIT 1",
+                    )
+                    .and_then(|mut s| {
+                        s.query_row(rusqlite::params![params.0, after], |r| r.get(0)).optional()
+                    })
+                    .map_err(backend)?;
+                after_seq = after_seq.max(bound.unwrap_or(0));
+            }
             // TLP is part of the query: a row the reader may not see is never read. (SQLite
             // numbers `$N` parameters in order of first appearance: keep them in order.)
             let mut stmt = c
@@ -410,7 +426,7 @@ impl Store for SqliteStore {
             let rows = stmt
                 .query_map(
                     rusqlite::params![
-                        params.0, params.1, params.2, params.3, params.4, params.5, params.6, params.7,
+                        params.0, params.1, params.2, params.3, params.4, after_seq, params.6, params.7,
                         params.8, params.9, params.10, params.11, params.12, params.13, params.14
                     ],
                     |r| {

@@ -533,7 +533,7 @@ fn add_objects(
 ) -> Result<usize, StoreError> {
     let latest: Option<Option<String>> = tx
         .prepare_cached(
-            "SELECT (SELECT MAX(date_added) FROM stix_objects WHERE collection_id = $1)
+            "SELECT (SELECT date_added FROM stix_objects WHERE collection_id = $1 ORDER BY seq DESC LIMIT 1)
              FROM collections WHERE id = $1",
         )
         .and_then(|mut s| s.query_row([collection], |r| r.get(0)).optional())
@@ -545,12 +545,20 @@ fn add_objects(
     let mut stored = 0;
     for v in versions {
         let (key, written) = v.version.clone().unwrap_or_else(|| (date_added.clone(), date_added.clone()));
+        // The first version of an object carries its flags as inserted; later ones recompute
+        // the flags of all its versions.
+        let known: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM stix_objects WHERE collection_id = $1 AND object_id = $2)",
+            )
+            .and_then(|mut s| s.query_row(rusqlite::params![collection, v.object_id], |r| r.get(0)))
+            .map_err(backend)?;
         let inserted = tx
             .prepare_cached(
                 "INSERT INTO stix_objects (collection_id, object_id, object_type, spec_version, version,
-                     version_text, date_added, tlp, producer_org, producer_user, is_last, is_first,
-                     is_latest_spec, raw)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, 0, 0, $11)
+                     version_text, date_added, tlp, producer_org, producer_user, raw, is_last, is_first,
+                     is_latest_spec)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $12)
                  ON CONFLICT (collection_id, object_id, spec_version, version) DO NOTHING",
             )
             .and_then(|mut s| {
@@ -565,7 +573,8 @@ fn add_objects(
                     v.tlp.as_str(),
                     org,
                     user,
-                    v.raw
+                    v.raw,
+                    !known
                 ])
             })
             .map_err(backend)?;
@@ -591,7 +600,9 @@ fn add_objects(
             }
         }
         stored += 1;
-        recompute_version_flags(tx, collection, &v.object_id)?;
+        if known {
+            recompute_version_flags(tx, collection, &v.object_id)?;
+        }
     }
     Ok(stored)
 }
