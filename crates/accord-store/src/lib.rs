@@ -5,6 +5,7 @@
 //! thread so that the async runtime is never held up by disk I/O. All SQL of the project lives in
 //! this crate, and none of it is assembled from user input: values are always bound parameters.
 
+pub mod cvd;
 mod error;
 mod records;
 pub mod sqlite;
@@ -103,4 +104,28 @@ pub trait Store: Send + Sync + 'static {
 
     /// The audit trail, newest first.
     async fn events(&self, limit: u32) -> Result<Vec<RegistryEvent>, StoreError>;
+
+    /// A report by id.
+    async fn cvd_report(&self, id: accord_model::ReportId) -> Result<Option<cvd::ReportRecord>, StoreError>;
+    /// The report whose follow-up token has this selector, with the token's verifier.
+    async fn cvd_report_by_followup(
+        &self,
+        selector: &str,
+    ) -> Result<Option<(cvd::ReportRecord, Vec<u8>)>, StoreError>;
+    /// Reports, oldest first, optionally of one status.
+    async fn cvd_reports(
+        &self,
+        status: Option<accord_model::cvd::ReportStatus>,
+    ) -> Result<Vec<cvd::ReportRecord>, StoreError>;
+    /// A case by id, with its vendors and their statements (no visibility rule: callers check).
+    async fn cvd_case(&self, id: accord_model::CaseId) -> Result<Option<cvd::CaseRecord>, StoreError>;
+    /// The cases the reader may see, newest first; visibility is part of the query.
+    async fn cvd_cases(&self, reader: cvd::CaseReader) -> Result<Vec<cvd::CaseRecord>, StoreError>;
+    /// A case's history, oldest first.
+    async fn cvd_case_events(
+        &self,
+        id: accord_model::CaseId,
+    ) -> Result<Vec<cvd::CaseEventRecord>, StoreError>;
+    /// A published advisory's case and document.
+    async fn advisory(&self, id: &str) -> Result<Option<(accord_model::CaseId, String)>, StoreError>;
 }

@@ -10,6 +10,9 @@ use jiff::Timestamp;
 /// One change to the registry. A list of them is applied atomically by [`crate::Store::write`].
 #[derive(Debug, Clone)]
 pub enum RegistryWrite {
+    /// A change of coordinated disclosure, recorded in the case's own history rather than in
+    /// the registry's audit trail.
+    Cvd(crate::cvd::CvdWrite),
     CreateOrganization(Organization),
     AddOrganizationKey {
         organization_id: OrganizationId,

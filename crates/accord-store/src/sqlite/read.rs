@@ -484,6 +484,51 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn cvd_report(
+        &self,
+        id: accord_model::ReportId,
+    ) -> Result<Option<crate::cvd::ReportRecord>, StoreError> {
+        self.with_reader(move |c| super::cvd::report_by_id(c, id)).await
+    }
+
+    async fn cvd_report_by_followup(
+        &self,
+        selector: &str,
+    ) -> Result<Option<(crate::cvd::ReportRecord, Vec<u8>)>, StoreError> {
+        let selector = selector.to_owned();
+        self.with_reader(move |c| super::cvd::report_by_followup(c, &selector)).await
+    }
+
+    async fn cvd_reports(
+        &self,
+        status: Option<accord_model::cvd::ReportStatus>,
+    ) -> Result<Vec<crate::cvd::ReportRecord>, StoreError> {
+        self.with_reader(move |c| super::cvd::reports(c, status.map(|s| s.as_str()))).await
+    }
+
+    async fn cvd_case(&self, id: accord_model::CaseId) -> Result<Option<crate::cvd::CaseRecord>, StoreError> {
+        self.with_reader(move |c| super::cvd::case_by_id(c, id)).await
+    }
+
+    async fn cvd_cases(
+        &self,
+        reader: crate::cvd::CaseReader,
+    ) -> Result<Vec<crate::cvd::CaseRecord>, StoreError> {
+        self.with_reader(move |c| super::cvd::cases(c, reader)).await
+    }
+
+    async fn cvd_case_events(
+        &self,
+        id: accord_model::CaseId,
+    ) -> Result<Vec<crate::cvd::CaseEventRecord>, StoreError> {
+        self.with_reader(move |c| super::cvd::events(c, id)).await
+    }
+
+    async fn advisory(&self, id: &str) -> Result<Option<(accord_model::CaseId, String)>, StoreError> {
+        let id = id.to_owned();
+        self.with_reader(move |c| super::cvd::advisory(c, &id)).await
+    }
+
     async fn server_secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let name = name.to_owned();
         self.with_reader(move |c| {

@@ -72,6 +72,7 @@ pub(super) fn add_pulled_page(
 
 fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(), StoreError> {
     match w {
+        RegistryWrite::Cvd(w) => super::cvd::apply(tx, w),
         RegistryWrite::CreateOrganization(o) => {
             tx.prepare_cached(
                 "INSERT INTO organizations (id, name, domain, kind, status, security_contact,
@@ -702,12 +703,12 @@ fn audit(
     Ok(())
 }
 
-fn is_foreign_key(e: &rusqlite::Error) -> bool {
+pub(super) fn is_foreign_key(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
 }
 
 /// Maps a uniqueness violation to a conflict with a message fit for the caller.
-fn unique_or(e: rusqlite::Error, message: impl Into<String>) -> StoreError {
+pub(super) fn unique_or(e: rusqlite::Error, message: impl Into<String>) -> StoreError {
     match &e {
         rusqlite::Error::SqliteFailure(f, _)
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE

@@ -12,6 +12,7 @@
 pub mod accord;
 pub mod atomicity;
 pub mod audit;
+pub mod cvd;
 pub mod durability;
 pub mod fixtures;
 pub mod objects;
@@ -128,6 +129,13 @@ macro_rules! conformance_suite {
                 tlp_decides_who_reads_what,
                 objects_need_a_collection,
                 deleting_versions_keeps_the_flags_right,
+            );
+            $crate::conformance::conformance_suite!(@store cvd:
+                reports_are_triaged_once,
+                local_ids_have_no_gaps_under_concurrency,
+                states_change_by_compare_and_set,
+                vendors_statuses_and_visibility,
+                history_is_append_only,
             );
             $crate::conformance::conformance_suite!(@store pull:
                 pages_and_resume_points,
