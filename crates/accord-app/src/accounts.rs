@@ -27,7 +27,10 @@ fn dummy_hash() -> String {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
-    pub email: Email,
+    /// The user's e-mail address; without one, the account gets an address under the reserved
+    /// `.invalid` domain and signs in with its API token only.
+    #[serde(default)]
+    pub email: Option<Email>,
     pub name: String,
     pub role: Role,
     #[serde(default)]
@@ -127,33 +130,50 @@ impl App {
         Ok(())
     }
 
+    /// Adds a user, with a first API token (named `initial`, shown once).
     pub async fn create_user(
         &self,
         caller: &Caller,
         req: NewUserRequest,
         now: Timestamp,
-    ) -> Result<User, AppError> {
+    ) -> Result<(User, ApiToken), AppError> {
         permissions::create_user(caller, req.role, req.organization_id)?;
-        let new = NewUser::new(req.email, &req.name, req.role, req.organization_id)?;
+        let id = UserId::from_uuid(uuid::Uuid::new_v4());
+        let email = match req.email {
+            Some(e) => e,
+            None => format!("user-{id}@users.accord.invalid")
+                .parse()
+                .map_err(|_| AppError::Internal("a generated e-mail address did not parse".into()))?,
+        };
+        let new = NewUser::new(email, &req.name, req.role, req.organization_id)?;
         let password_hash = match req.password {
             Some(p) => Some(self.hash(p).await?),
             None => None,
         };
         let user = User {
-            id: UserId::from_uuid(uuid::Uuid::new_v4()),
+            id,
             email: new.email,
             name: new.name,
             role: new.role,
             organization_id: new.organization_id,
             created_at: now,
         };
+        let token = ApiToken::from_random(random::bytes::<32>()?);
         self.store
             .write(
                 &caller.audit_name(),
-                vec![RegistryWrite::CreateUser { user: user.clone(), password_hash }],
+                vec![
+                    RegistryWrite::CreateUser { user: user.clone(), password_hash },
+                    RegistryWrite::CreateToken {
+                        digest: token.digest(),
+                        user_id: user.id,
+                        name: "initial".to_owned(),
+                        at: now,
+                    },
+                ],
             )
             .await?;
-        Ok(user)
+        Ok((user, token))
     }
 
     pub async fn users(&self, caller: &Caller) -> Result<Vec<User>, AppError> {

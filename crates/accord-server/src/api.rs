@@ -264,8 +264,10 @@ async fn create_user(
     ApiCaller(caller): ApiCaller,
     ApiJson(body): ApiJson<NewUserRequest>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let user = s.app.create_user(&caller, body, Timestamp::now()).await?;
-    Ok((StatusCode::CREATED, Json(json!(user))))
+    let (user, token) = s.app.create_user(&caller, body, Timestamp::now()).await?;
+    let mut body = json!(user);
+    body["token"] = Value::String(token.expose().to_owned());
+    Ok((StatusCode::CREATED, Json(body)))
 }
 
 #[derive(Deserialize)]

@@ -25,7 +25,8 @@ pub fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
     runtime.block_on(async {
         let location = crate::serve::location(&args.store)?;
         let app = App::open(&location)
-            .with_context(|| format!("cannot open the store in {}", args.store.data.display()))?;
+            .with_context(|| format!("cannot open the store in {}", args.store.data.display()))?
+            .with_sealing_key(crate::serve::sealing_key(&args.store)?);
         admin(&app, args.command).await
     })?;
     Ok(ExitCode::SUCCESS)
@@ -189,14 +190,15 @@ async fn user(app: &App, cmd: UserCommand, now: Timestamp) -> anyhow::Result<()>
     match cmd {
         UserCommand::Add { email, name, role, org, password_stdin } => {
             let req = NewUserRequest {
-                email: email.parse().map_err(|e| anyhow!("--{e}"))?,
+                email: Some(email.parse().map_err(|e| anyhow!("--{e}"))?),
                 name,
                 role: role.parse().map_err(|e| anyhow!("--{e}"))?,
                 organization_id: org.as_deref().map(org_id).transpose()?,
                 password: if password_stdin { Some(read_password()?) } else { None },
             };
-            let u = app.create_user(&op, req, now).await?;
-            eprintln!("Added {} ({}).", u.email, u.role);
+            let (u, token) = app.create_user(&op, req, now).await?;
+            eprintln!("Added {} ({}). Its first API token, shown only this once:", u.email, u.role);
+            eprintln!("    {}", token.expose());
             out(u.id)
         }
         UserCommand::List { json: as_json } => {

@@ -142,11 +142,8 @@ pub fn org_and_user(s: &accord_testkit::TestServer, domain: &str, role: &str) ->
         &json!({"email": format!("{role}@{domain}"), "name": role, "role": role, "organization_id": org_id}),
     );
     assert_eq!(user.status(), StatusCode::CREATED);
-    let user_id = json(user)["id"].as_str().unwrap().to_owned();
-    let token =
-        s.post_json(&format!("/api/v1/users/{user_id}/tokens"), Some(ADMIN_TOKEN), &json!({"name": "t"}));
-    assert_eq!(token.status(), StatusCode::CREATED);
-    (org_id, json(token)["token"].as_str().unwrap().to_owned())
+    // A new user comes with a first API token, shown in the answer only.
+    (org_id, json(user)["token"].as_str().unwrap().to_owned())
 }
 
 #[test]
