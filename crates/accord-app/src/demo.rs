@@ -254,7 +254,8 @@ fn content_write(
     // Every founding signatory may write both collections (`taxii_writes`), the producer too.
     let organizations =
         FOUNDING_SIGNATORIES.iter().chain(INVITED.iter()).map(|(n, d)| (organization_id(d), *n));
-    let identities: Identities = organizations.map(|(id, name)| (stix_identity(id), (id, name.to_owned()))).collect();
+    let identities: Identities =
+        organizations.map(|(id, name)| (stix_identity(id), (id, name.to_owned()))).collect();
     let ingest = Ingest {
         identities: &identities,
         organization: user.organization_id,
@@ -262,8 +263,9 @@ fn content_write(
         sightings_only: false,
         strict_recipients: true,
     };
-    let envelope = accord_stix::Envelope::parse(bundle)
-        .map_err(|e| AppError::Internal(format!("the demo content of {title:?} is not an envelope: {}", e.0)))?;
+    let envelope = accord_stix::Envelope::parse(bundle).map_err(|e| {
+        AppError::Internal(format!("the demo content of {title:?} is not an envelope: {}", e.0))
+    })?;
     let checked = ingest.check_all(envelope.objects.iter().map(|o| o.get()));
     if !checked.failures.is_empty() {
         let failures: Vec<String> =

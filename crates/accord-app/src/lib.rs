@@ -5,6 +5,7 @@
 
 mod accounts;
 mod caller;
+mod cvd;
 pub mod demo;
 mod error;
 mod permissions;
@@ -26,6 +27,7 @@ pub use accord_store::{OrganizationKey, RegistryCounts, RegistryEvent, TokenInfo
 pub use accord_taxii as taxii_protocol;
 pub use accounts::{Bootstrap, LoginOutcome, NewUserRequest, WebSession};
 pub use caller::Caller;
+pub use cvd::{CaseEventView, CaseView, NewReport, ProductView, ReportContent, ReportView, VendorView};
 pub use error::AppError;
 pub use registry::{NewOrganizationRequest, OrganizationDetail, SignatureRequest};
 pub use taxii::NewCollectionRequest;
@@ -45,6 +47,15 @@ pub struct App {
     store: Arc<dyn Store>,
     /// The TAXII cursor key, read (or made) once.
     cursor_key: Arc<std::sync::OnceLock<accord_taxii::CursorKey>>,
+    /// Seals and opens confidential case text; kept outside the store.
+    sealing_key: Option<Arc<accord_model::seal::SealingKey>>,
+    /// Days from a report to its default embargo deadline.
+    embargo_days: i64,
+}
+
+/// A fresh key for [`App::with_sealing_key`], as 64 hexadecimal digits.
+pub fn new_sealing_key_hex() -> Result<String, AppError> {
+    Ok(hex::encode(random::bytes::<32>()?))
 }
 
 impl App {
@@ -53,7 +64,24 @@ impl App {
         let store: Arc<dyn Store> = match location {
             StoreLocation::Sqlite(dir) => Arc::new(SqliteStore::open(dir)?),
         };
-        Ok(Self { store, cursor_key: Arc::default() })
+        Ok(Self {
+            store,
+            cursor_key: Arc::default(),
+            sealing_key: None,
+            embargo_days: accord_model::cvd::DEFAULT_EMBARGO_DAYS,
+        })
+    }
+
+    /// Days from a report to its default embargo deadline.
+    pub fn with_embargo_days(mut self, days: i64) -> Self {
+        self.embargo_days = days;
+        self
+    }
+
+    /// The key that seals confidential case text (coordinated disclosure needs one).
+    pub fn with_sealing_key(mut self, key: accord_model::seal::SealingKey) -> Self {
+        self.sealing_key = Some(Arc::new(key));
+        self
     }
 
     /// Whether the store is alive (for `/healthz`).

@@ -5,6 +5,7 @@
 //! never sees the store. Errors become responses in one place: [`error::ApiError`].
 
 mod api;
+mod cases;
 mod error;
 mod extract;
 mod layers;
@@ -65,7 +66,7 @@ pub fn router(app: App, config: ServerConfig) -> Router {
         login_throttle: Arc::new(web::LoginThrottle::default()),
     };
     let routes = Router::new()
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes().merge(cases::routes()))
         .merge(metrics::routes())
         .merge(taxii::routes())
         .merge(web::routes())

@@ -40,6 +40,11 @@ pub struct StoreArgs {
     /// Database URL: empty or `sqlite:` for the embedded store under --data
     #[arg(long, env = env::DATABASE, value_name = "URL", global = true)]
     pub database: Option<String>,
+    /// File holding the key that seals confidential case text (64 hex digits); made on first
+    /// use when missing. Default: case-sealing.key in the data folder. Keep a copy apart from
+    /// the database: without it, embargoed text cannot be read
+    #[arg(long, env = env::CASE_KEY_FILE, value_name = "FILE", global = true)]
+    pub case_key: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -58,6 +63,9 @@ pub struct ServeArgs {
     /// Load the demo data set when the store is empty
     #[arg(long)]
     pub demo: bool,
+    /// Days from a vulnerability report to its default embargo deadline
+    #[arg(long, env = env::EMBARGO_DAYS, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=3650), value_name = "DAYS")]
+    pub embargo_days: i64,
     /// URL users reach the server at (https:// makes cookies Secure)
     #[arg(long, env = env::PUBLIC_URL, value_name = "URL")]
     pub public_url: Option<String>,

@@ -7,6 +7,8 @@ pub const PUBLIC_URL: &str = "ACCORD_PUBLIC_URL";
 pub const BOOTSTRAP_TOKEN: &str = "ACCORD_BOOTSTRAP_TOKEN";
 pub const LOG: &str = "ACCORD_LOG";
 pub const LOG_FORMAT: &str = "ACCORD_LOG_FORMAT";
+pub const CASE_KEY_FILE: &str = "ACCORD_CASE_KEY_FILE";
+pub const EMBARGO_DAYS: &str = "ACCORD_EMBARGO_DAYS";
 pub const PULL_TOKEN: &str = "ACCORD_PULL_TOKEN";
 pub const PULL_USER: &str = "ACCORD_PULL_USER";
 pub const PULL_PASSWORD: &str = "ACCORD_PULL_PASSWORD";
@@ -21,6 +23,8 @@ Environment variables:
   ACCORD_BOOTSTRAP_TOKEN  API token of the first administrator (else one is generated and printed once)
   ACCORD_LOG              log filter, e.g. info or accord_server=debug (default info)
   ACCORD_LOG_FORMAT       text or json (default text)
+  ACCORD_CASE_KEY_FILE    key file sealing confidential case text (default DATA/case-sealing.key)
+  ACCORD_EMBARGO_DAYS     days from a report to its default embargo deadline (default 90)
   ACCORD_PULL_TOKEN       `accord taxii pull`: API token for the remote server (Bearer)
   ACCORD_PULL_USER        `accord taxii pull`: user name for HTTP Basic at the remote server
   ACCORD_PULL_PASSWORD    `accord taxii pull`: password for HTTP Basic at the remote server";

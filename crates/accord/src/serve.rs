@@ -26,6 +26,36 @@ pub fn location(args: &StoreArgs) -> anyhow::Result<StoreLocation> {
     }
 }
 
+/// The key that seals confidential case text: read from `--case-key` (default
+/// `DATA/case-sealing.key`), or made there, readable by its owner only, when missing.
+pub fn sealing_key(args: &StoreArgs) -> anyhow::Result<accord_app::model::seal::SealingKey> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = args.case_key.clone().unwrap_or_else(|| args.data.join("case-sealing.key"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => accord_app::model::seal::SealingKey::from_hex(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let hex = accord_app::new_sealing_key_hex()?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)
+                .with_context(|| format!("cannot create the case key file {}", path.display()))?;
+            file.write_all(format!("{hex}\n").as_bytes())
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write the case key file {}", path.display()))?;
+            tracing::info!(path = %path.display(), "made a new key for confidential case text; keep a copy apart from the database");
+            accord_app::model::seal::SealingKey::from_hex(&hex).map_err(|e| anyhow::anyhow!(e.message))
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read the case key file {}", path.display())),
+    }
+}
+
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_env(env::LOG).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -50,7 +80,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let location = location(&args.store)?;
     let app = App::open(&location)
-        .with_context(|| format!("cannot open the store in {}", args.store.data.display()))?;
+        .with_context(|| format!("cannot open the store in {}", args.store.data.display()))?
+        .with_sealing_key(sealing_key(&args.store)?)
+        .with_embargo_days(args.embargo_days);
     let now = jiff::Timestamp::now();
     let chosen = std::env::var(env::BOOTSTRAP_TOKEN).ok().filter(|t| !t.is_empty());
     let bootstrap = app

@@ -1,0 +1,905 @@
+//! Coordinated vulnerability disclosure: reports, cases, vendors, statuses, embargo and
+//! publication.
+//!
+//! Confidentiality: before publication a case exists only for its participants —
+//! coordinators and administrators, members of invited vendor organisations, and the finder
+//! (by account or follow-up link). Everyone else gets "not found", on every path. Confidential
+//! text is sealed before it reaches the store (`accord_model::seal`), under a key kept outside
+//! the database.
+
+use accord_model::cvd::{
+    self, CaseAction, CaseActor, CaseState, CloseReason, ProductStatus, PublicationBasis, ReportStatus,
+};
+use accord_model::seal::SealingKey;
+use accord_model::{ApiToken, CaseId, OrganizationId, ReportId, Role, ValidationError};
+use accord_store::RegistryWrite;
+use accord_store::cvd::{CaseEventRecord, CaseReader, CaseRecord, CvdWrite, ReportRecord};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::{App, AppError, Caller, random};
+
+const TITLE_MAX: usize = 200;
+const TEXT_MAX: usize = 20_000;
+const LIST_MAX: usize = 50;
+
+/// What a finder sends.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewReport {
+    pub title: String,
+    pub description: String,
+    /// The organisations whose products are affected, by id.
+    #[serde(default)]
+    pub vendors: Vec<OrganizationId>,
+    #[serde(default)]
+    pub products: Vec<String>,
+    #[serde(default)]
+    pub versions: Option<String>,
+    #[serde(default)]
+    pub impact: Option<String>,
+    #[serde(default)]
+    pub steps_to_reproduce: Option<String>,
+    /// How to reach the finder (an e-mail address, say).
+    #[serde(default)]
+    pub contact: Option<String>,
+    /// How the finder wants to be credited; `None` or empty: not credited.
+    #[serde(default)]
+    pub credit: Option<String>,
+    /// When the finder would like the vulnerability to be public.
+    #[serde(default)]
+    pub preferred_disclosure_date: Option<Timestamp>,
+}
+
+/// A report's content, as sealed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReportContent {
+    pub title: String,
+    pub description: String,
+    pub vendors: Vec<OrganizationId>,
+    pub products: Vec<String>,
+    pub versions: Option<String>,
+    pub impact: Option<String>,
+    pub steps_to_reproduce: Option<String>,
+    pub contact: Option<String>,
+    pub credit: Option<String>,
+    pub preferred_disclosure_date: Option<Timestamp>,
+}
+
+fn text(field: &'static str, value: &str, max: usize) -> Result<String, ValidationError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ValidationError::new(field, "is required"));
+    }
+    if v.chars().count() > max {
+        return Err(ValidationError::new(field, format!("is longer than {max} characters")));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(ValidationError::new(field, "contains control characters"));
+    }
+    Ok(v.to_owned())
+}
+
+fn optional(
+    field: &'static str,
+    value: Option<String>,
+    max: usize,
+) -> Result<Option<String>, ValidationError> {
+    value.filter(|v| !v.trim().is_empty()).map(|v| text(field, &v, max)).transpose()
+}
+
+impl NewReport {
+    fn check(self) -> Result<ReportContent, ValidationError> {
+        if self.vendors.len() > LIST_MAX {
+            return Err(ValidationError::new("vendors", format!("names more than {LIST_MAX} organizations")));
+        }
+        if self.products.len() > LIST_MAX {
+            return Err(ValidationError::new("products", format!("names more than {LIST_MAX} products")));
+        }
+        let mut vendors = self.vendors;
+        vendors.sort();
+        vendors.dedup();
+        Ok(ReportContent {
+            title: text("title", &self.title, TITLE_MAX)?,
+            description: text("description", &self.description, TEXT_MAX)?,
+            vendors,
+            products: self.products.iter().map(|p| cvd::check_product_name(p)).collect::<Result<_, _>>()?,
+            versions: optional("versions", self.versions, 1_000)?,
+            impact: optional("impact", self.impact, TEXT_MAX)?,
+            steps_to_reproduce: optional("steps_to_reproduce", self.steps_to_reproduce, TEXT_MAX)?,
+            contact: optional("contact", self.contact, 320)?,
+            credit: optional("credit", self.credit, 200)?,
+            preferred_disclosure_date: self.preferred_disclosure_date,
+        })
+    }
+}
+
+/// A report as a coordinator or its finder sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    pub id: ReportId,
+    pub received_at: Timestamp,
+    pub status: ReportStatus,
+    #[serde(flatten)]
+    pub content: ReportContent,
+    pub decided_at: Option<Timestamp>,
+    pub decision: Option<String>,
+    pub case_id: Option<CaseId>,
+}
+
+/// A vendor of a case, with its statements.
+#[derive(Debug, Clone, Serialize)]
+pub struct VendorView {
+    pub organization_id: OrganizationId,
+    pub name: String,
+    pub invited_at: Timestamp,
+    pub consented_at: Option<Timestamp>,
+    pub products: Vec<ProductView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductView {
+    pub product: String,
+    pub status: String,
+    pub justification: Option<String>,
+    pub fixed_version: Option<String>,
+    pub remediation: Option<String>,
+    pub updated_at: Timestamp,
+}
+
+/// A case as one of its participants (or, once published, anyone) sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub id: CaseId,
+    pub local_id: String,
+    pub report_id: ReportId,
+    pub state: CaseState,
+    pub close_reason: Option<CloseReason>,
+    pub created_at: Timestamp,
+    pub reported_at: Timestamp,
+    pub embargo_deadline: Timestamp,
+    /// The agreed public date.
+    pub embargo_until: Timestamp,
+    /// The deadline passed without publication: the coordinator decides.
+    pub deadline_passed: bool,
+    pub published_at: Option<Timestamp>,
+    pub publication_basis: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub products: Vec<String>,
+    pub versions: Option<String>,
+    pub impact: Option<String>,
+    pub steps_to_reproduce: Option<String>,
+    pub credit: Option<String>,
+    pub cvss_v31: Option<String>,
+    pub cvss_v40: Option<String>,
+    pub cve_ids: Vec<String>,
+    pub vendors: Vec<VendorView>,
+    /// How the caller takes part: `coordinator`, `vendor`, `finder` or `public`.
+    pub role: &'static str,
+}
+
+/// One entry of a case's history, opened.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseEventView {
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: String,
+    pub detail: Value,
+}
+
+/// How a caller takes part in a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Coordinator,
+    Vendor(OrganizationId),
+    Finder,
+    Public,
+}
+
+impl Part {
+    fn name(self) -> &'static str {
+        match self {
+            Part::Coordinator => "coordinator",
+            Part::Vendor(_) => "vendor",
+            Part::Finder => "finder",
+            Part::Public => "public",
+        }
+    }
+}
+
+fn is_coordinator(caller: &Caller) -> bool {
+    caller.is_operator_or(Role::Coordinator) || caller.is_operator_or(Role::Admin)
+}
+
+fn coordinator_only(caller: &Caller) -> Result<(), AppError> {
+    match caller {
+        Caller::Anonymous => Err(AppError::Unauthenticated),
+        _ if is_coordinator(caller) => Ok(()),
+        _ => Err(AppError::Forbidden("only a coordinator can do this")),
+    }
+}
+
+/// Who acted, for the case history.
+fn actor_name(caller: &Caller) -> String {
+    match caller {
+        Caller::User(u) => format!("user:{}", u.id),
+        Caller::Operator => "operator".into(),
+        Caller::Anonymous => "finder".into(),
+    }
+}
+
+fn aad_report(id: ReportId) -> String {
+    format!("report:{id}")
+}
+fn aad_decision(id: ReportId) -> String {
+    format!("report:{id}:decision")
+}
+fn aad_case(id: CaseId) -> String {
+    format!("case:{id}")
+}
+fn aad_event(id: CaseId) -> String {
+    format!("case:{id}:event")
+}
+fn aad_remediation(id: CaseId, org: OrganizationId, product: &str) -> String {
+    format!("case:{id}:remediation:{org}:{product}")
+}
+
+impl App {
+    fn sealing_key(&self) -> Result<&SealingKey, AppError> {
+        self.sealing_key
+            .as_deref()
+            .ok_or_else(|| AppError::Internal("no case sealing key is configured".into()))
+    }
+
+    fn seal(&self, aad: &str, plain: &str) -> Result<String, AppError> {
+        Ok(self.sealing_key()?.seal(random::bytes::<24>()?, aad, plain))
+    }
+
+    fn unseal(&self, aad: &str, sealed: &str) -> Result<String, AppError> {
+        self.sealing_key()?.open(aad, sealed).map_err(|_| {
+            AppError::Internal(format!("sealed data of {aad} does not open with the configured key"))
+        })
+    }
+
+    fn event(
+        &self,
+        case_id: CaseId,
+        at: Timestamp,
+        caller: &Caller,
+        action: &str,
+        detail: Value,
+    ) -> Result<RegistryWrite, AppError> {
+        Ok(RegistryWrite::Cvd(CvdWrite::RecordEvent {
+            case_id,
+            at,
+            actor: actor_name(caller),
+            action: action.to_owned(),
+            detail_sealed: self.seal(&aad_event(case_id), &detail.to_string())?,
+        }))
+    }
+
+    /// A finder's report, with or without an account. Returns its id and the secret follow-up
+    /// token (shown once; kept only as a digest).
+    pub async fn submit_report(
+        &self,
+        caller: &Caller,
+        report: NewReport,
+        now: Timestamp,
+    ) -> Result<(ReportId, ApiToken), AppError> {
+        let content = report.check()?;
+        for v in &content.vendors {
+            if self.store.organization(*v).await?.is_none() {
+                return Err(ValidationError::new(
+                    "vendors",
+                    format!("{v} is not an organization of this server"),
+                )
+                .into());
+            }
+        }
+        let id = ReportId::from_uuid(uuid::Builder::from_random_bytes(random::bytes::<16>()?).into_uuid());
+        let token = ApiToken::from_random(random::bytes::<32>()?);
+        let sealed = self.seal(
+            &aad_report(id),
+            &serde_json::to_string(&content).map_err(|e| AppError::Internal(e.to_string()))?,
+        )?;
+        let write = CvdWrite::SubmitReport {
+            id,
+            at: now,
+            reporter_user: caller.user().map(|u| u.id),
+            followup: token.digest(),
+            sealed,
+        };
+        self.store.write(&caller.audit_name(), vec![RegistryWrite::Cvd(write)]).await?;
+        Ok((id, token))
+    }
+
+    fn report_view(&self, r: &ReportRecord) -> Result<ReportView, AppError> {
+        let content: ReportContent = serde_json::from_str(&self.unseal(&aad_report(r.id), &r.sealed)?)
+            .map_err(|e| AppError::Internal(format!("report {}: {e}", r.id)))?;
+        let decision =
+            r.decision_sealed.as_deref().map(|d| self.unseal(&aad_decision(r.id), d)).transpose()?;
+        Ok(ReportView {
+            id: r.id,
+            received_at: r.received_at,
+            status: r.status,
+            content,
+            decided_at: r.decided_at,
+            decision,
+            case_id: r.case_id,
+        })
+    }
+
+    /// Reports for triage (coordinators), oldest first.
+    pub async fn reports(
+        &self,
+        caller: &Caller,
+        status: Option<ReportStatus>,
+    ) -> Result<Vec<ReportView>, AppError> {
+        coordinator_only(caller)?;
+        self.store.cvd_reports(status).await?.iter().map(|r| self.report_view(r)).collect()
+    }
+
+    /// One report: for coordinators, and for the finder who sent it with an account.
+    pub async fn report(&self, caller: &Caller, id: &str) -> Result<ReportView, AppError> {
+        let id: ReportId = id.parse().map_err(|_| AppError::NotFound("report"))?;
+        let r = self.store.cvd_report(id).await?.ok_or(AppError::NotFound("report"))?;
+        let finder = r.reporter_user.is_some() && r.reporter_user == caller.user().map(|u| u.id);
+        if !is_coordinator(caller) && !finder {
+            return Err(AppError::NotFound("report"));
+        }
+        self.report_view(&r)
+    }
+
+    /// What the holder of a follow-up link sees: their report, and its case if it became one.
+    pub async fn followup(
+        &self,
+        token: &str,
+        now: Timestamp,
+    ) -> Result<(ReportView, Option<CaseView>), AppError> {
+        let presented = ApiToken::presented(token).ok_or(AppError::NotFound("report"))?;
+        let digest = presented.digest();
+        let (r, verifier) =
+            self.store.cvd_report_by_followup(&digest.selector).await?.ok_or(AppError::NotFound("report"))?;
+        if !digest.matches(&verifier) {
+            return Err(AppError::NotFound("report"));
+        }
+        let view = self.report_view(&r)?;
+        let case = match (r.status, r.case_id) {
+            (ReportStatus::Accepted, Some(case_id)) => match self.store.cvd_case(case_id).await? {
+                Some(case) => Some(self.case_view(&case, Part::Finder, now).await?),
+                None => None,
+            },
+            _ => None,
+        };
+        Ok((view, case))
+    }
+
+    /// Rejects a received report with a reason, or marks it a duplicate of a case.
+    pub async fn decide_report(
+        &self,
+        caller: &Caller,
+        id: &str,
+        decision: ReportStatus,
+        reason: Option<&str>,
+        duplicate_of: Option<&str>,
+        now: Timestamp,
+    ) -> Result<ReportView, AppError> {
+        coordinator_only(caller)?;
+        let id: ReportId = id.parse().map_err(|_| AppError::NotFound("report"))?;
+        let r = self.store.cvd_report(id).await?.ok_or(AppError::NotFound("report"))?;
+        r.status.triage(decision).map_err(|e| AppError::Conflict(e.0))?;
+        let (reason, duplicate_of) = match decision {
+            ReportStatus::Rejected => (Some(text("reason", reason.unwrap_or_default(), TEXT_MAX)?), None),
+            ReportStatus::Duplicate => {
+                let of: CaseId = duplicate_of
+                    .ok_or_else(|| ValidationError::new("case_id", "is required for a duplicate"))?
+                    .parse()
+                    .map_err(|_| ValidationError::new("case_id", "is not a case id"))?;
+                if self.store.cvd_case(of).await?.is_none() {
+                    return Err(ValidationError::new("case_id", "no such case").into());
+                }
+                (reason.map(|r| text("reason", r, TEXT_MAX)).transpose()?, Some(of))
+            }
+            _ => return Err(AppError::Conflict("a report is accepted by opening a case".into())),
+        };
+        let decision_sealed = reason.map(|r| self.seal(&aad_decision(id), &r)).transpose()?;
+        let mut writes = vec![RegistryWrite::Cvd(CvdWrite::DecideReport {
+            id,
+            status: decision,
+            at: now,
+            decision_sealed,
+            duplicate_of,
+        })];
+        if let Some(case_id) = duplicate_of {
+            writes.push(self.event(
+                case_id,
+                now,
+                caller,
+                "duplicate_reported",
+                json!({ "report_id": id }),
+            )?);
+        }
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.report(caller, &id.to_string()).await
+    }
+
+    /// Accepts a received report into a new case (coordinators). The embargo deadline is the
+    /// configured number of days after the report; the agreed public date starts there.
+    pub async fn open_case(
+        &self,
+        caller: &Caller,
+        report_id: &str,
+        now: Timestamp,
+    ) -> Result<CaseView, AppError> {
+        let embargo_days = self.embargo_days;
+        coordinator_only(caller)?;
+        let report_id: ReportId =
+            report_id.parse().map_err(|_| ValidationError::new("report_id", "is not a report id"))?;
+        let r = self.store.cvd_report(report_id).await?.ok_or(AppError::NotFound("report"))?;
+        r.status.triage(ReportStatus::Accepted).map_err(|e| AppError::Conflict(e.0))?;
+        let content = self.unseal(&aad_report(r.id), &r.sealed)?;
+        let id = CaseId::from_uuid(uuid::Builder::from_random_bytes(random::bytes::<16>()?).into_uuid());
+        let deadline = cvd::embargo_deadline(r.received_at, embargo_days);
+        let writes = vec![
+            RegistryWrite::Cvd(CvdWrite::OpenCase {
+                id,
+                report_id,
+                at: now,
+                embargo_deadline: deadline,
+                sealed: self.seal(&aad_case(id), &content)?,
+            }),
+            self.event(id, r.received_at, &Caller::Anonymous, "reported", json!({ "report_id": report_id }))?,
+            self.event(id, now, caller, "accepted", json!({ "embargo_deadline": deadline }))?,
+        ];
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.case(caller, &id.to_string(), now).await
+    }
+
+    /// How the caller takes part in a case, if at all.
+    async fn part(&self, caller: &Caller, case: &CaseRecord) -> Result<Option<Part>, AppError> {
+        if is_coordinator(caller) {
+            return Ok(Some(Part::Coordinator));
+        }
+        if let Some(u) = caller.user() {
+            if let Some(org) = u.organization_id
+                && case.vendors.iter().any(|v| v.organization_id == org)
+            {
+                return Ok(Some(Part::Vendor(org)));
+            }
+            let report = self.store.cvd_report(case.report_id).await?;
+            if report.and_then(|r| r.reporter_user) == Some(u.id) {
+                return Ok(Some(Part::Finder));
+            }
+        }
+        Ok(case.state.is_public().then_some(Part::Public))
+    }
+
+    /// A case the caller takes part in (or a published one), else "not found".
+    async fn visible_case(&self, caller: &Caller, id: &str) -> Result<(CaseRecord, Part), AppError> {
+        let id: CaseId = id.parse().map_err(|_| AppError::NotFound("case"))?;
+        let case = self.store.cvd_case(id).await?.ok_or(AppError::NotFound("case"))?;
+        match self.part(caller, &case).await? {
+            Some(part) => Ok((case, part)),
+            None => Err(AppError::NotFound("case")),
+        }
+    }
+
+    async fn case_view(&self, case: &CaseRecord, part: Part, now: Timestamp) -> Result<CaseView, AppError> {
+        let content: ReportContent = serde_json::from_str(&self.unseal(&aad_case(case.id), &case.sealed)?)
+            .map_err(|e| AppError::Internal(format!("case {}: {e}", case.id)))?;
+        let mut vendors = Vec::new();
+        for v in &case.vendors {
+            let name = self.store.organization(v.organization_id).await?.map(|o| o.name).unwrap_or_default();
+            let products = case
+                .statuses
+                .iter()
+                .filter(|s| s.organization_id == v.organization_id)
+                .map(|s| {
+                    Ok(ProductView {
+                        product: s.product.clone(),
+                        status: s.status.clone(),
+                        justification: s.justification.clone(),
+                        fixed_version: s.fixed_version.clone(),
+                        remediation: s
+                            .remediation_sealed
+                            .as_deref()
+                            .map(|r| self.unseal(&aad_remediation(case.id, v.organization_id, &s.product), r))
+                            .transpose()?,
+                        updated_at: s.updated_at,
+                    })
+                })
+                .collect::<Result<Vec<_>, AppError>>()?;
+            vendors.push(VendorView {
+                organization_id: v.organization_id,
+                name,
+                invited_at: v.invited_at,
+                consented_at: v.consented_at,
+                products,
+            });
+        }
+        let finder_details = matches!(part, Part::Coordinator | Part::Finder);
+        Ok(CaseView {
+            id: case.id,
+            local_id: case.local_id.to_string(),
+            report_id: case.report_id,
+            state: case.state,
+            close_reason: case.close_reason,
+            created_at: case.created_at,
+            reported_at: case.reported_at,
+            embargo_deadline: case.embargo_deadline,
+            embargo_until: case.public_date,
+            deadline_passed: !case.state.is_public()
+                && case.state != CaseState::Closed
+                && now > case.embargo_deadline,
+            published_at: case.published_at,
+            publication_basis: case.publication_basis.clone(),
+            title: content.title,
+            description: content.description,
+            products: content.products,
+            versions: content.versions,
+            impact: content.impact,
+            steps_to_reproduce: if part == Part::Public { None } else { content.steps_to_reproduce },
+            credit: if finder_details || case.state.is_public() { content.credit } else { None },
+            cvss_v31: case.cvss_v31.clone(),
+            cvss_v40: case.cvss_v40.clone(),
+            cve_ids: case.cve_ids.clone(),
+            vendors,
+            role: part.name(),
+        })
+    }
+
+    /// One case, for its participants (anyone once published); "not found" for the others.
+    pub async fn case(&self, caller: &Caller, id: &str, now: Timestamp) -> Result<CaseView, AppError> {
+        let (case, part) = self.visible_case(caller, id).await?;
+        self.case_view(&case, part, now).await
+    }
+
+    /// The cases the caller takes part in, and published ones, newest first.
+    pub async fn cases(&self, caller: &Caller, now: Timestamp) -> Result<Vec<CaseView>, AppError> {
+        let reader = CaseReader {
+            all: is_coordinator(caller),
+            organization: caller.user().and_then(|u| u.organization_id),
+            reporter: caller.user().map(|u| u.id),
+            published: true,
+        };
+        let mut views = Vec::new();
+        for case in self.store.cvd_cases(reader).await? {
+            if let Some(part) = self.part(caller, &case).await? {
+                views.push(self.case_view(&case, part, now).await?);
+            }
+        }
+        Ok(views)
+    }
+
+    /// A case's history, for its participants.
+    pub async fn case_history(&self, caller: &Caller, id: &str) -> Result<Vec<CaseEventView>, AppError> {
+        let (case, part) = self.visible_case(caller, id).await?;
+        if part == Part::Public {
+            return Err(AppError::NotFound("case"));
+        }
+        self.store
+            .cvd_case_events(case.id)
+            .await?
+            .into_iter()
+            .map(|e: CaseEventRecord| {
+                let detail = serde_json::from_str(&self.unseal(&aad_event(case.id), &e.detail_sealed)?)
+                    .unwrap_or(Value::Null);
+                Ok(CaseEventView { seq: e.seq, at: e.at, actor: e.actor, action: e.action, detail })
+            })
+            .collect()
+    }
+
+    /// A coordinator's state change, checked by the model and applied as compare-and-set.
+    fn transition(case: &CaseRecord, action: CaseAction) -> Result<CaseState, AppError> {
+        cvd::transition(case.state, CaseActor::Coordinator, action).map_err(|e| AppError::Conflict(e.0))
+    }
+
+    /// Invites an organisation to a case as a vendor (coordinators). The first invitation
+    /// starts coordination.
+    pub async fn invite_vendor(
+        &self,
+        caller: &Caller,
+        id: &str,
+        organization: OrganizationId,
+        now: Timestamp,
+    ) -> Result<CaseView, AppError> {
+        coordinator_only(caller)?;
+        let (case, _) = self.visible_case(caller, id).await?;
+        if self.store.organization(organization).await?.is_none() {
+            return Err(ValidationError::new("organization_id", "no such organization").into());
+        }
+        let to = Self::transition(&case, CaseAction::StartCoordination)?;
+        let mut writes = vec![RegistryWrite::Cvd(CvdWrite::InviteVendor {
+            case_id: case.id,
+            organization_id: organization,
+            at: now,
+        })];
+        if to != case.state {
+            writes.push(RegistryWrite::Cvd(CvdWrite::SetCaseState {
+                id: case.id,
+                from: case.state,
+                to,
+                close_reason: None,
+            }));
+        }
+        writes.push(self.event(
+            case.id,
+            now,
+            caller,
+            "vendor_invited",
+            json!({ "organization_id": organization }),
+        )?);
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.case(caller, id, now).await
+    }
+
+    /// The vendor whose statement the caller may set: a member of that invited organisation, or
+    /// a coordinator on its behalf.
+    async fn vendor_part(
+        &self,
+        caller: &Caller,
+        id: &str,
+        organization: &str,
+    ) -> Result<(CaseRecord, OrganizationId, bool), AppError> {
+        let (case, part) = self.visible_case(caller, id).await?;
+        let org: OrganizationId =
+            organization.parse().map_err(|_| AppError::NotFound("vendor of the case"))?;
+        let invited = case.vendors.iter().any(|v| v.organization_id == org);
+        match part {
+            Part::Coordinator if invited => Ok((case, org, true)),
+            Part::Vendor(own) if own == org => Ok((case, org, false)),
+            Part::Vendor(_) | Part::Finder => {
+                Err(AppError::Forbidden("only that vendor or a coordinator can do this"))
+            }
+            Part::Public => Err(AppError::NotFound("case")),
+            Part::Coordinator => Err(AppError::NotFound("vendor of the case")),
+        }
+    }
+
+    /// A vendor's statement about one of its products.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_product_status(
+        &self,
+        caller: &Caller,
+        id: &str,
+        organization: &str,
+        product: &str,
+        status: &str,
+        justification: Option<&str>,
+        fixed_version: Option<&str>,
+        remediation: Option<&str>,
+        now: Timestamp,
+    ) -> Result<CaseView, AppError> {
+        let (case, org, on_behalf) = self.vendor_part(caller, id, organization).await?;
+        if !matches!(case.state, CaseState::Coordinating | CaseState::PublicationScheduled) {
+            return Err(AppError::Conflict(format!("statements cannot change in a {} case", case.state)));
+        }
+        let Some(user) = caller.user() else {
+            return Err(AppError::Forbidden("statements are made by a user"));
+        };
+        let product = cvd::check_product_name(product)?;
+        let status = ProductStatus::parse(status, justification, fixed_version)?;
+        let remediation = remediation
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| text("remediation", r, TEXT_MAX))
+            .transpose()?;
+        let remediation_sealed = remediation
+            .as_deref()
+            .map(|r| self.seal(&aad_remediation(case.id, org, &product), r))
+            .transpose()?;
+        let detail = json!({
+            "organization_id": org, "product": product, "status": status.name(),
+            "justification": status.justification().map(|j| j.as_str()),
+            "fixed_version": status.fixed_version(), "on_behalf_of_vendor": on_behalf,
+        });
+        let writes = vec![
+            RegistryWrite::Cvd(CvdWrite::SetProductStatus {
+                case_id: case.id,
+                organization_id: org,
+                product,
+                status,
+                remediation_sealed,
+                at: now,
+                by: user.id,
+            }),
+            self.event(case.id, now, caller, "status_set", detail)?,
+        ];
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.case(caller, id, now).await
+    }
+
+    /// A vendor's consent to publication before the agreed date.
+    pub async fn consent_to_publication(
+        &self,
+        caller: &Caller,
+        id: &str,
+        organization: &str,
+        now: Timestamp,
+    ) -> Result<CaseView, AppError> {
+        let (case, org, on_behalf) = self.vendor_part(caller, id, organization).await?;
+        if on_behalf {
+            return Err(AppError::Forbidden("only the vendor itself can consent"));
+        }
+        if case.state.is_public() || case.state == CaseState::Closed {
+            return Err(AppError::Conflict(format!("the case is {}", case.state)));
+        }
+        let writes = vec![
+            RegistryWrite::Cvd(CvdWrite::ConsentToPublication {
+                case_id: case.id,
+                organization_id: org,
+                at: now,
+            }),
+            self.event(case.id, now, caller, "consented_to_publication", json!({ "organization_id": org }))?,
+        ];
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.case(caller, id, now).await
+    }
+
+    /// Moves the agreed public date (coordinators), with a reason. A later date than the
+    /// deadline is an extension; an earlier date than the agreed one needs every vendor's
+    /// consent (otherwise publish early with a written reason).
+    pub async fn set_embargo(
+        &self,
+        caller: &Caller,
+        id: &str,
+        public_date: Timestamp,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<CaseView, AppError> {
+        coordinator_only(caller)?;
+        let (case, _) = self.visible_case(caller, id).await?;
+        let reason = text("reason", reason, TEXT_MAX)?;
+        if matches!(case.state, CaseState::Published | CaseState::Closed) {
+            return Err(AppError::Conflict(format!("the case is {}", case.state)));
+        }
+        if public_date < case.public_date
+            && (case.vendors.is_empty() || case.vendors.iter().any(|v| v.consented_at.is_none()))
+        {
+            return Err(AppError::Conflict(
+                "an earlier public date needs every vendor's consent; or publish early with a written reason"
+                    .into(),
+            ));
+        }
+        let action = if public_date > case.embargo_deadline { "embargo_extended" } else { "embargo_changed" };
+        let writes = vec![
+            RegistryWrite::Cvd(CvdWrite::SetPublicDate { case_id: case.id, public_date }),
+            self.event(
+                case.id,
+                now,
+                caller,
+                action,
+                json!({ "from": case.public_date, "to": public_date, "reason": reason }),
+            )?,
+        ];
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.case(caller, id, now).await
+    }
+
+    /// A coordinator's change of state: schedule or unschedule publication, close with a
+    /// reason, reopen.
+    pub async fn change_case_state(
+        &self,
+        caller: &Caller,
+        id: &str,
+        action: CaseAction,
+        note: Option<&str>,
+        now: Timestamp,
+    ) -> Result<CaseView, AppError> {
+        let (case, part) = self.visible_case(caller, id).await?;
+        let actor = match part {
+            Part::Coordinator => CaseActor::Coordinator,
+            Part::Finder => CaseActor::Finder,
+            Part::Vendor(o) => CaseActor::Vendor(o),
+            Part::Public => return Err(AppError::NotFound("case")),
+        };
+        if matches!(action, CaseAction::Publish | CaseAction::StartCoordination) {
+            return Err(AppError::Conflict("use publish or invite a vendor".into()));
+        }
+        let to = cvd::transition(case.state, actor, action).map_err(|e| match actor {
+            CaseActor::Coordinator => AppError::Conflict(e.0),
+            _ => AppError::Forbidden("only a coordinator can do this"),
+        })?;
+        let close_reason = match action {
+            CaseAction::Close(r) => Some(r),
+            _ => None,
+        };
+        let note = note.filter(|n| !n.trim().is_empty()).map(|n| text("note", n, TEXT_MAX)).transpose()?;
+        let name = match action {
+            CaseAction::SchedulePublication => "publication_scheduled",
+            CaseAction::Unschedule => "publication_unscheduled",
+            CaseAction::Close(_) => "closed",
+            CaseAction::Reopen => "reopened",
+            CaseAction::Publish | CaseAction::StartCoordination => unreachable!("refused above"),
+        };
+        let writes = vec![
+            RegistryWrite::Cvd(CvdWrite::SetCaseState { id: case.id, from: case.state, to, close_reason }),
+            self.event(case.id, now, caller, name, json!({ "from": case.state, "to": to, "reason": close_reason.map(|r| r.as_str()), "note": note }))?,
+        ];
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.case(caller, id, now).await
+    }
+
+    /// Publishes a case as an advisory (coordinators): on or after the agreed public date, or
+    /// earlier with every invited vendor's consent or a written reason. Returns the advisory id.
+    pub async fn publish_case(
+        &self,
+        caller: &Caller,
+        id: &str,
+        reason: Option<&str>,
+        now: Timestamp,
+    ) -> Result<String, AppError> {
+        coordinator_only(caller)?;
+        let (case, _) = self.visible_case(caller, id).await?;
+        Self::transition(&case, CaseAction::Publish)?;
+        let consents: Vec<(OrganizationId, bool)> =
+            case.vendors.iter().map(|v| (v.organization_id, v.consented_at.is_some())).collect();
+        let basis = cvd::publication_basis(now, case.public_date, &consents, reason).map_err(|missing| {
+            let names: Vec<String> = missing.iter().map(ToString::to_string).collect();
+            AppError::Conflict(format!(
+                "the agreed public date is {}: publishing earlier needs every vendor's consent (missing: {}) or a written reason",
+                accord_model::time::format_timestamp(case.public_date),
+                if names.is_empty() { "no vendor is invited".to_owned() } else { names.join(", ") }
+            ))
+        })?;
+        let view = self.case_view(&case, Part::Coordinator, now).await?;
+        let advisory_id = case.local_id.to_string();
+        let document = advisory_document(&view, &advisory_id, now);
+        let detail = match &basis {
+            PublicationBasis::CoordinatorOverride(r) => json!({ "basis": basis.as_str(), "reason": r }),
+            other => json!({ "basis": other.as_str() }),
+        };
+        let writes = vec![
+            RegistryWrite::Cvd(CvdWrite::Publish {
+                case_id: case.id,
+                from: case.state,
+                at: now,
+                basis: basis.as_str().to_owned(),
+                advisory_id: advisory_id.clone(),
+                document: document.to_string(),
+            }),
+            self.event(case.id, now, caller, "published", detail)?,
+        ];
+        self.store.write(&caller.audit_name(), writes).await?;
+        Ok(advisory_id)
+    }
+
+    /// A published advisory's document.
+    pub async fn advisory_document(&self, id: &str) -> Result<Value, AppError> {
+        let (_, document) = self.store.advisory(id).await?.ok_or(AppError::NotFound("advisory"))?;
+        serde_json::from_str(&document).map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
+
+/// What publication records: the advisory's content, from the case and the vendors'
+/// statements. The advisory formats (OSV, CSAF, CVE) are rendered from it.
+fn advisory_document(case: &CaseView, id: &str, now: Timestamp) -> Value {
+    let affected: Vec<Value> = case
+        .vendors
+        .iter()
+        .flat_map(|v| {
+            v.products.iter().map(move |p| {
+                json!({
+                    "vendor": v.name, "organization_id": v.organization_id, "product": p.product,
+                    "status": p.status, "justification": p.justification, "fixed_version": p.fixed_version,
+                    "remediation": p.remediation,
+                })
+            })
+        })
+        .collect();
+    json!({
+        "id": id,
+        "case_id": case.id,
+        "summary": case.title,
+        "details": case.description,
+        "published": now,
+        "modified": now,
+        "aliases": case.cve_ids,
+        "affected": affected,
+        "cvss_v31": case.cvss_v31,
+        "cvss_v40": case.cvss_v40,
+        "credits": case.credit.iter().collect::<Vec<_>>(),
+    })
+}

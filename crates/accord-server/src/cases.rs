@@ -1,0 +1,339 @@
+//! `/api/v1/reports`, `/api/v1/followup` and `/api/v1/cases`: coordinated disclosure.
+//! Cases answer 404 to everyone who does not take part in them, until they are published.
+
+use accord_app::model::OrganizationId;
+use accord_app::model::cvd::{CaseAction, CloseReason, ReportStatus};
+use accord_app::{AppError, NewReport};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::extract::{ApiCaller, ApiJson, ApiQuery};
+use crate::{ApiError, AppState};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reports", post(submit_report).get(reports))
+        .route("/reports/{id}", get(report))
+        .route("/reports/{id}/rejection", post(reject_report))
+        .route("/reports/{id}/duplicate", post(duplicate_report))
+        .route("/followup/{token}", get(followup))
+        .route("/cases", post(open_case).get(cases))
+        .route("/cases/{id}", get(case))
+        .route("/cases/{id}/history", get(history))
+        .route("/cases/{id}/vendors", post(invite_vendor))
+        .route("/cases/{id}/vendors/{organization_id}/products/{product}", put(set_product_status))
+        .route("/cases/{id}/vendors/{organization_id}/consent", post(consent))
+        .route("/cases/{id}/embargo", put(set_embargo))
+        .route("/cases/{id}/schedule", post(schedule).delete(unschedule))
+        .route("/cases/{id}/close", post(close))
+        .route("/cases/{id}/reopen", post(reopen))
+        .route("/cases/{id}/publish", post(publish))
+        .route("/advisories/{id}/document", get(advisory_document))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+async fn submit_report(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<NewReport>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let (id, token) = s.app.submit_report(&caller, body, Timestamp::now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "id": id,
+            "followup_token": token.expose(),
+            "followup_url": format!("/followup/{}", token.expose()),
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportFilter {
+    #[serde(default)]
+    status: Option<String>,
+}
+
+async fn reports(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<ReportFilter>,
+) -> ApiResult<Json<Value>> {
+    let status = q
+        .status
+        .map(|st| st.parse::<ReportStatus>())
+        .transpose()
+        .map_err(|m| AppError::Invalid(accord_app::model::ValidationError::new("status", m)))?;
+    let list = s.app.reports(&caller, status).await?;
+    Ok(Json(json!({ "reports": to_json(&list) })))
+}
+
+async fn report(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(to_json(&s.app.report(&caller, &id).await?)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Decision {
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    case_id: Option<String>,
+}
+
+async fn reject_report(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Decision>,
+) -> ApiResult<Json<Value>> {
+    let r = s
+        .app
+        .decide_report(&caller, &id, ReportStatus::Rejected, body.reason.as_deref(), None, Timestamp::now())
+        .await?;
+    Ok(Json(to_json(&r)))
+}
+
+async fn duplicate_report(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Decision>,
+) -> ApiResult<Json<Value>> {
+    let r = s
+        .app
+        .decide_report(
+            &caller,
+            &id,
+            ReportStatus::Duplicate,
+            body.reason.as_deref(),
+            body.case_id.as_deref(),
+            Timestamp::now(),
+        )
+        .await?;
+    Ok(Json(to_json(&r)))
+}
+
+async fn followup(State(s): State<AppState>, Path(token): Path<String>) -> ApiResult<Json<Value>> {
+    let (report, case) = s.app.followup(&token, Timestamp::now()).await?;
+    Ok(Json(json!({ "report": to_json(&report), "case": case.as_ref().map(to_json) })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenCase {
+    report_id: String,
+}
+
+async fn open_case(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(body): ApiJson<OpenCase>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let case = s.app.open_case(&caller, &body.report_id, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&case))))
+}
+
+async fn cases(State(s): State<AppState>, ApiCaller(caller): ApiCaller) -> ApiResult<Json<Value>> {
+    let list = s.app.cases(&caller, Timestamp::now()).await?;
+    Ok(Json(json!({ "cases": to_json(&list) })))
+}
+
+async fn case(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(to_json(&s.app.case(&caller, &id, Timestamp::now()).await?)))
+}
+
+async fn history(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "events": to_json(&s.app.case_history(&caller, &id).await?) })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Invite {
+    organization_id: OrganizationId,
+}
+
+async fn invite_vendor(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Invite>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let case = s.app.invite_vendor(&caller, &id, body.organization_id, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&case))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Statement {
+    status: String,
+    #[serde(default)]
+    justification: Option<String>,
+    #[serde(default)]
+    fixed_version: Option<String>,
+    #[serde(default)]
+    remediation: Option<String>,
+}
+
+async fn set_product_status(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, organization, product)): Path<(String, String, String)>,
+    ApiJson(body): ApiJson<Statement>,
+) -> ApiResult<Json<Value>> {
+    let case = s
+        .app
+        .set_product_status(
+            &caller,
+            &id,
+            &organization,
+            &product,
+            &body.status,
+            body.justification.as_deref(),
+            body.fixed_version.as_deref(),
+            body.remediation.as_deref(),
+            Timestamp::now(),
+        )
+        .await?;
+    Ok(Json(to_json(&case)))
+}
+
+async fn consent(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, organization)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let case = s.app.consent_to_publication(&caller, &id, &organization, Timestamp::now()).await?;
+    Ok(Json(to_json(&case)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Embargo {
+    public_date: Timestamp,
+    reason: String,
+}
+
+async fn set_embargo(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Embargo>,
+) -> ApiResult<Json<Value>> {
+    let case = s.app.set_embargo(&caller, &id, body.public_date, &body.reason, Timestamp::now()).await?;
+    Ok(Json(to_json(&case)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Note {
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+async fn change(
+    s: &AppState,
+    caller: &accord_app::Caller,
+    id: &str,
+    action: CaseAction,
+    note: Option<&str>,
+) -> ApiResult<Json<Value>> {
+    let case = s.app.change_case_state(caller, id, action, note, Timestamp::now()).await?;
+    Ok(Json(to_json(&case)))
+}
+
+async fn schedule(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    change(&s, &caller, &id, CaseAction::SchedulePublication, None).await
+}
+
+async fn unschedule(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    change(&s, &caller, &id, CaseAction::Unschedule, None).await
+}
+
+async fn close(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Note>,
+) -> ApiResult<Json<Value>> {
+    let reason: CloseReason = body
+        .reason
+        .as_deref()
+        .ok_or_else(|| AppError::Invalid(accord_app::model::ValidationError::new("reason", "is required")))?
+        .parse()
+        .map_err(AppError::Invalid)?;
+    change(&s, &caller, &id, CaseAction::Close(reason), body.note.as_deref()).await
+}
+
+async fn reopen(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Note>,
+) -> ApiResult<Json<Value>> {
+    change(&s, &caller, &id, CaseAction::Reopen, body.note.as_deref()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Publish {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn publish(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    // The body is optional: no body, or `{}`, or `{"reason": "…"}`.
+    let reason = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice::<Publish>(&body)
+            .map_err(|e| {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("request body: {e}"))
+            })?
+            .reason
+    };
+    let advisory_id = s.app.publish_case(&caller, &id, reason.as_deref(), Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "advisory_id": advisory_id }))))
+}
+
+async fn advisory_document(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    Ok(Json(s.app.advisory_document(&id).await?))
+}
