@@ -2,4 +2,6 @@
 //! test of the normalised vector, and a differential test against Red Hat's `cvss` library.
 
 mod errors;
+mod generate;
+mod roundtrip;
 mod spec_examples;
