@@ -3,5 +3,6 @@
 
 mod errors;
 mod generate;
+mod oracle;
 mod roundtrip;
 mod spec_examples;
