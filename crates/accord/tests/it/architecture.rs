@@ -32,10 +32,10 @@ const LAYERS: &[&[&str]] = &[
     &["accord-store"],
     // the pure crates
     &["accord-taxii"],
-    &["accord-model", "accord-stix"],
+    &["accord-model", "accord-stix", "accord-cvss"],
 ];
 
-const PURE: &[&str] = &["accord-model", "accord-stix", "accord-taxii"];
+const PURE: &[&str] = &["accord-model", "accord-stix", "accord-taxii", "accord-cvss"];
 const IO_CRATES: &[&str] = &["tokio", "rusqlite", "axum", "reqwest", "tokio-postgres", "hyper", "getrandom"];
 
 #[test]
