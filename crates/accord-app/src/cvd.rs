@@ -174,10 +174,66 @@ pub struct CaseView {
     pub credit: Option<String>,
     pub cvss_v31: Option<String>,
     pub cvss_v40: Option<String>,
+    /// The vectors with their computed scores.
+    pub scores: Vec<ScoreView>,
     pub cve_ids: Vec<String>,
     pub vendors: Vec<VendorView>,
     /// How the caller takes part: `coordinator`, `vendor`, `finder` or `public`.
     pub role: &'static str,
+}
+
+/// A CVSS vector and its score.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreView {
+    pub version: String,
+    pub vector: String,
+    /// The score of the vector as given (base, threat and environmental metrics).
+    pub score: f64,
+    pub base_score: f64,
+    pub severity: String,
+}
+
+fn score_view(vector: &str) -> Option<ScoreView> {
+    let c = accord_cvss::Cvss::parse(vector).ok()?;
+    Some(ScoreView {
+        version: c.version().to_string(),
+        vector: c.to_string(),
+        score: c.score(),
+        base_score: c.base_score(),
+        severity: c.severity().to_string().to_ascii_lowercase(),
+    })
+}
+
+/// A vector of the version the field is for, normalised.
+fn check_vector(
+    field: &'static str,
+    vector: &str,
+    version: accord_cvss::Version,
+) -> Result<String, ValidationError> {
+    let c =
+        accord_cvss::Cvss::parse(vector.trim()).map_err(|e| ValidationError::new(field, e.to_string()))?;
+    if c.version() != version {
+        return Err(ValidationError::new(
+            field,
+            format!("is a CVSS {} vector; this field takes CVSS {version}", c.version()),
+        ));
+    }
+    Ok(c.to_string())
+}
+
+/// `CVE-YYYY-NNNN…`: four digits of year, four or more of number.
+fn check_cve(id: &str) -> Result<String, ValidationError> {
+    let ok = id.strip_prefix("CVE-").and_then(|r| r.split_once('-')).is_some_and(|(y, n)| {
+        y.len() == 4
+            && n.len() >= 4
+            && n.len() <= 19
+            && y.bytes().chain(n.bytes()).all(|b| b.is_ascii_digit())
+    });
+    if ok {
+        Ok(id.to_owned())
+    } else {
+        Err(ValidationError::new("cve_ids", format!("{id:?} is not a CVE id (CVE-YYYY-NNNN)")))
+    }
 }
 
 /// One entry of a case's history, opened.
@@ -545,6 +601,7 @@ impl App {
             credit: if finder_details || case.state.is_public() { content.credit } else { None },
             cvss_v31: case.cvss_v31.clone(),
             cvss_v40: case.cvss_v40.clone(),
+            scores: case.cvss_v31.iter().chain(case.cvss_v40.iter()).filter_map(|v| score_view(v)).collect(),
             cve_ids: case.cve_ids.clone(),
             vendors,
             role: part.name(),
@@ -657,6 +714,50 @@ impl App {
             Part::Public => Err(AppError::NotFound("case")),
             Part::Coordinator => Err(AppError::NotFound("vendor of the case")),
         }
+    }
+
+    /// CVSS v3.1 and v4.0 vectors and CVE ids of a case (coordinators); each replaces what
+    /// was there (`None`: none).
+    pub async fn set_scores(
+        &self,
+        caller: &Caller,
+        id: &str,
+        cvss_v31: Option<&str>,
+        cvss_v40: Option<&str>,
+        cve_ids: &[String],
+        now: Timestamp,
+    ) -> Result<CaseView, AppError> {
+        coordinator_only(caller)?;
+        let (case, _) = self.visible_case(caller, id).await?;
+        if matches!(case.state, CaseState::Published | CaseState::Closed) {
+            return Err(AppError::Conflict(format!("the case is {}", case.state)));
+        }
+        let v31 = cvss_v31
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| check_vector("cvss_v31", v, accord_cvss::Version::V3_1))
+            .transpose()?;
+        let v40 = cvss_v40
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| check_vector("cvss_v40", v, accord_cvss::Version::V4_0))
+            .transpose()?;
+        if cve_ids.len() > LIST_MAX {
+            return Err(ValidationError::new("cve_ids", format!("more than {LIST_MAX} ids")).into());
+        }
+        let mut cves = cve_ids.iter().map(|c| check_cve(c.trim())).collect::<Result<Vec<_>, _>>()?;
+        cves.sort();
+        cves.dedup();
+        let detail = json!({ "cvss_v31": v31, "cvss_v40": v40, "cve_ids": cves });
+        let writes = vec![
+            RegistryWrite::Cvd(CvdWrite::SetScores {
+                case_id: case.id,
+                cvss_v31: v31,
+                cvss_v40: v40,
+                cve_ids: cves,
+            }),
+            self.event(case.id, now, caller, "scores_set", detail)?,
+        ];
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.case(caller, id, now).await
     }
 
     /// A vendor's statement about one of its products.
@@ -900,6 +1001,7 @@ fn advisory_document(case: &CaseView, id: &str, now: Timestamp) -> Value {
         "affected": affected,
         "cvss_v31": case.cvss_v31,
         "cvss_v40": case.cvss_v40,
+        "scores": case.scores,
         "credits": case.credit.iter().collect::<Vec<_>>(),
     })
 }

@@ -31,6 +31,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/cases/{id}/vendors/{organization_id}/products/{product}", put(set_product_status))
         .route("/cases/{id}/vendors/{organization_id}/consent", post(consent))
         .route("/cases/{id}/embargo", put(set_embargo))
+        .route("/cases/{id}/scores", put(set_scores))
         .route("/cases/{id}/schedule", post(schedule).delete(unschedule))
         .route("/cases/{id}/close", post(close))
         .route("/cases/{id}/reopen", post(reopen))
@@ -244,6 +245,37 @@ async fn set_embargo(
     ApiJson(body): ApiJson<Embargo>,
 ) -> ApiResult<Json<Value>> {
     let case = s.app.set_embargo(&caller, &id, body.public_date, &body.reason, Timestamp::now()).await?;
+    Ok(Json(to_json(&case)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Scores {
+    #[serde(default)]
+    cvss_v31: Option<String>,
+    #[serde(default)]
+    cvss_v40: Option<String>,
+    #[serde(default)]
+    cve_ids: Vec<String>,
+}
+
+async fn set_scores(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Scores>,
+) -> ApiResult<Json<Value>> {
+    let case = s
+        .app
+        .set_scores(
+            &caller,
+            &id,
+            body.cvss_v31.as_deref(),
+            body.cvss_v40.as_deref(),
+            &body.cve_ids,
+            Timestamp::now(),
+        )
+        .await?;
     Ok(Json(to_json(&case)))
 }
 

@@ -4,6 +4,7 @@
 mod api;
 mod architecture;
 mod cli;
+mod cvd;
 mod demo;
 mod durability;
 mod ops;
