@@ -182,6 +182,47 @@ pub struct CaseView {
     pub role: &'static str,
 }
 
+/// A message of a case thread, opened.
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageView {
+    pub seq: i64,
+    pub thread: String,
+    pub at: Timestamp,
+    pub author: String,
+    pub author_name: String,
+    pub body: String,
+}
+
+/// A case thread: `case` for every participant (the finder included), or a vendor
+/// organisation's private thread with the coordinators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Thread {
+    Case,
+    Vendor(OrganizationId),
+}
+
+impl Thread {
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        if s == "case" {
+            return Ok(Thread::Case);
+        }
+        s.parse()
+            .map(Thread::Vendor)
+            .map_err(|_| ValidationError::new("thread", "is `case` or a vendor organization's id"))
+    }
+
+    fn key(self) -> String {
+        match self {
+            Thread::Case => "case".to_owned(),
+            Thread::Vendor(o) => o.to_string(),
+        }
+    }
+}
+
+fn aad_message(id: CaseId, thread: Thread) -> String {
+    format!("case:{id}:thread:{}", thread.key())
+}
+
 /// A CVSS vector and its score.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScoreView {
@@ -415,13 +456,7 @@ impl App {
         token: &str,
         now: Timestamp,
     ) -> Result<(ReportView, Option<CaseView>), AppError> {
-        let presented = ApiToken::presented(token).ok_or(AppError::NotFound("report"))?;
-        let digest = presented.digest();
-        let (r, verifier) =
-            self.store.cvd_report_by_followup(&digest.selector).await?.ok_or(AppError::NotFound("report"))?;
-        if !digest.matches(&verifier) {
-            return Err(AppError::NotFound("report"));
-        }
+        let r = self.followup_report(token).await?;
         let view = self.report_view(&r)?;
         let case = match (r.status, r.case_id) {
             (ReportStatus::Accepted, Some(case_id)) => match self.store.cvd_case(case_id).await? {
@@ -965,6 +1000,142 @@ impl App {
         ];
         self.store.write(&caller.audit_name(), writes).await?;
         Ok(advisory_id)
+    }
+
+    /// Whether a participant may use a thread: the case thread every participant; a vendor's
+    /// thread that vendor and the coordinators. Not found otherwise, as for the case.
+    fn may_use_thread(case: &CaseRecord, part: Part, thread: Thread) -> Result<(), AppError> {
+        match (part, thread) {
+            (Part::Public, _) => Err(AppError::NotFound("case")),
+            (_, Thread::Case) => Ok(()),
+            (Part::Coordinator, Thread::Vendor(o)) if case.vendors.iter().any(|v| v.organization_id == o) => {
+                Ok(())
+            }
+            (Part::Vendor(own), Thread::Vendor(o)) if own == o => Ok(()),
+            _ => Err(AppError::NotFound("thread")),
+        }
+    }
+
+    async fn thread_messages(&self, case: &CaseRecord, thread: Thread) -> Result<Vec<MessageView>, AppError> {
+        self.store
+            .cvd_messages(case.id, &thread.key())
+            .await?
+            .into_iter()
+            .map(|m| {
+                Ok(MessageView {
+                    seq: m.seq,
+                    thread: m.thread,
+                    at: m.at,
+                    author: m.author,
+                    author_name: m.author_name,
+                    body: self.unseal(&aad_message(case.id, thread), &m.body_sealed)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn post(
+        &self,
+        caller: &Caller,
+        case: &CaseRecord,
+        thread: Thread,
+        author_name: String,
+        body: &str,
+        now: Timestamp,
+    ) -> Result<MessageView, AppError> {
+        if matches!(case.state, CaseState::Closed) {
+            return Err(AppError::Conflict("the case is closed".into()));
+        }
+        let body = text("body", body, TEXT_MAX)?;
+        let writes = vec![
+            RegistryWrite::Cvd(CvdWrite::PostMessage {
+                case_id: case.id,
+                thread: thread.key(),
+                at: now,
+                author: actor_name(caller),
+                author_name: author_name.clone(),
+                body_sealed: self.seal(&aad_message(case.id, thread), &body)?,
+            }),
+            self.event(case.id, now, caller, "message_posted", json!({ "thread": thread.key() }))?,
+        ];
+        self.store.write(&caller.audit_name(), writes).await?;
+        Ok(MessageView {
+            seq: 0,
+            thread: thread.key(),
+            at: now,
+            author: actor_name(caller),
+            author_name,
+            body,
+        })
+    }
+
+    /// The messages of a thread of a case, for those who may use it.
+    pub async fn messages(
+        &self,
+        caller: &Caller,
+        id: &str,
+        thread: &str,
+    ) -> Result<Vec<MessageView>, AppError> {
+        let (case, part) = self.visible_case(caller, id).await?;
+        let thread = Thread::parse(thread)?;
+        Self::may_use_thread(&case, part, thread)?;
+        self.thread_messages(&case, thread).await
+    }
+
+    /// Posts to a thread of a case.
+    pub async fn post_message(
+        &self,
+        caller: &Caller,
+        id: &str,
+        thread: &str,
+        body: &str,
+        now: Timestamp,
+    ) -> Result<MessageView, AppError> {
+        let (case, part) = self.visible_case(caller, id).await?;
+        let thread = Thread::parse(thread)?;
+        Self::may_use_thread(&case, part, thread)?;
+        let name = caller.user().map(|u| u.name.clone()).unwrap_or_else(|| "operator".into());
+        self.post(caller, &case, thread, name, body, now).await
+    }
+
+    /// The report a follow-up token opens (found by selector, checked in constant time).
+    async fn followup_report(&self, token: &str) -> Result<ReportRecord, AppError> {
+        let presented = ApiToken::presented(token).ok_or(AppError::NotFound("report"))?;
+        let digest = presented.digest();
+        let (r, verifier) =
+            self.store.cvd_report_by_followup(&digest.selector).await?.ok_or(AppError::NotFound("report"))?;
+        if !digest.matches(&verifier) {
+            return Err(AppError::NotFound("report"));
+        }
+        Ok(r)
+    }
+
+    /// The finder's side of the case thread, through the follow-up link.
+    async fn followup_case(&self, token: &str) -> Result<CaseRecord, AppError> {
+        let r = self.followup_report(token).await?;
+        match (r.status, r.case_id) {
+            (ReportStatus::Accepted, Some(case_id)) => {
+                self.store.cvd_case(case_id).await?.ok_or(AppError::NotFound("case"))
+            }
+            _ => Err(AppError::Conflict("the report is not a case (yet): there is no thread".into())),
+        }
+    }
+
+    /// The case thread as the finder with the follow-up link reads it.
+    pub async fn followup_messages(&self, token: &str) -> Result<Vec<MessageView>, AppError> {
+        let case = self.followup_case(token).await?;
+        self.thread_messages(&case, Thread::Case).await
+    }
+
+    /// The finder with the follow-up link answers in the case thread.
+    pub async fn followup_post(
+        &self,
+        token: &str,
+        body: &str,
+        now: Timestamp,
+    ) -> Result<MessageView, AppError> {
+        let case = self.followup_case(token).await?;
+        self.post(&Caller::Anonymous, &case, Thread::Case, "finder".into(), body, now).await
     }
 
     /// A published advisory's document.

@@ -24,6 +24,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/reports/{id}/rejection", post(reject_report))
         .route("/reports/{id}/duplicate", post(duplicate_report))
         .route("/followup/{token}", get(followup))
+        .route("/followup/{token}/messages", get(followup_messages).post(followup_post))
+        .route("/cases/{id}/messages", get(messages).post(post_message))
         .route("/cases", post(open_case).get(cases))
         .route("/cases/{id}", get(case))
         .route("/cases/{id}/history", get(history))
@@ -133,6 +135,62 @@ async fn duplicate_report(
 async fn followup(State(s): State<AppState>, Path(token): Path<String>) -> ApiResult<Json<Value>> {
     let (report, case) = s.app.followup(&token, Timestamp::now()).await?;
     Ok(Json(json!({ "report": to_json(&report), "case": case.as_ref().map(to_json) })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThreadQuery {
+    #[serde(default)]
+    thread: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewMessage {
+    #[serde(default)]
+    thread: Option<String>,
+    body: String,
+}
+
+async fn messages(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ThreadQuery>,
+) -> ApiResult<Json<Value>> {
+    let list = s.app.messages(&caller, &id, q.thread.as_deref().unwrap_or("case")).await?;
+    Ok(Json(json!({ "messages": to_json(&list) })))
+}
+
+async fn post_message(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewMessage>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let thread = body.thread.unwrap_or_else(|| "case".into());
+    let m = s.app.post_message(&caller, &id, &thread, &body.body, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&m))))
+}
+
+async fn followup_messages(State(s): State<AppState>, Path(token): Path<String>) -> ApiResult<Json<Value>> {
+    let list = s.app.followup_messages(&token).await?;
+    Ok(Json(json!({ "messages": to_json(&list) })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FinderMessage {
+    body: String,
+}
+
+async fn followup_post(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+    ApiJson(body): ApiJson<FinderMessage>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let m = s.app.followup_post(&token, &body.body, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&m))))
 }
 
 #[derive(Deserialize)]

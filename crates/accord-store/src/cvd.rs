@@ -76,6 +76,17 @@ pub struct CaseEventRecord {
     pub detail_sealed: String,
 }
 
+/// A message of a case thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRecord {
+    pub seq: i64,
+    pub thread: String,
+    pub at: Timestamp,
+    pub author: String,
+    pub author_name: String,
+    pub body_sealed: String,
+}
+
 /// Which cases a reader may see: a case is visible when any of these holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CaseReader {
@@ -160,6 +171,15 @@ pub enum CvdWrite {
         basis: String,
         advisory_id: String,
         document: String,
+    },
+    /// Posts to a case thread (`case`, or a vendor organisation's id).
+    PostMessage {
+        case_id: CaseId,
+        thread: String,
+        at: Timestamp,
+        author: String,
+        author_name: String,
+        body_sealed: String,
     },
     /// Appends to a case's history.
     RecordEvent {

@@ -126,6 +126,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
         id: accord_model::CaseId,
     ) -> Result<Vec<cvd::CaseEventRecord>, StoreError>;
+    /// The messages of one thread of a case (`case` or a vendor organisation's id).
+    async fn cvd_messages(
+        &self,
+        id: accord_model::CaseId,
+        thread: &str,
+    ) -> Result<Vec<cvd::MessageRecord>, StoreError>;
     /// A published advisory's case and document.
     async fn advisory(&self, id: &str) -> Result<Option<(accord_model::CaseId, String)>, StoreError>;
 }

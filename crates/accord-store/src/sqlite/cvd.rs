@@ -226,6 +226,28 @@ pub(super) fn apply(tx: &Transaction<'_>, w: &CvdWrite) -> Result<(), StoreError
             })
             .map_err(|e| unique_or(e, "this advisory already exists"))?;
         }
+        CvdWrite::PostMessage { case_id, thread, at, author, author_name, body_sealed } => {
+            tx.prepare_cached(
+                "INSERT INTO cvd_messages (case_id, thread, at, author, author_name, body_sealed)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .and_then(|mut s| {
+                s.execute(rusqlite::params![
+                    case_id.to_string(),
+                    thread,
+                    text(*at),
+                    author,
+                    author_name,
+                    body_sealed
+                ])
+            })
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(ErrorCode::ConstraintViolation) if is_foreign_key(&e) => {
+                    StoreError::NotFound { what: "case" }
+                }
+                _ => backend(e),
+            })?;
+        }
         CvdWrite::RecordEvent { case_id, at, actor, action, detail_sealed } => {
             tx.prepare_cached(
                 "INSERT INTO cvd_case_events (case_id, at, actor, action, detail_sealed) VALUES ($1, $2, $3, $4, $5)",
@@ -450,4 +472,31 @@ pub(super) fn advisory(c: &Connection, id: &str) -> Result<Option<(CaseId, Strin
     c.prepare_cached("SELECT case_id, document FROM advisories WHERE id = $1")
         .and_then(|mut s| s.query_row([id], |r| Ok((rows::parsed(r, 0)?, r.get(1)?))).optional())
         .map_err(backend)
+}
+
+/// The messages of one thread of a case, oldest first.
+pub(super) fn messages(
+    c: &Connection,
+    id: CaseId,
+    thread: &str,
+) -> Result<Vec<crate::cvd::MessageRecord>, StoreError> {
+    let mut stmt = c
+        .prepare_cached(
+            "SELECT seq, thread, at, author, author_name, body_sealed FROM cvd_messages
+             WHERE case_id = $1 AND thread = $2 ORDER BY seq",
+        )
+        .map_err(backend)?;
+    stmt.query_map(rusqlite::params![id.to_string(), thread], |r| {
+        Ok(crate::cvd::MessageRecord {
+            seq: r.get(0)?,
+            thread: r.get(1)?,
+            at: rows::ts(r, 2)?,
+            author: r.get(3)?,
+            author_name: r.get(4)?,
+            body_sealed: r.get(5)?,
+        })
+    })
+    .map_err(backend)?
+    .collect::<Result<_, _>>()
+    .map_err(backend)
 }

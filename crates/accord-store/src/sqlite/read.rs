@@ -524,6 +524,15 @@ impl Store for SqliteStore {
         self.with_reader(move |c| super::cvd::events(c, id)).await
     }
 
+    async fn cvd_messages(
+        &self,
+        id: accord_model::CaseId,
+        thread: &str,
+    ) -> Result<Vec<crate::cvd::MessageRecord>, StoreError> {
+        let thread = thread.to_owned();
+        self.with_reader(move |c| super::cvd::messages(c, id, &thread)).await
+    }
+
     async fn advisory(&self, id: &str) -> Result<Option<(accord_model::CaseId, String)>, StoreError> {
         let id = id.to_owned();
         self.with_reader(move |c| super::cvd::advisory(c, &id)).await

@@ -540,3 +540,86 @@ fn the_store_file_alone_does_not_reveal_embargoed_text() {
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
 }
+
+#[test]
+fn threads_reach_their_participants_only() {
+    let s = demo_server();
+    let (ms, cisco, nokia) = (org_id(&s, "microsoft.com"), org_id(&s, "cisco.com"), org_id(&s, "nokia.com"));
+    let coordinator = user(&s, "Coordinator", "coordinator", None);
+    let ms_user = user(&s, "MS analyst", "analyst", Some(&ms));
+    let cisco_user = user(&s, "Cisco analyst", "analyst", Some(&cisco));
+    let outsider = user(&s, "Nokia analyst", "analyst", Some(&nokia));
+    let (report_id, followup) = report(&s, &[&ms, &cisco]);
+    assert_eq!(
+        status(&s, "GET", &format!("/api/v1/followup/{followup}/messages"), None, None),
+        StatusCode::CONFLICT,
+        "no thread before there is a case"
+    );
+    let case =
+        json(send(&s, "POST", "/api/v1/cases", Some(&coordinator), Some(json!({ "report_id": report_id }))));
+    let path = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
+    for org in [&ms, &cisco] {
+        send(
+            &s,
+            "POST",
+            &format!("{path}/vendors"),
+            Some(&coordinator),
+            Some(json!({ "organization_id": org })),
+        );
+    }
+    let post = |token: Option<&str>, thread: &str, body: &str| {
+        send(&s, "POST", &format!("{path}/messages"), token, Some(json!({ "thread": thread, "body": body })))
+            .status()
+    };
+    assert_eq!(post(Some(&coordinator), "case", "Welcome, everyone."), StatusCode::CREATED);
+    assert_eq!(post(Some(&ms_user), &ms, "Microsoft only: our fix lands in May."), StatusCode::CREATED);
+    assert_eq!(
+        post(Some(&cisco_user), &ms, "sneaking in"),
+        StatusCode::NOT_FOUND,
+        "another vendor's private thread"
+    );
+    assert_eq!(post(Some(&outsider), "case", "hello?"), StatusCode::NOT_FOUND);
+    assert_eq!(post(None, "case", "hello?"), StatusCode::NOT_FOUND);
+    // The finder answers through the link.
+    let r = send(
+        &s,
+        "POST",
+        &format!("/api/v1/followup/{followup}/messages"),
+        None,
+        Some(json!({ "body": "Thanks; PoC attached." })),
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    let read = |token: Option<&str>, thread: &str| -> (StatusCode, Vec<String>) {
+        let r = send(&s, "GET", &format!("{path}/messages?thread={thread}"), token, None);
+        let st = r.status();
+        let bodies = if st == StatusCode::OK {
+            json(r)["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["body"].as_str().unwrap().to_owned())
+                .collect()
+        } else {
+            vec![]
+        };
+        (st, bodies)
+    };
+    let everyone = vec!["Welcome, everyone.".to_owned(), "Thanks; PoC attached.".to_owned()];
+    assert_eq!(read(Some(&cisco_user), "case"), (StatusCode::OK, everyone.clone()));
+    assert_eq!(
+        read(Some(&coordinator), &ms),
+        (StatusCode::OK, vec!["Microsoft only: our fix lands in May.".to_owned()])
+    );
+    assert_eq!(read(Some(&ms_user), &ms).1.len(), 1);
+    assert_eq!(read(Some(&cisco_user), &ms).0, StatusCode::NOT_FOUND);
+    assert_eq!(read(Some(&outsider), "case").0, StatusCode::NOT_FOUND);
+    let finder = json(send(&s, "GET", &format!("/api/v1/followup/{followup}/messages"), None, None));
+    let bodies: Vec<&str> =
+        finder["messages"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap()).collect();
+    assert_eq!(
+        bodies,
+        ["Welcome, everyone.", "Thanks; PoC attached."],
+        "the finder reads the case thread, not the vendors'"
+    );
+}

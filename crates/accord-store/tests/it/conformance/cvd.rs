@@ -272,3 +272,32 @@ pub async fn history_is_append_only(store: &dyn Store) {
         Err(StoreError::NotFound { .. })
     ));
 }
+
+pub async fn threads_keep_their_messages_apart(store: &dyn Store) {
+    write(store, vec![submit(1), open(1)]).await;
+    let post = |thread: &str, n: i64| {
+        RegistryWrite::Cvd(CvdWrite::PostMessage {
+            case_id: case_id(1),
+            thread: thread.to_owned(),
+            at: day(n),
+            author: "user:x".into(),
+            author_name: "X".into(),
+            body_sealed: format!("v1:{thread}-{n}"),
+        })
+    };
+    write(store, vec![post("case", 1), post("vendor-a", 2), post("case", 3)]).await;
+    let bodies =
+        |m: Vec<accord_store::cvd::MessageRecord>| m.into_iter().map(|m| m.body_sealed).collect::<Vec<_>>();
+    assert_eq!(bodies(store.cvd_messages(case_id(1), "case").await.unwrap()), ["v1:case-1", "v1:case-3"]);
+    assert_eq!(bodies(store.cvd_messages(case_id(1), "vendor-a").await.unwrap()), ["v1:vendor-a-2"]);
+    assert!(store.cvd_messages(case_id(1), "vendor-b").await.unwrap().is_empty());
+    let orphan = RegistryWrite::Cvd(CvdWrite::PostMessage {
+        case_id: case_id(5),
+        thread: "case".into(),
+        at: day(1),
+        author: "x".into(),
+        author_name: "X".into(),
+        body_sealed: "x".into(),
+    });
+    assert!(matches!(store.write(ACTOR, vec![orphan]).await, Err(StoreError::NotFound { .. })));
+}

@@ -136,6 +136,7 @@ macro_rules! conformance_suite {
                 states_change_by_compare_and_set,
                 vendors_statuses_and_visibility,
                 history_is_append_only,
+                threads_keep_their_messages_apart,
             );
             $crate::conformance::conformance_suite!(@store pull:
                 pages_and_resume_points,
