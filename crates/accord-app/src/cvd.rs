@@ -345,6 +345,11 @@ fn aad_remediation(id: CaseId, org: OrganizationId, product: &str) -> String {
 }
 
 impl App {
+    /// Whether confidential case text can be sealed (a key is configured).
+    pub fn has_sealing_key(&self) -> bool {
+        self.sealing_key.is_some()
+    }
+
     fn sealing_key(&self) -> Result<&SealingKey, AppError> {
         self.sealing_key
             .as_deref()

@@ -24,7 +24,7 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use crate::taxii_objects::{Identities, Ingest, stix_identity};
-use crate::{App, AppError};
+use crate::{App, AppError, Caller};
 
 /// Title of the demo accord text.
 pub const ACCORD_TITLE: &str = "Cybersecurity Tech Accord";
@@ -221,6 +221,21 @@ pub fn producer(domain: &str, at: Timestamp) -> Result<User, AppError> {
     })
 }
 
+/// The demo coordinator, who runs the demo cases. No password and no token.
+pub fn demo_coordinator(at: Timestamp) -> Result<User, AppError> {
+    Ok(User {
+        id: UserId::from_uuid(uuid::Uuid::new_v5(
+            &uuid::Uuid::NAMESPACE_URL,
+            b"accord-demo-user:coordinator",
+        )),
+        email: "coordinator@demo.accord.localhost".parse()?,
+        name: "Demo coordinator".into(),
+        role: Role::Coordinator,
+        organization_id: None,
+        created_at: at,
+    })
+}
+
 /// The writes that add the demo's STIX content: its producers, and each bundle checked object by
 /// object exactly as a TAXII add-objects request is, dated `now`. Any object that does not pass
 /// is an error naming it: the demo content must be entirely valid.
@@ -342,8 +357,148 @@ impl App {
         }
         let mut all = writes();
         all.extend(stix_writes(now)?);
+        let coordinator = demo_coordinator(now)?;
+        all.push(RegistryWrite::CreateUser { user: coordinator.clone(), password_hash: None });
         self.store.write("demo", all).await?;
+        if self.has_sealing_key() {
+            self.load_demo_cases(&coordinator, now).await?;
+        }
         Ok(true)
+    }
+
+    /// Two demo cases, made through the same use cases as the API: a published three-vendor case
+    /// and one under embargo. Their products and vulnerabilities are fictional.
+    async fn load_demo_cases(&self, coordinator: &User, now: Timestamp) -> Result<(), AppError> {
+        use crate::cvd::NewReport;
+        let days = |n: i64| jiff::SignedDuration::from_hours(24 * n);
+        let coordinator = Caller::User(coordinator.clone());
+        let ms = Caller::User(producer("microsoft.com", now)?);
+        let cisco = Caller::User(producer("cisco.com", now)?);
+        let (ms_id, cisco_id, oracle_id) =
+            (organization_id("microsoft.com"), organization_id("cisco.com"), organization_id("oracle.com"));
+
+        // Published: reported 2025-06-02, public on its 90-day deadline.
+        let reported: Timestamp = "2025-06-02T09:00:00Z".parse().expect("a valid timestamp");
+        let (report, _) = self
+            .submit_report(
+                &Caller::Anonymous,
+                NewReport {
+                    title: "Out-of-bounds read in the Example TLS record parser (demo)".into(),
+                    description:
+                        "Demo data, a fictional vulnerability: a TLS record whose length field exceeds \
+                        the received bytes makes the Example TLS library read past its buffer."
+                            .into(),
+                    vendors: vec![ms_id, cisco_id, oracle_id],
+                    products: vec!["Example TLS".into()],
+                    versions: Some("< 3.2.1".into()),
+                    impact: Some("information disclosure; denial of service".into()),
+                    steps_to_reproduce: Some(
+                        "Send a record with length 0x4000 and 16 bytes of payload.".into(),
+                    ),
+                    contact: None,
+                    credit: Some("A. Researcher (demo)".into()),
+                    preferred_disclosure_date: None,
+                },
+                reported,
+            )
+            .await?;
+        let case = self.open_case(&coordinator, &report.to_string(), reported + days(1)).await?;
+        let id = case.id.to_string();
+        for org in [ms_id, cisco_id, oracle_id] {
+            self.invite_vendor(&coordinator, &id, org, reported + days(2)).await?;
+        }
+        let at = reported + days(20);
+        let fixed = |v: &str| (Some("fixed"), None, Some(v.to_owned()));
+        for (caller, org, (status, justification, version)) in [
+            (&ms, ms_id, fixed("3.2.1")),
+            (&cisco, cisco_id, (Some("not_affected"), Some("vulnerable_code_not_present"), None)),
+            (&coordinator, oracle_id, fixed("3.2.1-1")),
+        ] {
+            self.set_product_status(
+                caller,
+                &id,
+                &org.to_string(),
+                "Example TLS",
+                status.unwrap_or("affected"),
+                justification,
+                version.as_deref(),
+                Some("Upgrade to the fixed version."),
+                at,
+            )
+            .await?;
+        }
+        self.set_scores(
+            &coordinator,
+            &id,
+            Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:H"),
+            Some("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:N/VA:H/SC:N/SI:N/SA:N"),
+            &[],
+            at,
+        )
+        .await?;
+        self.post_message(
+            &coordinator,
+            &id,
+            "case",
+            "Thank you all; the agreed public date is the 90-day deadline.",
+            at,
+        )
+        .await?;
+        self.publish_case(&coordinator, &id, None, case.embargo_until).await?;
+
+        // Under embargo: reported ten days ago.
+        let reported = now - days(10);
+        let (report, _) = self
+            .submit_report(
+                &Caller::Anonymous,
+                NewReport {
+                    title: "Authentication bypass in the Example Gateway admin API (demo)".into(),
+                    description:
+                        "Demo data, a fictional vulnerability: the Example Gateway accepts an empty \
+                        session cookie as an administrator's session."
+                            .into(),
+                    vendors: vec![ms_id, cisco_id],
+                    products: vec!["Example Gateway".into()],
+                    versions: Some("4.0 to 4.3".into()),
+                    impact: Some("full control of the gateway".into()),
+                    steps_to_reproduce: Some("Send `Cookie: session=` to /admin/api/users.".into()),
+                    contact: None,
+                    credit: None,
+                    preferred_disclosure_date: None,
+                },
+                reported,
+            )
+            .await?;
+        let case = self.open_case(&coordinator, &report.to_string(), reported + days(1)).await?;
+        let id = case.id.to_string();
+        for org in [ms_id, cisco_id] {
+            self.invite_vendor(&coordinator, &id, org, reported + days(1)).await?;
+        }
+        self.set_product_status(
+            &ms,
+            &id,
+            &ms_id.to_string(),
+            "Example Gateway",
+            "affected",
+            None,
+            None,
+            None,
+            reported + days(3),
+        )
+        .await?;
+        self.set_product_status(
+            &cisco,
+            &id,
+            &cisco_id.to_string(),
+            "Example Gateway",
+            "under_investigation",
+            None,
+            None,
+            None,
+            reported + days(3),
+        )
+        .await?;
+        Ok(())
     }
 }
 

@@ -199,7 +199,10 @@ fn a_three_vendor_case_from_report_to_publication() {
         assert!(!listed.to_string().contains("TLV parser"), "{who}");
     }
     let listed = json(send(&s, "GET", "/api/v1/cases", Some(&other_case_vendor), None));
-    assert_eq!(listed["cases"].as_array().unwrap().len(), 1, "the Fastly analyst sees its own case only");
+    let unpublished: Vec<&Value> =
+        listed["cases"].as_array().unwrap().iter().filter(|c| c["state"] != "published").collect();
+    assert_eq!(unpublished.len(), 1, "the Fastly analyst sees its own case, and published ones");
+    assert_eq!(unpublished[0]["id"], other_id);
 
     // Each vendor states its products; one cannot speak for another.
     let product = |org: &str| format!("{path}/vendors/{org}/products/Frobnicator");
@@ -621,5 +624,36 @@ fn threads_reach_their_participants_only() {
         bodies,
         ["Welcome, everyone.", "Thanks; PoC attached."],
         "the finder reads the case thread, not the vendors'"
+    );
+}
+
+#[test]
+fn the_demo_has_a_published_case_and_an_embargoed_one() {
+    let s = demo_server();
+    let public = json(send(&s, "GET", "/api/v1/cases", None, None));
+    let listed = public["cases"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "anonymous visitors see the published case only");
+    let published = &listed[0];
+    assert_eq!(published["state"], "published");
+    assert_eq!(published["publication_basis"], "agreed_date_reached");
+    assert_eq!(published["vendors"].as_array().unwrap().len(), 3);
+    let advisory = published["local_id"].as_str().unwrap();
+    let doc = json(send(&s, "GET", &format!("/api/v1/advisories/{advisory}/document"), None, None));
+    assert_eq!(doc["affected"].as_array().unwrap().len(), 3);
+
+    let all = json(send(&s, "GET", "/api/v1/cases", Some(ADMIN_TOKEN), None));
+    let states: Vec<&str> =
+        all["cases"].as_array().unwrap().iter().map(|c| c["state"].as_str().unwrap()).collect();
+    assert_eq!(states.len(), 2);
+    assert!(states.contains(&"coordinating"), "{states:?}");
+    let cisco = user(&s, "Cisco analyst", "analyst", Some(&org_id(&s, "cisco.com")));
+    assert_eq!(
+        json(send(&s, "GET", "/api/v1/cases", Some(&cisco), None))["cases"].as_array().unwrap().len(),
+        2
+    );
+    let nokia = user(&s, "Nokia analyst", "analyst", Some(&org_id(&s, "nokia.com")));
+    assert_eq!(
+        json(send(&s, "GET", "/api/v1/cases", Some(&nokia), None))["cases"].as_array().unwrap().len(),
+        1
     );
 }
