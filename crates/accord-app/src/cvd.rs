@@ -733,6 +733,55 @@ impl App {
         self.case(caller, id, now).await
     }
 
+    /// Invites a vendor that is not an organisation of the server yet (coordinators): it is
+    /// added as a `not_invited` organisation with `contact` as its security contact (which the
+    /// case notification goes to), or found by its domain when it exists.
+    pub async fn invite_new_vendor(
+        &self,
+        caller: &Caller,
+        id: &str,
+        name: &str,
+        domain: &str,
+        contact: &str,
+        now: Timestamp,
+    ) -> Result<CaseView, AppError> {
+        coordinator_only(caller)?;
+        self.visible_case(caller, id).await?;
+        let contact: accord_model::SecurityContact = contact.parse()?;
+        let new = accord_model::NewOrganization::new(
+            name,
+            domain,
+            accord_model::OrganizationKind::Vendor,
+            Some(contact),
+        )?;
+        let existing = self.store.organizations(None).await?.into_iter().find(|o| o.domain == new.domain);
+        let organization = match existing {
+            Some(o) => o.id,
+            None => {
+                let org = accord_model::Organization {
+                    id: OrganizationId::from_uuid(
+                        uuid::Builder::from_random_bytes(random::bytes::<16>()?).into_uuid(),
+                    ),
+                    name: new.name,
+                    domain: new.domain,
+                    kind: new.kind,
+                    status: accord_model::OrganizationStatus::NotInvited,
+                    security_contact: new.security_contact,
+                    signed_at: None,
+                    signed_version: None,
+                    invited_at: None,
+                    withdrawn_at: None,
+                    created_at: now,
+                };
+                self.store
+                    .write(&caller.audit_name(), vec![RegistryWrite::CreateOrganization(org.clone())])
+                    .await?;
+                org.id
+            }
+        };
+        self.invite_vendor(caller, id, organization, now).await
+    }
+
     /// The vendor whose statement the caller may set: a member of that invited organisation, or
     /// a coordinator on its behalf.
     async fn vendor_part(

@@ -229,10 +229,19 @@ async fn history(
     Ok(Json(json!({ "events": to_json(&s.app.case_history(&caller, &id).await?) })))
 }
 
+/// An organisation of the server by id, or a vendor that is not one yet (name, domain and a
+/// security contact).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Invite {
-    organization_id: OrganizationId,
+    #[serde(default)]
+    organization_id: Option<OrganizationId>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    domain: Option<String>,
+    #[serde(default)]
+    contact: Option<String>,
 }
 
 async fn invite_vendor(
@@ -241,7 +250,22 @@ async fn invite_vendor(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Invite>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let case = s.app.invite_vendor(&caller, &id, body.organization_id, Timestamp::now()).await?;
+    let now = Timestamp::now();
+    let case = match body {
+        Invite { organization_id: Some(org), name: None, domain: None, contact: None } => {
+            s.app.invite_vendor(&caller, &id, org, now).await?
+        }
+        Invite { organization_id: None, name: Some(name), domain: Some(domain), contact: Some(contact) } => {
+            s.app.invite_new_vendor(&caller, &id, &name, &domain, &contact, now).await?
+        }
+        _ => {
+            return Err(AppError::Invalid(accord_app::model::ValidationError::new(
+                "organization_id",
+                "send either organization_id, or name, domain and contact of a vendor that is not registered",
+            ))
+            .into());
+        }
+    };
     Ok((StatusCode::CREATED, Json(to_json(&case))))
 }
 

@@ -657,3 +657,46 @@ fn the_demo_has_a_published_case_and_an_embargoed_one() {
         1
     );
 }
+
+#[test]
+fn vendors_outside_the_accord_are_invited_by_their_contact() {
+    let s = demo_server();
+    let coordinator = user(&s, "Coordinator", "coordinator", None);
+    let (report_id, _) = report(&s, &[]);
+    let case =
+        json(send(&s, "POST", "/api/v1/cases", Some(&coordinator), Some(json!({ "report_id": report_id }))));
+    let path = format!("/api/v1/cases/{}/vendors", case["id"].as_str().unwrap());
+    let r = send(
+        &s,
+        "POST",
+        &path,
+        Some(&coordinator),
+        Some(
+            json!({ "name": "Widgets Ltd", "domain": "widgets.example", "contact": "security@widgets.example" }),
+        ),
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let vendors = json(r)["vendors"].clone();
+    assert_eq!(vendors[0]["name"], "Widgets Ltd");
+    let orgs = json(s.get("/api/v1/organizations?status=not_invited"));
+    let added =
+        orgs["organizations"].as_array().unwrap().iter().find(|o| o["domain"] == "widgets.example").unwrap();
+    assert_eq!(added["security_contact"], "security@widgets.example");
+    let r = send(
+        &s,
+        "POST",
+        &path,
+        Some(&coordinator),
+        Some(json!({ "name": "Widgets Ltd", "domain": "widgets.example" })),
+    );
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(json(r)["field"], "organization_id");
+    let r = send(
+        &s,
+        "POST",
+        &path,
+        Some(&coordinator),
+        Some(json!({ "name": "X", "domain": "x.example", "contact": "not a contact" })),
+    );
+    assert_eq!((r.status(), json(r)["field"].clone()), (StatusCode::BAD_REQUEST, json!("security_contact")));
+}
