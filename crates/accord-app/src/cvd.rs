@@ -193,6 +193,20 @@ pub struct MessageView {
     pub body: String,
 }
 
+/// An attachment as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentView {
+    pub id: String,
+    pub name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub at: Timestamp,
+    pub author: String,
+}
+
+/// Most attachments per report.
+const ATTACHMENTS_MAX: usize = 20;
+
 /// A case thread: `case` for every participant (the finder included), or a vendor
 /// organisation's private thread with the coordinators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1190,6 +1204,173 @@ impl App {
     ) -> Result<MessageView, AppError> {
         let case = self.followup_case(token).await?;
         self.post(&Caller::Anonymous, &case, Thread::Case, "finder".into(), body, now).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn attach(
+        &self,
+        caller: &Caller,
+        report: ReportId,
+        case: Option<CaseId>,
+        name: &str,
+        declared_type: &str,
+        bytes: &[u8],
+        now: Timestamp,
+    ) -> Result<AttachmentView, AppError> {
+        let name = cvd::check_file_name(name)?;
+        let media_type = cvd::check_attachment(declared_type, bytes)?;
+        if self.store.cvd_attachments(report).await?.len() >= ATTACHMENTS_MAX {
+            return Err(AppError::Conflict(format!("a report has at most {ATTACHMENTS_MAX} attachments")));
+        }
+        let id =
+            uuid::Builder::from_random_bytes(random::bytes::<16>()?).into_uuid().hyphenated().to_string();
+        let key = self.sealing_key()?;
+        let aad = format!("attachment:{id}");
+        let content_sealed = key.seal_bytes(random::bytes::<24>()?, &aad, bytes);
+        let name_sealed = self.seal(&format!("{aad}:name"), &name)?;
+        let mut writes = vec![RegistryWrite::Cvd(CvdWrite::AddAttachment {
+            id: id.clone(),
+            report_id: report,
+            at: now,
+            author: actor_name(caller),
+            media_type: media_type.to_owned(),
+            size: bytes.len() as i64,
+            name_sealed,
+            content_sealed,
+        })];
+        if let Some(case_id) = case {
+            writes.push(self.event(
+                case_id,
+                now,
+                caller,
+                "file_attached",
+                json!({ "attachment_id": id, "name": name }),
+            )?);
+        }
+        self.store.write(&caller.audit_name(), writes).await?;
+        Ok(AttachmentView {
+            id,
+            name,
+            media_type: media_type.to_owned(),
+            size: bytes.len() as i64,
+            at: now,
+            author: actor_name(caller),
+        })
+    }
+
+    async fn attachment_list(&self, report: ReportId) -> Result<Vec<AttachmentView>, AppError> {
+        self.store
+            .cvd_attachments(report)
+            .await?
+            .into_iter()
+            .map(|a| {
+                Ok(AttachmentView {
+                    name: self.unseal(&format!("attachment:{}:name", a.id), &a.name_sealed)?,
+                    id: a.id,
+                    media_type: a.media_type,
+                    size: a.size,
+                    at: a.at,
+                    author: a.author,
+                })
+            })
+            .collect()
+    }
+
+    async fn attachment_content(
+        &self,
+        report: ReportId,
+        id: &str,
+    ) -> Result<(AttachmentView, Vec<u8>), AppError> {
+        let (a, sealed) =
+            self.store.cvd_attachment(report, id).await?.ok_or(AppError::NotFound("attachment"))?;
+        let aad = format!("attachment:{}", a.id);
+        let bytes = self.sealing_key()?.open_bytes(&aad, &sealed).map_err(|_| {
+            AppError::Internal(format!("sealed data of {aad} does not open with the configured key"))
+        })?;
+        let view = AttachmentView {
+            name: self.unseal(&format!("{aad}:name"), &a.name_sealed)?,
+            id: a.id,
+            media_type: a.media_type,
+            size: a.size,
+            at: a.at,
+            author: a.author,
+        };
+        Ok((view, bytes))
+    }
+
+    /// Attaches a file to a case (its participants, before publication or closure).
+    pub async fn attach_to_case(
+        &self,
+        caller: &Caller,
+        id: &str,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+        now: Timestamp,
+    ) -> Result<AttachmentView, AppError> {
+        let (case, part) = self.visible_case(caller, id).await?;
+        if part == Part::Public {
+            return Err(AppError::NotFound("case"));
+        }
+        if matches!(case.state, CaseState::Published | CaseState::Closed) {
+            return Err(AppError::Conflict(format!("the case is {}", case.state)));
+        }
+        self.attach(caller, case.report_id, Some(case.id), name, media_type, bytes, now).await
+    }
+
+    /// The attachments of a case, for its participants (not the public, even once published).
+    pub async fn case_attachments(&self, caller: &Caller, id: &str) -> Result<Vec<AttachmentView>, AppError> {
+        let (case, part) = self.visible_case(caller, id).await?;
+        if part == Part::Public {
+            return Err(AppError::NotFound("case"));
+        }
+        self.attachment_list(case.report_id).await
+    }
+
+    /// One attachment of a case, with its content, for its participants.
+    pub async fn case_attachment(
+        &self,
+        caller: &Caller,
+        id: &str,
+        attachment: &str,
+    ) -> Result<(AttachmentView, Vec<u8>), AppError> {
+        let (case, part) = self.visible_case(caller, id).await?;
+        if part == Part::Public {
+            return Err(AppError::NotFound("case"));
+        }
+        self.attachment_content(case.report_id, attachment).await
+    }
+
+    /// The finder attaches a file through the follow-up link (before or after triage).
+    pub async fn followup_attach(
+        &self,
+        token: &str,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+        now: Timestamp,
+    ) -> Result<AttachmentView, AppError> {
+        let r = self.followup_report(token).await?;
+        if matches!(r.status, ReportStatus::Rejected | ReportStatus::Duplicate) {
+            return Err(AppError::Conflict(format!("the report is {}", r.status.as_str())));
+        }
+        self.attach(&Caller::Anonymous, r.id, r.case_id, name, media_type, bytes, now).await
+    }
+
+    /// The attachments of the finder's report, through the follow-up link.
+    pub async fn followup_attachments(&self, token: &str) -> Result<Vec<AttachmentView>, AppError> {
+        let r = self.followup_report(token).await?;
+        self.attachment_list(r.id).await
+    }
+
+    /// Attachments of a report for its triage (coordinators).
+    pub async fn report_attachments(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<Vec<AttachmentView>, AppError> {
+        let view = self.report(caller, id).await?;
+        self.attachment_list(view.id).await
     }
 
     /// A published advisory's document.

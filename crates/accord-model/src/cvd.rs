@@ -455,3 +455,57 @@ impl FromStr for LocalCaseId {
         Ok(id)
     }
 }
+
+/// Largest attachment accepted, in bytes.
+pub const ATTACHMENT_MAX: usize = 5 * 1024 * 1024;
+
+/// The media types an attachment may have, recognised by their content (the declared type must
+/// agree): PDF, PNG, JPEG, ZIP archives, and UTF-8 text (plain or JSON).
+pub fn check_attachment(declared: &str, bytes: &[u8]) -> Result<&'static str, ValidationError> {
+    if bytes.is_empty() {
+        return Err(ValidationError::new("file", "is empty"));
+    }
+    if bytes.len() > ATTACHMENT_MAX {
+        return Err(ValidationError::new("file", format!("is larger than {} bytes", ATTACHMENT_MAX)));
+    }
+    let sniffed = if bytes.starts_with(b"%PDF-") {
+        "application/pdf"
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        "application/zip"
+    } else if std::str::from_utf8(bytes).is_ok_and(|t| !t.contains('\0')) {
+        "text/plain"
+    } else {
+        return Err(ValidationError::new("file", "is not a PDF, PNG, JPEG, ZIP or UTF-8 text file"));
+    };
+    let declared = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let agrees = declared == sniffed
+        || (sniffed == "text/plain"
+            && matches!(declared.as_str(), "application/json" | "text/x-log" | "text/csv"))
+        || (sniffed == "application/zip" && declared == "application/x-zip-compressed");
+    if !agrees {
+        return Err(ValidationError::new(
+            "content-type",
+            format!("{declared:?} does not match the file's content ({sniffed})"),
+        ));
+    }
+    Ok(if sniffed == "text/plain" && declared == "application/json" { "application/json" } else { sniffed })
+}
+
+/// An attachment's file name: 1–200 characters, no path separators or control characters.
+pub fn check_file_name(name: &str) -> Result<String, ValidationError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ValidationError::new("filename", "must be 1 to 200 characters"));
+    }
+    if name.chars().any(|c| c.is_control() || c == '/' || c == '\\') || name == "." || name == ".." {
+        return Err(ValidationError::new(
+            "filename",
+            "must not contain path separators or control characters",
+        ));
+    }
+    Ok(name.to_owned())
+}

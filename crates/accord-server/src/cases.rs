@@ -4,8 +4,10 @@
 use accord_app::model::OrganizationId;
 use accord_app::model::cvd::{CaseAction, CloseReason, ReportStatus};
 use accord_app::{AppError, NewReport};
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use jiff::Timestamp;
@@ -26,6 +28,20 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/followup/{token}", get(followup))
         .route("/followup/{token}/messages", get(followup_messages).post(followup_post))
         .route("/cases/{id}/messages", get(messages).post(post_message))
+        .route(
+            "/cases/{id}/attachments",
+            get(case_attachments)
+                .post(attach_to_case)
+                .layer(DefaultBodyLimit::max(crate::ATTACHMENT_BODY_LIMIT)),
+        )
+        .route("/cases/{id}/attachments/{attachment}", get(case_attachment))
+        .route(
+            "/followup/{token}/attachments",
+            get(followup_attachments)
+                .post(followup_attach)
+                .layer(DefaultBodyLimit::max(crate::ATTACHMENT_BODY_LIMIT)),
+        )
+        .route("/reports/{id}/attachments", get(report_attachments))
         .route("/cases", post(open_case).get(cases))
         .route("/cases/{id}", get(case))
         .route("/cases/{id}/history", get(history))
@@ -450,4 +466,106 @@ async fn publish(
 
 async fn advisory_document(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     Ok(Json(s.app.advisory_document(&id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileName {
+    filename: String,
+}
+
+fn content_type(headers: &HeaderMap) -> &str {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+async fn attach_to_case(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<FileName>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let a = s
+        .app
+        .attach_to_case(&caller, &id, &q.filename, content_type(&headers), &body, Timestamp::now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(to_json(&a))))
+}
+
+async fn case_attachments(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "attachments": to_json(&s.app.case_attachments(&caller, &id).await?) })))
+}
+
+/// The file itself: never rendered by the browser, never cached.
+async fn case_attachment(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, attachment)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (view, bytes) = s.app.case_attachment(&caller, &id, &attachment).await?;
+    let disposition =
+        format!("attachment; filename=\"download\"; filename*=UTF-8''{}", url_encode(&view.name));
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type(&view.media_type)));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// The stored media type as a static header value (only the checked types are ever stored).
+fn media_type(stored: &str) -> &'static str {
+    match stored {
+        "application/pdf" => "application/pdf",
+        "image/png" => "image/png",
+        "image/jpeg" => "image/jpeg",
+        "application/zip" => "application/zip",
+        "application/json" => "application/json",
+        "text/plain" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Percent-encodes a file name for `filename*` (RFC 8187): unreserved characters stay.
+fn url_encode(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn followup_attach(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+    ApiQuery(q): ApiQuery<FileName>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let a =
+        s.app.followup_attach(&token, &q.filename, content_type(&headers), &body, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&a))))
+}
+
+async fn followup_attachments(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "attachments": to_json(&s.app.followup_attachments(&token).await?) })))
+}
+
+async fn report_attachments(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "attachments": to_json(&s.app.report_attachments(&caller, &id).await?) })))
 }

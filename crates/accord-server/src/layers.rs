@@ -110,6 +110,10 @@ async fn reject_declared_oversize(State(s): State<AppState>, req: Request, next:
         if declared.is_some_and(|n| n > crate::TAXII_BODY_LIMIT as u64) {
             return crate::taxii::too_large();
         }
+    } else if req.uri().path().ends_with("/attachments") {
+        if declared.is_some_and(|n| n > crate::ATTACHMENT_BODY_LIMIT as u64) {
+            return too_large().into_response();
+        }
     } else if declared.is_some_and(|n| n > s.config.body_limit as u64) {
         return too_large().into_response();
     }

@@ -25,6 +25,9 @@ pub use error::ApiError;
 /// Largest TAXII request body (the `max_content_length` the API roots advertise).
 pub const TAXII_BODY_LIMIT: usize = 10 * 1024 * 1024;
 
+/// Largest request body of an attachment upload (the file itself is limited by the model).
+pub const ATTACHMENT_BODY_LIMIT: usize = accord_app::model::cvd::ATTACHMENT_MAX + 1024;
+
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {

@@ -87,6 +87,17 @@ pub struct MessageRecord {
     pub body_sealed: String,
 }
 
+/// An attachment of a report, without its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    pub id: String,
+    pub at: Timestamp,
+    pub author: String,
+    pub media_type: String,
+    pub size: i64,
+    pub name_sealed: String,
+}
+
 /// Which cases a reader may see: a case is visible when any of these holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CaseReader {
@@ -180,6 +191,17 @@ pub enum CvdWrite {
         author: String,
         author_name: String,
         body_sealed: String,
+    },
+    /// Attaches a file to a report (and so to its case).
+    AddAttachment {
+        id: String,
+        report_id: ReportId,
+        at: Timestamp,
+        author: String,
+        media_type: String,
+        size: i64,
+        name_sealed: String,
+        content_sealed: Vec<u8>,
     },
     /// Appends to a case's history.
     RecordEvent {

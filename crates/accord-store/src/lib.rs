@@ -132,6 +132,17 @@ pub trait Store: Send + Sync + 'static {
         id: accord_model::CaseId,
         thread: &str,
     ) -> Result<Vec<cvd::MessageRecord>, StoreError>;
+    /// The attachments of a report (and its case), without content.
+    async fn cvd_attachments(
+        &self,
+        report: accord_model::ReportId,
+    ) -> Result<Vec<cvd::AttachmentRecord>, StoreError>;
+    /// One attachment of a report with its sealed content.
+    async fn cvd_attachment(
+        &self,
+        report: accord_model::ReportId,
+        id: &str,
+    ) -> Result<Option<(cvd::AttachmentRecord, Vec<u8>)>, StoreError>;
     /// A published advisory's case and document.
     async fn advisory(&self, id: &str) -> Result<Option<(accord_model::CaseId, String)>, StoreError>;
 }

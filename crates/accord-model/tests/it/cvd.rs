@@ -177,3 +177,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn attachments_are_what_they_claim() {
+    use accord_model::cvd::{ATTACHMENT_MAX, check_attachment, check_file_name};
+    assert_eq!(check_attachment("application/pdf", b"%PDF-1.7\n...").unwrap(), "application/pdf");
+    assert_eq!(check_attachment("image/png", b"\x89PNG\r\n\x1a\n....").unwrap(), "image/png");
+    assert_eq!(
+        check_attachment("text/plain; charset=utf-8", "journal: ok".as_bytes()).unwrap(),
+        "text/plain"
+    );
+    assert_eq!(check_attachment("application/json", b"{\"a\":1}").unwrap(), "application/json");
+    let field = |r: Result<&'static str, accord_model::ValidationError>| r.unwrap_err().field;
+    assert_eq!(field(check_attachment("application/pdf", b"MZ\x90\x00 an executable")), "file");
+    assert_eq!(
+        field(check_attachment("application/pdf", b"plain text")),
+        "content-type",
+        "a text file declared as PDF"
+    );
+    assert_eq!(field(check_attachment("text/plain", b"")), "file");
+    assert_eq!(field(check_attachment("text/plain", &vec![b'a'; ATTACHMENT_MAX + 1])), "file");
+    assert_eq!(check_file_name(" poc.py ").unwrap(), "poc.py");
+    for bad in ["", "../etc/passwd", "a\\b", "a\nb", ".."] {
+        assert!(check_file_name(bad).is_err(), "{bad:?}");
+    }
+}

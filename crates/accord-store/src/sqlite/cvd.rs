@@ -248,6 +248,37 @@ pub(super) fn apply(tx: &Transaction<'_>, w: &CvdWrite) -> Result<(), StoreError
                 _ => backend(e),
             })?;
         }
+        CvdWrite::AddAttachment {
+            id,
+            report_id,
+            at,
+            author,
+            media_type,
+            size,
+            name_sealed,
+            content_sealed,
+        } => {
+            tx.prepare_cached(
+                "INSERT INTO cvd_attachments (id, report_id, at, author, media_type, size, name_sealed, content_sealed)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .and_then(|mut s| {
+                s.execute(rusqlite::params![
+                    id,
+                    report_id.to_string(),
+                    text(*at),
+                    author,
+                    media_type,
+                    size,
+                    name_sealed,
+                    content_sealed
+                ])
+            })
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(ErrorCode::ConstraintViolation) if is_foreign_key(&e) => StoreError::NotFound { what: "report" },
+                _ => unique_or(e, "this attachment already exists"),
+            })?;
+        }
         CvdWrite::RecordEvent { case_id, at, actor, action, detail_sealed } => {
             tx.prepare_cached(
                 "INSERT INTO cvd_case_events (case_id, at, actor, action, detail_sealed) VALUES ($1, $2, $3, $4, $5)",
@@ -498,5 +529,60 @@ pub(super) fn messages(
     })
     .map_err(backend)?
     .collect::<Result<_, _>>()
+    .map_err(backend)
+}
+
+/// The attachments of a report, oldest first, without their content.
+pub(super) fn attachments(
+    c: &Connection,
+    report: ReportId,
+) -> Result<Vec<crate::cvd::AttachmentRecord>, StoreError> {
+    let mut stmt = c
+        .prepare_cached(
+            "SELECT id, at, author, media_type, size, name_sealed FROM cvd_attachments
+             WHERE report_id = $1 ORDER BY at, id",
+        )
+        .map_err(backend)?;
+    stmt.query_map([report.to_string()], |r| {
+        Ok(crate::cvd::AttachmentRecord {
+            id: r.get(0)?,
+            at: rows::ts(r, 1)?,
+            author: r.get(2)?,
+            media_type: r.get(3)?,
+            size: r.get(4)?,
+            name_sealed: r.get(5)?,
+        })
+    })
+    .map_err(backend)?
+    .collect::<Result<_, _>>()
+    .map_err(backend)
+}
+
+/// One attachment of a report, with its sealed content.
+pub(super) fn attachment(
+    c: &Connection,
+    report: ReportId,
+    id: &str,
+) -> Result<Option<(crate::cvd::AttachmentRecord, Vec<u8>)>, StoreError> {
+    c.prepare_cached(
+        "SELECT id, at, author, media_type, size, name_sealed, content_sealed FROM cvd_attachments
+         WHERE report_id = $1 AND id = $2",
+    )
+    .and_then(|mut s| {
+        s.query_row(rusqlite::params![report.to_string(), id], |r| {
+            Ok((
+                crate::cvd::AttachmentRecord {
+                    id: r.get(0)?,
+                    at: rows::ts(r, 1)?,
+                    author: r.get(2)?,
+                    media_type: r.get(3)?,
+                    size: r.get(4)?,
+                    name_sealed: r.get(5)?,
+                },
+                r.get(6)?,
+            ))
+        })
+        .optional()
+    })
     .map_err(backend)
 }

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     // 8 is reserved by a change under way.
     (9, "stix_objects_by_date", include_str!("../../migrations/sqlite/0009_stix_objects_by_date.sql")),
     (10, "cvd_messages", include_str!("../../migrations/sqlite/0010_cvd_messages.sql")),
+    (11, "cvd_attachments", include_str!("../../migrations/sqlite/0011_cvd_attachments.sql")),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {

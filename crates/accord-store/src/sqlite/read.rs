@@ -533,6 +533,22 @@ impl Store for SqliteStore {
         self.with_reader(move |c| super::cvd::messages(c, id, &thread)).await
     }
 
+    async fn cvd_attachments(
+        &self,
+        report: accord_model::ReportId,
+    ) -> Result<Vec<crate::cvd::AttachmentRecord>, StoreError> {
+        self.with_reader(move |c| super::cvd::attachments(c, report)).await
+    }
+
+    async fn cvd_attachment(
+        &self,
+        report: accord_model::ReportId,
+        id: &str,
+    ) -> Result<Option<(crate::cvd::AttachmentRecord, Vec<u8>)>, StoreError> {
+        let id = id.to_owned();
+        self.with_reader(move |c| super::cvd::attachment(c, report, &id)).await
+    }
+
     async fn advisory(&self, id: &str) -> Result<Option<(accord_model::CaseId, String)>, StoreError> {
         let id = id.to_owned();
         self.with_reader(move |c| super::cvd::advisory(c, &id)).await

@@ -700,3 +700,82 @@ fn vendors_outside_the_accord_are_invited_by_their_contact() {
     );
     assert_eq!((r.status(), json(r)["field"].clone()), (StatusCode::BAD_REQUEST, json!("security_contact")));
 }
+
+#[test]
+fn attachments_are_checked_sealed_and_kept_from_outsiders() {
+    let s = demo_server();
+    let ms = org_id(&s, "microsoft.com");
+    let coordinator = user(&s, "Coordinator", "coordinator", None);
+    let ms_user = user(&s, "MS analyst", "analyst", Some(&ms));
+    let outsider = user(&s, "Nokia analyst", "analyst", Some(&org_id(&s, "nokia.com")));
+    let (report_id, followup) = report(&s, &[&ms]);
+    let upload = |path: &str, token: Option<&str>, content_type: &str, bytes: &[u8]| {
+        let mut req = s.client.post(s.url(path)).header("content-type", content_type).body(bytes.to_vec());
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().unwrap()
+    };
+    let poc = b"#!/usr/bin/env python3\nprint('frobnicator proof of concept 7Q2')\n";
+    // The finder attaches through the link before triage.
+    let r =
+        upload(&format!("/api/v1/followup/{followup}/attachments?filename=poc.py"), None, "text/plain", poc);
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let attached = json(r);
+    let r = upload(
+        &format!("/api/v1/followup/{followup}/attachments?filename=x.pdf"),
+        None,
+        "application/pdf",
+        b"MZ\x90\x00binary",
+    );
+    assert_eq!((r.status(), json(r)["field"].clone()), (StatusCode::BAD_REQUEST, json!("file")));
+    let r =
+        upload(&format!("/api/v1/followup/{followup}/attachments?filename=../x"), None, "text/plain", b"x");
+    assert_eq!((r.status(), json(r)["field"].clone()), (StatusCode::BAD_REQUEST, json!("filename")));
+    let big = vec![b'a'; 5 * 1024 * 1024 + 2048];
+    assert_eq!(
+        upload(
+            &format!("/api/v1/followup/{followup}/attachments?filename=big.txt"),
+            None,
+            "text/plain",
+            &big
+        )
+        .status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+
+    let case =
+        json(send(&s, "POST", "/api/v1/cases", Some(&coordinator), Some(json!({ "report_id": report_id }))));
+    let path = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
+    send(&s, "POST", &format!("{path}/vendors"), Some(&coordinator), Some(json!({ "organization_id": ms })));
+    let listed = json(send(&s, "GET", &format!("{path}/attachments"), Some(&ms_user), None));
+    assert_eq!(listed["attachments"][0]["name"], "poc.py");
+    let file = format!("{path}/attachments/{}", attached["id"].as_str().unwrap());
+    let got = send(&s, "GET", &file, Some(&ms_user), None);
+    assert_eq!(got.status(), StatusCode::OK);
+    assert!(got.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert_eq!(got.headers()["cache-control"], "no-store");
+    assert_eq!(got.bytes().unwrap().as_ref(), poc);
+    for token in [Some(outsider.as_str()), None] {
+        assert_eq!(status(&s, "GET", &file, token, None), StatusCode::NOT_FOUND);
+        assert_eq!(status(&s, "GET", &format!("{path}/attachments"), token, None), StatusCode::NOT_FOUND);
+    }
+    // A vendor attaches too; the store never holds the file in clear.
+    let r = upload(
+        &format!("{path}/attachments?filename=patch.txt"),
+        Some(&ms_user),
+        "text/plain",
+        b"patch for 7Q2 overflow",
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+    for entry in std::fs::read_dir(s.data_dir()).unwrap() {
+        let p = entry.unwrap().path();
+        let bytes = std::fs::read(&p).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("proof of concept 7Q2") && !text.contains("poc.py"),
+            "in clear in {}",
+            p.display()
+        );
+    }
+}
