@@ -29,6 +29,7 @@ pub use accounts::{Bootstrap, LoginOutcome, NewUserRequest, WebSession};
 pub use caller::Caller;
 pub use cvd::{
     CaseEventView, CaseView, NewReport, ProductView, ReportContent, ReportView, ScoreView, VendorView,
+    limits as cvd_limits,
 };
 pub use error::AppError;
 pub use registry::{NewOrganizationRequest, OrganizationDetail, SignatureRequest};
