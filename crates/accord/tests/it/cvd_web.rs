@@ -390,3 +390,81 @@ fn case_pages_escape_what_finders_write() {
     assert!(!page.contains("<script>alert(1)</script>") && !page.contains("<img src=x"));
     assert!(page.contains("&#60;script&#62;") || page.contains("&lt;script&gt;"));
 }
+
+#[test]
+fn the_coordinator_moves_a_case_through_its_states_with_the_forms() {
+    let s = demo_server();
+    let microsoft = org_id(&s, "microsoft.com");
+    user(&s, "coord@cert.example", "Carla Coordinator", "coordinator", None);
+    user(&s, "psirt@microsoft.com", "Mia Vendor", "analyst", Some(&microsoft));
+    let visitor = Browser::anonymous(&s);
+    visitor.post(&s, "/report", &[("title", "Widget auth bypass"), ("description", "Skips the check")]);
+    let coordinator = Browser::signed_in(&s, "coord@cert.example");
+    let list = text(coordinator.get(&s, "/cases"));
+    let start = list.find("name=\"report_id\" value=\"").unwrap() + "name=\"report_id\" value=\"".len();
+    let report = list[start..].split('"').next().unwrap().to_owned();
+    let case_path = location(&coordinator.post(&s, "/cases", &[("report_id", report.as_str())]));
+    let act = |who: &Browser, action: &str, fields: &[(&str, &str)]| {
+        who.post(&s, &format!("{case_path}/{action}"), fields).status()
+    };
+    let state = |who: &Browser| {
+        let html = text(who.get(&s, &case_path));
+        let start = html.find("id=\"case-state\">").unwrap() + "id=\"case-state\">".len();
+        html[start..].split('<').next().unwrap().to_owned()
+    };
+
+    // Scheduling needs a vendor first: the model's refusal is shown on the page.
+    assert_eq!(act(&coordinator, "schedule", &[]), StatusCode::CONFLICT);
+    assert_eq!(act(&coordinator, "invite", &[("organization_id", &microsoft)]), StatusCode::SEE_OTHER);
+
+    // The public date: a reason is required; a later date than the deadline extends the embargo.
+    assert_eq!(
+        act(&coordinator, "embargo", &[("public_date", "2099-06-30"), ("reason", "")]),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        act(&coordinator, "embargo", &[("public_date", "30/06/2099"), ("reason", "x")]),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        act(
+            &coordinator,
+            "embargo",
+            &[("public_date", "2099-06-30"), ("reason", "the fix needs a hardware change")]
+        ),
+        StatusCode::SEE_OTHER
+    );
+    let html = text(coordinator.get(&s, &case_path));
+    assert!(html.contains("30 June 2099") && html.contains("Embargo extended"));
+    assert!(html.contains("value=\"2099-06-30\""), "the date field shows the agreed date");
+
+    assert_eq!(act(&coordinator, "schedule", &[]), StatusCode::SEE_OTHER);
+    assert_eq!(state(&coordinator), "Publication scheduled");
+    assert_eq!(act(&coordinator, "unschedule", &[]), StatusCode::SEE_OTHER);
+    assert_eq!(state(&coordinator), "Coordinating");
+
+    // The vendor consents once; the button goes away.
+    let vendor = Browser::signed_in(&s, "psirt@microsoft.com");
+    assert_eq!(act(&vendor, "consent", &[]), StatusCode::SEE_OTHER);
+    let html = text(vendor.get(&s, &case_path));
+    assert!(!html.contains("id=\"form-consent\"") && html.contains("Consented to early publication on"));
+    assert_eq!(act(&vendor, "close", &[("close_reason", "invalid")]), StatusCode::FORBIDDEN);
+
+    // Close needs a reason from the list; then reopen.
+    assert_eq!(act(&coordinator, "close", &[("close_reason", "")]), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        act(&coordinator, "close", &[("close_reason", "transferred"), ("note", "vendor handles it")]),
+        StatusCode::SEE_OTHER
+    );
+    let html = text(coordinator.get(&s, &case_path));
+    assert!(html.contains("id=\"case-state\">Closed</span> (Handled elsewhere)"));
+    assert!(html.contains("id=\"form-reopen\"") && !html.contains("id=\"form-invite\""));
+    assert_eq!(act(&coordinator, "reopen", &[("note", "new evidence")]), StatusCode::SEE_OTHER);
+    assert_eq!(state(&coordinator), "Triaged");
+    assert_eq!(act(&coordinator, "no-such-action", &[]), StatusCode::NOT_FOUND);
+
+    // The same page in French.
+    let html = text(s.get_with(&case_path, &[("cookie", &coordinator.cookie), ("accept-language", "fr")]));
+    assert!(html.contains("id=\"case-state\">Examiné</span>"));
+    assert!(html.contains("Historique") && html.contains("Embargo prolongé") && html.contains("Rouvert"));
+}
