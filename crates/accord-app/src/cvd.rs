@@ -11,7 +11,7 @@ use accord_model::cvd::{
     self, CaseAction, CaseActor, CaseState, CloseReason, ProductStatus, PublicationBasis, ReportStatus,
 };
 use accord_model::seal::SealingKey;
-use accord_model::{ApiToken, CaseId, OrganizationId, ReportId, Role, ValidationError};
+use accord_model::{ApiToken, CaseId, OrganizationId, ReportId, Role, UserId, ValidationError};
 use accord_store::RegistryWrite;
 use accord_store::cvd::{CaseEventRecord, CaseReader, CaseRecord, CvdWrite, ReportRecord};
 use jiff::Timestamp;
@@ -20,9 +20,18 @@ use serde_json::{Value, json};
 
 use crate::{App, AppError, Caller, random};
 
-const TITLE_MAX: usize = 200;
-const TEXT_MAX: usize = 20_000;
-const LIST_MAX: usize = 50;
+/// Size limits of reports and case texts, in characters (lists: in entries). The web forms
+/// show and check the same numbers.
+pub mod limits {
+    pub const TITLE: usize = 200;
+    pub const TEXT: usize = 20_000;
+    pub const LIST: usize = 50;
+    pub const VERSIONS: usize = 1_000;
+    pub const CONTACT: usize = 320;
+    pub const CREDIT: usize = 200;
+}
+
+use limits::{LIST as LIST_MAX, TEXT as TEXT_MAX, TITLE as TITLE_MAX};
 
 /// What a finder sends.
 #[derive(Debug, Clone, Deserialize)]
@@ -105,11 +114,11 @@ impl NewReport {
             description: text("description", &self.description, TEXT_MAX)?,
             vendors,
             products: self.products.iter().map(|p| cvd::check_product_name(p)).collect::<Result<_, _>>()?,
-            versions: optional("versions", self.versions, 1_000)?,
+            versions: optional("versions", self.versions, limits::VERSIONS)?,
             impact: optional("impact", self.impact, TEXT_MAX)?,
             steps_to_reproduce: optional("steps_to_reproduce", self.steps_to_reproduce, TEXT_MAX)?,
-            contact: optional("contact", self.contact, 320)?,
-            credit: optional("credit", self.credit, 200)?,
+            contact: optional("contact", self.contact, limits::CONTACT)?,
+            credit: optional("credit", self.credit, limits::CREDIT)?,
             preferred_disclosure_date: self.preferred_disclosure_date,
         })
     }
@@ -701,6 +710,27 @@ impl App {
                 Ok(CaseEventView { seq: e.seq, at: e.at, actor: e.actor, action: e.action, detail })
             })
             .collect()
+    }
+
+    /// The names of the users who acted in a case's history (`user:ID` → name), so its
+    /// participants read who did what. Other actors (`finder`, `operator`) are left out.
+    pub async fn actor_names(
+        &self,
+        events: &[CaseEventView],
+    ) -> Result<std::collections::BTreeMap<String, String>, AppError> {
+        let mut names = std::collections::BTreeMap::new();
+        for e in events {
+            if names.contains_key(&e.actor) {
+                continue;
+            }
+            let Some(id) = e.actor.strip_prefix("user:").and_then(|i| i.parse::<UserId>().ok()) else {
+                continue;
+            };
+            if let Some(u) = self.store.user(id).await? {
+                names.insert(e.actor.clone(), u.name);
+            }
+        }
+        Ok(names)
     }
 
     /// A coordinator's state change, checked by the model and applied as compare-and-set.

@@ -28,8 +28,8 @@ pub use accord_taxii as taxii_protocol;
 pub use accounts::{Bootstrap, LoginOutcome, NewUserRequest, WebSession};
 pub use caller::Caller;
 pub use cvd::{
-    AttachmentView, CaseEventView, CaseView, NewReport, ProductView, ReportContent, ReportView, ScoreView,
-    VendorView,
+    AttachmentView, CaseEventView, CaseView, MessageView, NewReport, ProductView, ReportContent, ReportView,
+    ScoreView, Thread, VendorView, limits as cvd_limits,
 };
 pub use error::AppError;
 pub use registry::{NewOrganizationRequest, OrganizationDetail, SignatureRequest};

@@ -120,8 +120,11 @@ impl Ctx {
     }
 
     /// A 303 redirect after a form, with the cookies.
-    pub fn redirect(self, to: &'static str) -> Response {
-        let resp = (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
+    pub fn redirect(self, to: &str) -> Response {
+        let resp = match HeaderValue::from_str(to) {
+            Ok(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        };
         self.finish(resp)
     }
 

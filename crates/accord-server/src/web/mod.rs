@@ -1,5 +1,6 @@
 //! The web interface: server-rendered pages in English and French, readable without JavaScript.
 
+mod cases;
 mod context;
 mod i18n;
 mod intel;
@@ -9,7 +10,7 @@ mod throttle;
 use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -26,8 +27,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/intel", get(intel::collections))
         .route("/intel/{collection}", get(intel::collection))
         .route("/intel/{collection}/{object}", get(intel::object))
+        .route("/report", get(cases::report_form).post(cases::submit_report))
+        .route("/followup/{token}", get(cases::followup))
+        .route("/cases", get(cases::cases).post(cases::open_case))
+        .route("/cases/{id}", get(cases::case))
+        .route("/cases/{id}/{action}", post(cases::case_action))
+        .route("/reports/{id}/reject", post(cases::reject_report))
         .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", axum::routing::post(pages::logout))
+        .route("/logout", post(pages::logout))
         .route("/static/accord.css", get(stylesheet))
         .fallback(fallback)
 }

@@ -336,9 +336,9 @@ pub(crate) async fn logout(State(s): State<AppState>, mut ctx: Ctx, Form(f): For
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage {
-    chrome: Chrome,
-    text: &'static str,
+pub(crate) struct ErrorPage {
+    pub chrome: Chrome,
+    pub text: &'static str,
 }
 
 pub(crate) async fn not_found(ctx: Ctx) -> Response {

@@ -5,6 +5,7 @@ mod api;
 mod architecture;
 mod cli;
 mod cvd;
+mod cvd_web;
 mod demo;
 mod durability;
 mod ops;
