@@ -105,6 +105,11 @@ impl App {
         self.outbox_signal.clone()
     }
 
+    /// Most messages one delivery round claims.
+    pub fn outbox_batch(&self) -> usize {
+        usize::try_from(self.outbox.batch).unwrap_or(usize::MAX)
+    }
+
     pub(crate) fn wake_outbox(&self) {
         self.outbox_signal.notify_one();
     }

@@ -7,6 +7,7 @@ mod cli;
 mod cvd;
 mod demo;
 mod durability;
+mod notifications;
 mod ops;
 mod pull;
 mod signing;
