@@ -8,6 +8,7 @@ mod caller;
 mod cvd;
 pub mod demo;
 mod error;
+mod notifications;
 mod permissions;
 mod random;
 mod registry;
@@ -32,6 +33,10 @@ pub use cvd::{
     ScoreView, Thread, VendorView, limits as cvd_limits,
 };
 pub use error::AppError;
+pub use notifications::{
+    DeliveryRound, DeliveryTarget, NotificationSender, OutboxMessage, OutboxSettings, OutgoingMessage,
+    WebhookRecord, WebhookRequest,
+};
 pub use registry::{NewOrganizationRequest, OrganizationDetail, SignatureRequest};
 pub use taxii::NewCollectionRequest;
 pub use taxii_objects::{ObjectDetail, ObjectFailure, ObjectsPage, ObjectsRequest, PAGE_MAX, stix_identity};
@@ -54,6 +59,10 @@ pub struct App {
     sealing_key: Option<Arc<accord_model::seal::SealingKey>>,
     /// Days from a report to its default embargo deadline.
     embargo_days: i64,
+    /// Delivery and retry settings of the notification outbox.
+    outbox: Arc<notifications::OutboxSettings>,
+    /// Wakes the delivery worker when a change enqueued messages.
+    outbox_signal: Arc<tokio::sync::Notify>,
 }
 
 /// A fresh key for [`App::with_sealing_key`], as 64 hexadecimal digits.
@@ -72,6 +81,8 @@ impl App {
             cursor_key: Arc::default(),
             sealing_key: None,
             embargo_days: accord_model::cvd::DEFAULT_EMBARGO_DAYS,
+            outbox: Arc::default(),
+            outbox_signal: Arc::default(),
         })
     }
 

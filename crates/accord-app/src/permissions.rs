@@ -95,3 +95,11 @@ pub(crate) fn pull_taxii(caller: &Caller) -> Result<(), AppError> {
         Err(deny(caller, "only an administrator can pull remote collections"))
     }
 }
+
+pub(crate) fn read_outbox(caller: &Caller) -> Result<(), AppError> {
+    if caller.is_operator_or(Role::Admin) {
+        Ok(())
+    } else {
+        Err(deny(caller, "only an administrator can read the notification outbox"))
+    }
+}

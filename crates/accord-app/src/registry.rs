@@ -156,9 +156,12 @@ impl App {
         now: Timestamp,
     ) -> Result<Organization, AppError> {
         permissions::invite(caller)?;
-        self.store
-            .write(&caller.audit_name(), vec![RegistryWrite::Invite { organization_id: org, at: now }])
-            .await?;
+        let organization = self.organization(org).await?;
+        let mut writes = vec![RegistryWrite::Invite { organization_id: org, at: now }];
+        // In the invitation's own transaction: sent only if it commits, never lost if it does.
+        writes.extend(self.invitation_notices(&organization, now).await?);
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         self.organization(org).await
     }
 
@@ -172,7 +175,7 @@ impl App {
         now: Timestamp,
     ) -> Result<(Organization, AccordSignature), AppError> {
         permissions::manage_organization(caller, org)?;
-        self.organization(org).await?;
+        let organization = self.organization(org).await?;
         let accord = match req.version {
             Some(v) => self.store.accord_version(v).await?.ok_or(AppError::NotFound("accord version"))?,
             None => self.store.accord_latest().await?.ok_or(AppError::NotFound("accord version"))?,
@@ -203,7 +206,10 @@ impl App {
             statement,
             signed_at: now,
         };
-        self.store.write(&caller.audit_name(), vec![RegistryWrite::Sign(signature.clone())]).await?;
+        let mut writes = vec![RegistryWrite::Sign(signature.clone())];
+        writes.extend(self.signature_notices(&organization, &signature)?);
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         Ok((self.organization(org).await?, signature))
     }
 

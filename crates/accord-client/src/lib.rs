@@ -1,7 +1,13 @@
-//! Accord's outbound HTTP. Today: pulling a remote TAXII 2.1 collection into a local one
-//! ([`taxii_pull`]). What is pulled is validated and stored through `accord-app`, like
-//! everything else; this crate only speaks HTTP.
+//! Accord's outbound network: pulling a remote TAXII 2.1 collection into a local one
+//! ([`taxii_pull`]) and delivering notifications by signed webhook ([`webhook`]) and e-mail
+//! ([`email`]), put together in [`notify::Deliveries`]. What is pulled is validated and stored
+//! through `accord-app`, and what is sent comes from its outbox; this crate only speaks the
+//! protocols.
 
+pub mod email;
+pub mod notify;
 pub mod taxii_pull;
+pub mod webhook;
 
+pub use notify::Deliveries;
 pub use taxii_pull::{PullError, PullOptions, PullSummary, RemoteAuth, pull};

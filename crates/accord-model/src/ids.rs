@@ -83,6 +83,12 @@ uuid_id!(
     CaseId,
     "case"
 );
+uuid_id!(
+    /// Identifies one message of the notification outbox (one event for one recipient); sent
+    /// as `X-Accord-Delivery` so that receivers can drop a message delivered twice.
+    NotificationId,
+    "notification"
+);
 
 /// Shortens untrusted text before it is echoed in an error message.
 pub(crate) fn truncate(s: &str) -> String {

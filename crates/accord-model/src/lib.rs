@@ -7,6 +7,7 @@ pub mod accord;
 pub mod cvd;
 pub mod error;
 pub mod ids;
+pub mod notification;
 pub mod organization;
 pub mod password;
 pub mod seal;
@@ -17,7 +18,7 @@ pub mod user;
 
 pub use accord::{AccordText, AccordVersion, AccordVersionNumber};
 pub use error::ValidationError;
-pub use ids::{CaseId, OrganizationId, ReportId, UserId};
+pub use ids::{CaseId, NotificationId, OrganizationId, ReportId, UserId};
 pub use organization::{
     NewOrganization, Organization, OrganizationKind, OrganizationStatus, SecurityContact,
 };

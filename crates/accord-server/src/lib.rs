@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod layers;
 mod metrics;
+mod notifications;
 mod taxii;
 mod web;
 
@@ -69,7 +70,7 @@ pub fn router(app: App, config: ServerConfig) -> Router {
         login_throttle: Arc::new(web::LoginThrottle::default()),
     };
     let routes = Router::new()
-        .nest("/api/v1", api::routes().merge(cases::routes()))
+        .nest("/api/v1", api::routes().merge(cases::routes()).merge(notifications::routes()))
         .merge(metrics::routes())
         .merge(taxii::routes())
         .merge(web::routes())

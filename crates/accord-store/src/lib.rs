@@ -7,6 +7,7 @@
 
 pub mod cvd;
 mod error;
+pub mod outbox;
 mod records;
 pub mod sqlite;
 
@@ -22,6 +23,7 @@ use accord_model::{
     OrganizationStatus, User, UserId,
 };
 use accord_taxii::{Access, ApiRoot, ApiRootName, Collection, CollectionId};
+use jiff::Timestamp;
 
 /// The documented contract every back end fulfils (see the conformance suite in `tests/it`).
 #[async_trait::async_trait]
@@ -145,4 +147,43 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<(cvd::AttachmentRecord, Vec<u8>)>, StoreError>;
     /// A published advisory's case and document.
     async fn advisory(&self, id: &str) -> Result<Option<(accord_model::CaseId, String)>, StoreError>;
+
+    /// Claims up to `limit` pending messages due at `now` (`next_attempt_at <= now`, oldest
+    /// due first) for delivery: their `next_attempt_at` moves to `lease_until`, so that no
+    /// other worker claims them while this one delivers; a worker that dies mid-delivery
+    /// leaves them to be claimed again when the lease ends. Webhook messages come with their
+    /// organisation's current webhook (and their `destination` is updated to its URL).
+    async fn claim_notifications(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<outbox::ClaimedMessage>, StoreError>;
+    /// Records a successful delivery of a pending message. A message that is not pending
+    /// (unknown, delivered or failed) is `NotFound`.
+    async fn record_delivered(
+        &self,
+        id: accord_model::NotificationId,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Records a failed attempt with its error: the message is due again at `next_attempt_at`,
+    /// or, when that is `None`, it is given up (`failed`). A message that is not pending is
+    /// `NotFound`.
+    async fn record_failed_attempt(
+        &self,
+        id: accord_model::NotificationId,
+        error: &str,
+        next_attempt_at: Option<Timestamp>,
+    ) -> Result<(), StoreError>;
+    /// Outbox messages, newest first, optionally in one state.
+    async fn outbox(
+        &self,
+        state: Option<accord_model::notification::DeliveryState>,
+        limit: u32,
+    ) -> Result<Vec<outbox::OutboxMessage>, StoreError>;
+    /// An organisation's webhook, without its secret.
+    async fn organization_webhook(
+        &self,
+        organization: OrganizationId,
+    ) -> Result<Option<outbox::WebhookRecord>, StoreError>;
 }

@@ -14,6 +14,21 @@ pub enum RegistryWrite {
     /// the registry's audit trail.
     Cvd(crate::cvd::CvdWrite),
     CreateOrganization(Organization),
+    /// Enqueues a message in the outbox, in the transaction of the change it announces.
+    Notify(crate::outbox::NewNotification),
+    /// Sets or replaces an organisation's webhook.
+    SetWebhook {
+        organization_id: OrganizationId,
+        url: accord_model::notification::WebhookUrl,
+        secret: accord_model::notification::WebhookSecret,
+        at: Timestamp,
+    },
+    /// Removes an organisation's webhook (`NotFound` when it has none). Pending messages for
+    /// it fail at their next attempt.
+    DeleteWebhook {
+        organization_id: OrganizationId,
+        at: Timestamp,
+    },
     AddOrganizationKey {
         organization_id: OrganizationId,
         key: PublicKey,

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+pub mod peers;
+
 pub use reqwest::StatusCode;
 pub use reqwest::blocking::Response;
 
@@ -37,17 +39,43 @@ impl TestServer {
 
     /// Starts the binary on an existing data folder (to restart after a crash).
     pub fn start_in(bin: &Path, data: &Path, extra: &[&str]) -> anyhow::Result<Self> {
-        Self::spawn(bin, data, extra, Some(ADMIN_TOKEN))
+        Self::spawn(bin, data, extra, Some(ADMIN_TOKEN), &[])
+    }
+
+    /// Like [`TestServer::start`], with more environment variables for the server.
+    pub fn start_with_env(bin: &Path, extra: &[&str], env: &[(&str, &str)]) -> anyhow::Result<Self> {
+        let temp = tempfile::tempdir().context("temp dir")?;
+        let data = temp.path().to_path_buf();
+        let mut s = Self::spawn(bin, &data, extra, Some(ADMIN_TOKEN), env)?;
+        s._temp = Some(temp);
+        Ok(s)
+    }
+
+    /// Like [`TestServer::start_in`], with more environment variables for the server.
+    pub fn start_in_with_env(
+        bin: &Path,
+        data: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
+        Self::spawn(bin, data, extra, Some(ADMIN_TOKEN), env)
     }
 
     /// Starts the binary on `data` without `ACCORD_BOOTSTRAP_TOKEN`, so that on an empty store
     /// the server generates the administrator's token and prints it (see [`TestServer::stderr`]).
     pub fn start_without_bootstrap_token(bin: &Path, data: &Path) -> anyhow::Result<Self> {
-        Self::spawn(bin, data, &[], None)
+        Self::spawn(bin, data, &[], None, &[])
     }
 
-    fn spawn(bin: &Path, data: &Path, extra: &[&str], bootstrap: Option<&str>) -> anyhow::Result<Self> {
+    fn spawn(
+        bin: &Path,
+        data: &Path,
+        extra: &[&str],
+        bootstrap: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let mut command = Command::new(bin);
+        command.envs(env.iter().copied());
         match bootstrap {
             Some(token) => command.env("ACCORD_BOOTSTRAP_TOKEN", token),
             None => command.env_remove("ACCORD_BOOTSTRAP_TOKEN"),
@@ -122,6 +150,29 @@ impl TestServer {
             r = r.bearer_auth(t);
         }
         r.send().expect("POST")
+    }
+
+    /// PUTs JSON, with a bearer token when given.
+    pub fn put_json(&self, path: &str, token: Option<&str>, body: &serde_json::Value) -> Response {
+        let mut r = self.client.put(self.url(path)).json(body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().expect("PUT")
+    }
+
+    /// DELETEs, with a bearer token when given.
+    pub fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        let mut r = self.client.delete(self.url(path));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().expect("DELETE")
+    }
+
+    /// GETs with a bearer token.
+    pub fn get_auth(&self, path: &str, token: &str) -> Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().expect("GET")
     }
 
     /// POSTs raw bytes with a content type, with a bearer token when given.

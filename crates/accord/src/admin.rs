@@ -13,7 +13,8 @@ use jiff::Timestamp;
 use serde_json::json;
 
 use crate::cli::{
-    AccordCommand, AdminArgs, AdminCommand, OrgCommand, TaxiiCommand, TokenCommand, UserCommand,
+    AccordCommand, AdminArgs, AdminCommand, OrgCommand, OutboxCommand, TaxiiCommand, TokenCommand,
+    UserCommand,
 };
 use crate::output::{json, out};
 
@@ -79,6 +80,26 @@ async fn admin(app: &App, command: AdminCommand) -> anyhow::Result<()> {
         }
         AdminCommand::Accord(cmd) => accord(app, cmd, now).await,
         AdminCommand::Taxii(cmd) => taxii(app, cmd, now).await,
+        AdminCommand::Outbox(OutboxCommand::List { state, limit }) => {
+            let state = state
+                .map(|s| s.parse::<accord_app::model::notification::DeliveryState>())
+                .transpose()
+                .map_err(|e| anyhow!("--state: {}", e.message))?;
+            for m in app.outbox(&op, state, limit).await? {
+                out(format!(
+                    "{} {} {} {} {} {} {} {}",
+                    m.id,
+                    format_timestamp(m.created_at),
+                    m.kind,
+                    m.recipient_kind,
+                    m.destination,
+                    m.state,
+                    m.attempts,
+                    m.last_error.as_deref().unwrap_or("-")
+                ))?;
+            }
+            Ok(())
+        }
         AdminCommand::Audit { limit } => {
             for e in app.audit_trail(&op, limit).await? {
                 out(format!(

@@ -72,6 +72,13 @@ pub struct ServeArgs {
     /// Log format
     #[arg(long, env = env::LOG_FORMAT, value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// SMTP server for e-mail notifications: smtp://host:port (no TLS), smtp://host:587?tls=required
+    /// (STARTTLS) or smtps://user:password@host (TLS). Without it, no e-mail is sent or queued
+    #[arg(long, env = env::SMTP_URL, value_name = "URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender address of e-mail notifications
+    #[arg(long, env = env::SMTP_FROM, default_value = "accord@localhost", value_name = "ADDRESS")]
+    pub smtp_from: String,
 }
 
 #[derive(Args)]
@@ -99,6 +106,9 @@ pub enum AdminCommand {
     /// TAXII API roots, collections and grants
     #[command(subcommand)]
     Taxii(TaxiiCommand),
+    /// The notification outbox, newest first
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// The audit trail of registry changes, newest first
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -106,6 +116,18 @@ pub enum AdminCommand {
     },
     /// Load the demo data set into an empty store
     Demo,
+}
+
+#[derive(Subcommand)]
+pub enum OutboxCommand {
+    /// List messages: id, created, kind, recipient kind, destination, state, attempts, last error
+    List {
+        /// Only messages in this state: pending, delivered or failed
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
 }
 
 #[derive(Subcommand)]

@@ -9,6 +9,10 @@ pub const LOG: &str = "ACCORD_LOG";
 pub const LOG_FORMAT: &str = "ACCORD_LOG_FORMAT";
 pub const CASE_KEY_FILE: &str = "ACCORD_CASE_KEY_FILE";
 pub const EMBARGO_DAYS: &str = "ACCORD_EMBARGO_DAYS";
+pub const SMTP_URL: &str = "ACCORD_SMTP_URL";
+pub const SMTP_FROM: &str = "ACCORD_SMTP_FROM";
+/// A testing knob: the first retry delay of a failed notification, in milliseconds.
+pub const OUTBOX_RETRY_BASE_MS: &str = "ACCORD_OUTBOX_RETRY_BASE_MS";
 pub const PULL_TOKEN: &str = "ACCORD_PULL_TOKEN";
 pub const PULL_USER: &str = "ACCORD_PULL_USER";
 pub const PULL_PASSWORD: &str = "ACCORD_PULL_PASSWORD";
@@ -25,6 +29,9 @@ Environment variables:
   ACCORD_LOG_FORMAT       text or json (default text)
   ACCORD_CASE_KEY_FILE    key file sealing confidential case text (default DATA/case-sealing.key)
   ACCORD_EMBARGO_DAYS     days from a report to its default embargo deadline (default 90)
+  ACCORD_SMTP_URL         SMTP server for e-mail notifications (smtp://host:port, smtps://user:pass@host)
+  ACCORD_SMTP_FROM        sender address of e-mail notifications (default accord@localhost)
+  ACCORD_OUTBOX_RETRY_BASE_MS  for tests: first retry delay of a failed notification (default 30000)
   ACCORD_PULL_TOKEN       `accord taxii pull`: API token for the remote server (Bearer)
   ACCORD_PULL_USER        `accord taxii pull`: user name for HTTP Basic at the remote server
   ACCORD_PULL_PASSWORD    `accord taxii pull`: password for HTTP Basic at the remote server";

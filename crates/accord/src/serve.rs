@@ -2,7 +2,12 @@
 
 use std::process::ExitCode;
 
-use accord_app::{App, Bootstrap, StoreLocation};
+use std::sync::Arc;
+use std::time::Duration;
+
+use accord_app::{App, Bootstrap, OutboxSettings, StoreLocation};
+use accord_client::Deliveries;
+use accord_client::email::Mailer;
 use accord_server::ServerConfig;
 use anyhow::Context;
 use tracing_subscriber::EnvFilter;
@@ -79,10 +84,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let location = location(&args.store)?;
+    let (outbox, deliveries) = notifications(&args)?;
+    let poll = outbox.retry.base.min(Duration::from_secs(1));
     let app = App::open(&location)
         .with_context(|| format!("cannot open the store in {}", args.store.data.display()))?
         .with_sealing_key(sealing_key(&args.store)?)
-        .with_embargo_days(args.embargo_days);
+        .with_embargo_days(args.embargo_days)
+        .with_outbox(outbox);
     let now = jiff::Timestamp::now();
     let chosen = std::env::var(env::BOOTSTRAP_TOKEN).ok().filter(|t| !t.is_empty());
     let bootstrap = app
@@ -112,12 +120,69 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr().context("cannot read the listening address")?;
     let config = ServerConfig { public_url: args.public_url.clone(), ..ServerConfig::default() };
+    let worker = tokio::spawn(deliver_notifications(app.clone(), deliveries, poll));
     let router = accord_server::router(app, config);
     tracing::info!(%addr, "listening");
     eprintln!("Accord is listening on http://{addr}/");
-    accord_server::serve(listener, router, shutdown_signal()).await.context("the server failed")?;
+    let served = accord_server::serve(listener, router, shutdown_signal()).await;
+    // Deliveries in flight are dropped: their messages stay pending and are claimed again
+    // when their lease ends (delivery is at least once).
+    worker.abort();
+    served.context("the server failed")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The outbox settings and the sender of notifications, from the options.
+fn notifications(args: &ServeArgs) -> anyhow::Result<(OutboxSettings, Deliveries)> {
+    let mut settings = OutboxSettings::default();
+    if let Ok(raw) = std::env::var(env::OUTBOX_RETRY_BASE_MS) {
+        let ms: u64 =
+            raw.trim().parse().ok().filter(|ms| (1..=86_400_000).contains(ms)).with_context(|| {
+                format!("{} must be a number of milliseconds from 1 to 86400000", env::OUTBOX_RETRY_BASE_MS)
+            })?;
+        settings.retry.base = Duration::from_millis(ms);
+    }
+    let mailer = match args.smtp_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(url) => Some(
+            Mailer::new(url, &args.smtp_from, settings.delivery_timeout)
+                .map_err(|e| anyhow::anyhow!("--smtp-url / {}: {e}", env::SMTP_URL))?,
+        ),
+        None => None,
+    };
+    settings.email = mailer.is_some();
+    if !settings.email {
+        tracing::info!("no SMTP server configured (--smtp-url): notifications go to webhooks only");
+    }
+    let deliveries = Deliveries::new(settings.delivery_timeout, mailer).map_err(|e| anyhow::anyhow!(e))?;
+    Ok((settings, deliveries))
+}
+
+/// The delivery worker: a round of [`App::deliver_due`] whenever a change enqueued messages
+/// and at least every `poll`. Rounds run side by side (up to four), so a round waiting on slow
+/// receivers does not hold up the messages enqueued meanwhile.
+async fn deliver_notifications(app: App, deliveries: Deliveries, poll: Duration) {
+    const ROUNDS: usize = 4;
+    let signal = app.outbox_signal();
+    let rounds = Arc::new(tokio::sync::Semaphore::new(ROUNDS));
+    loop {
+        if let Ok(permit) = rounds.clone().try_acquire_owned() {
+            let (app, deliveries, signal) = (app.clone(), deliveries.clone(), signal.clone());
+            tokio::spawn(async move {
+                let _permit = permit;
+                match app.deliver_due(&deliveries, jiff::Timestamp::now()).await {
+                    // A full batch: there may be more due at once.
+                    Ok(round) if round.claimed >= app.outbox_batch() => signal.notify_one(),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot deliver notifications"),
+                }
+            });
+        }
+        tokio::select! {
+            () = signal.notified() => {}
+            () = tokio::time::sleep(poll) => {}
+        }
+    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -20,7 +20,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "object_sharing", include_str!("../../migrations/sqlite/0005_object_sharing.sql")),
     (6, "taxii_pull_points", include_str!("../../migrations/sqlite/0006_taxii_pull_points.sql")),
     (7, "cvd", include_str!("../../migrations/sqlite/0007_cvd.sql")),
-    // 8 is reserved by a change under way.
+    (8, "outbox", include_str!("../../migrations/sqlite/0008_outbox.sql")),
     (9, "stix_objects_by_date", include_str!("../../migrations/sqlite/0009_stix_objects_by_date.sql")),
     (10, "cvd_messages", include_str!("../../migrations/sqlite/0010_cvd_messages.sql")),
     (11, "cvd_attachments", include_str!("../../migrations/sqlite/0011_cvd_attachments.sql")),

@@ -7,6 +7,7 @@
 
 mod cvd;
 mod migrate;
+mod outbox;
 mod read;
 mod rows;
 mod write;

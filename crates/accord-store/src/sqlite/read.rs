@@ -588,4 +588,47 @@ impl Store for SqliteStore {
         })
         .await
     }
+
+    async fn claim_notifications(
+        &self,
+        now: jiff::Timestamp,
+        lease_until: jiff::Timestamp,
+        limit: u32,
+    ) -> Result<Vec<crate::outbox::ClaimedMessage>, StoreError> {
+        self.with_writer(move |c| super::outbox::claim(c, now, lease_until, limit)).await
+    }
+
+    async fn record_delivered(
+        &self,
+        id: accord_model::NotificationId,
+        at: jiff::Timestamp,
+    ) -> Result<(), StoreError> {
+        self.with_writer(move |c| super::outbox::record_delivered(c, id, at)).await
+    }
+
+    async fn record_failed_attempt(
+        &self,
+        id: accord_model::NotificationId,
+        error: &str,
+        next_attempt_at: Option<jiff::Timestamp>,
+    ) -> Result<(), StoreError> {
+        // Kept short: an error text from the network can be long.
+        let error: String = error.chars().take(500).collect();
+        self.with_writer(move |c| super::outbox::record_failed_attempt(c, id, &error, next_attempt_at)).await
+    }
+
+    async fn outbox(
+        &self,
+        state: Option<accord_model::notification::DeliveryState>,
+        limit: u32,
+    ) -> Result<Vec<crate::outbox::OutboxMessage>, StoreError> {
+        self.with_reader(move |c| super::outbox::list(c, state, limit)).await
+    }
+
+    async fn organization_webhook(
+        &self,
+        organization: OrganizationId,
+    ) -> Result<Option<crate::outbox::WebhookRecord>, StoreError> {
+        self.with_reader(move |c| super::outbox::webhook(c, organization)).await
+    }
 }

@@ -73,6 +73,13 @@ pub(super) fn add_pulled_page(
 fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(), StoreError> {
     match w {
         RegistryWrite::Cvd(w) => super::cvd::apply(tx, w),
+        RegistryWrite::Notify(n) => super::outbox::enqueue(tx, n),
+        RegistryWrite::SetWebhook { organization_id, url, secret, at } => {
+            super::outbox::set_webhook(tx, actor, *organization_id, url, secret, *at)
+        }
+        RegistryWrite::DeleteWebhook { organization_id, at } => {
+            super::outbox::delete_webhook(tx, actor, *organization_id, *at)
+        }
         RegistryWrite::CreateOrganization(o) => {
             tx.prepare_cached(
                 "INSERT INTO organizations (id, name, domain, kind, status, security_contact,
@@ -683,11 +690,11 @@ fn current_status(tx: &Transaction<'_>, id: OrganizationId) -> Result<Organizati
         .ok_or(StoreError::NotFound { what: "organization" })
 }
 
-fn require_organization(tx: &Transaction<'_>, id: OrganizationId) -> Result<(), StoreError> {
+pub(super) fn require_organization(tx: &Transaction<'_>, id: OrganizationId) -> Result<(), StoreError> {
     current_status(tx, id).map(|_| ())
 }
 
-fn audit(
+pub(super) fn audit(
     tx: &Transaction<'_>,
     actor: &str,
     at: jiff::Timestamp,

@@ -8,6 +8,7 @@ mod cvd;
 mod cvd_web;
 mod demo;
 mod durability;
+mod notifications;
 mod ops;
 mod pull;
 mod signing;

@@ -17,6 +17,7 @@ pub mod durability;
 pub mod fixtures;
 pub mod objects;
 pub mod organizations;
+pub mod outbox;
 pub mod pull;
 pub mod revocation;
 pub mod sessions;
@@ -137,6 +138,13 @@ macro_rules! conformance_suite {
                 vendors_statuses_and_visibility,
                 history_is_append_only,
                 threads_keep_their_messages_apart,
+            );
+            $crate::conformance::conformance_suite!(@store outbox:
+                enqueue_claim_and_deliver,
+                failures_back_off_then_give_up,
+                rolled_back_changes_enqueue_nothing,
+                webhooks_are_set_replaced_and_removed,
+                claims_are_limited_and_oldest_first,
             );
             $crate::conformance::conformance_suite!(@store pull:
                 pages_and_resume_points,
