@@ -406,6 +406,58 @@ impl App {
         }))
     }
 
+    /// The notifications of a case event for its participants: each vendor organisation's webhook
+    /// and security contact (`to`: the vendors concerned; `None`: every invited vendor) and the
+    /// coordinators' e-mail. They carry no confidential text — the outbox is not sealed — only
+    /// the case's local id, the event and where to read it.
+    async fn case_notices(
+        &self,
+        case: &CaseRecord,
+        action: &str,
+        to: Option<&[OrganizationId]>,
+        coordinators: bool,
+        now: Timestamp,
+    ) -> Result<Vec<RegistryWrite>, AppError> {
+        use accord_store::outbox::NotificationRecipient;
+        let vendors: Vec<OrganizationId> = match to {
+            Some(list) => list.to_vec(),
+            None => case.vendors.iter().map(|v| v.organization_id).collect(),
+        };
+        let mut recipients = Vec::new();
+        for org in vendors {
+            recipients.push(NotificationRecipient::OrganizationWebhook(org));
+            if self.outbox.email
+                && let Some(address) = self
+                    .store
+                    .organization(org)
+                    .await?
+                    .and_then(|o| o.security_contact)
+                    .and_then(|c| c.as_str().parse::<accord_model::Email>().ok())
+            {
+                recipients.push(NotificationRecipient::Email(address));
+            }
+        }
+        if coordinators && self.outbox.email {
+            for u in self.store.users(None).await? {
+                if u.role == Role::Coordinator && !u.email.as_str().ends_with(".invalid") {
+                    recipients.push(NotificationRecipient::Email(u.email.clone()));
+                }
+            }
+        }
+        if recipients.is_empty() {
+            return Ok(Vec::new());
+        }
+        let local = case.local_id.to_string();
+        let subject = format!("[{local}] {}", action.replace('_', " "));
+        let data = json!({ "case_id": case.id, "local_id": local, "event": action, "link": format!("/cases/{}", case.id) });
+        let text = format!(
+            "Case {local}: {}.\n\nSign in to read it: /cases/{}\n\nThis notice carries no case details on purpose.\n",
+            action.replace('_', " "),
+            case.id
+        );
+        crate::notifications::notices(&format!("case.{action}"), now, &subject, &data, &text, recipients)
+    }
+
     /// A finder's report, with or without an account. Returns its id and the secret follow-up
     /// token (shown once; kept only as a digest).
     pub async fn submit_report(
@@ -773,7 +825,9 @@ impl App {
             "vendor_invited",
             json!({ "organization_id": organization }),
         )?);
+        writes.extend(self.case_notices(&case, "vendor_invited", Some(&[organization]), false, now).await?);
         self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         self.case(caller, id, now).await
     }
 
@@ -929,7 +983,7 @@ impl App {
             "justification": status.justification().map(|j| j.as_str()),
             "fixed_version": status.fixed_version(), "on_behalf_of_vendor": on_behalf,
         });
-        let writes = vec![
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::SetProductStatus {
                 case_id: case.id,
                 organization_id: org,
@@ -941,7 +995,9 @@ impl App {
             }),
             self.event(case.id, now, caller, "status_set", detail)?,
         ];
+        writes.extend(self.case_notices(&case, "status_set", Some(&[]), true, now).await?);
         self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         self.case(caller, id, now).await
     }
 
@@ -960,7 +1016,7 @@ impl App {
         if case.state.is_public() || case.state == CaseState::Closed {
             return Err(AppError::Conflict(format!("the case is {}", case.state)));
         }
-        let writes = vec![
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::ConsentToPublication {
                 case_id: case.id,
                 organization_id: org,
@@ -968,7 +1024,9 @@ impl App {
             }),
             self.event(case.id, now, caller, "consented_to_publication", json!({ "organization_id": org }))?,
         ];
+        writes.extend(self.case_notices(&case, "consented_to_publication", Some(&[]), true, now).await?);
         self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         self.case(caller, id, now).await
     }
 
@@ -998,7 +1056,7 @@ impl App {
             ));
         }
         let action = if public_date > case.embargo_deadline { "embargo_extended" } else { "embargo_changed" };
-        let writes = vec![
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::SetPublicDate { case_id: case.id, public_date }),
             self.event(
                 case.id,
@@ -1008,7 +1066,9 @@ impl App {
                 json!({ "from": case.public_date, "to": public_date, "reason": reason }),
             )?,
         ];
+        writes.extend(self.case_notices(&case, action, None, true, now).await?);
         self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         self.case(caller, id, now).await
     }
 
@@ -1048,11 +1108,13 @@ impl App {
             CaseAction::Reopen => "reopened",
             CaseAction::Publish | CaseAction::StartCoordination => unreachable!("refused above"),
         };
-        let writes = vec![
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::SetCaseState { id: case.id, from: case.state, to, close_reason }),
             self.event(case.id, now, caller, name, json!({ "from": case.state, "to": to, "reason": close_reason.map(|r| r.as_str()), "note": note }))?,
         ];
+        writes.extend(self.case_notices(&case, name, None, false, now).await?);
         self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         self.case(caller, id, now).await
     }
 
@@ -1085,7 +1147,7 @@ impl App {
             PublicationBasis::CoordinatorOverride(r) => json!({ "basis": basis.as_str(), "reason": r }),
             other => json!({ "basis": other.as_str() }),
         };
-        let writes = vec![
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::Publish {
                 case_id: case.id,
                 from: case.state,
@@ -1096,7 +1158,9 @@ impl App {
             }),
             self.event(case.id, now, caller, "published", detail)?,
         ];
+        writes.extend(self.case_notices(&case, "published", None, true, now).await?);
         self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         Ok(advisory_id)
     }
 
@@ -1145,7 +1209,7 @@ impl App {
             return Err(AppError::Conflict("the case is closed".into()));
         }
         let body = text("body", body, TEXT_MAX)?;
-        let writes = vec![
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::PostMessage {
                 case_id: case.id,
                 thread: thread.key(),
@@ -1156,7 +1220,15 @@ impl App {
             }),
             self.event(case.id, now, caller, "message_posted", json!({ "thread": thread.key() }))?,
         ];
+        // The case thread concerns every vendor; a vendor's thread that vendor only.
+        let vendor: Vec<OrganizationId> = match thread {
+            Thread::Case => Vec::new(),
+            Thread::Vendor(o) => vec![o],
+        };
+        let to = (thread != Thread::Case).then_some(vendor.as_slice());
+        writes.extend(self.case_notices(case, "message_posted", to, true, now).await?);
         self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         Ok(MessageView {
             seq: 0,
             thread: thread.key(),

@@ -322,7 +322,7 @@ enum Outcome {
     Failed,
 }
 
-fn notices(
+pub(crate) fn notices(
     kind: &str,
     at: Timestamp,
     subject: &str,

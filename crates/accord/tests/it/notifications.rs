@@ -353,3 +353,85 @@ fn webhook_settings_are_checked_and_limited_to_the_organisation() {
     assert_eq!(s.delete(&path, Some(&insider)).status(), StatusCode::NOT_FOUND);
     assert_eq!(s.get_auth(&path, ADMIN_TOKEN).status(), StatusCode::NOT_FOUND);
 }
+
+#[test]
+fn case_events_reach_their_vendors_without_confidential_text() {
+    let sink = SmtpSink::start();
+    let receiver = WebhookReceiver::start();
+    let s = server_with(&["--smtp-url", &sink.url], &[]);
+    let vendor = create_org(&s, "vendor.example", Some("psirt@vendor.example"));
+    let bystander = create_org(&s, "bystander.example", Some("psirt@bystander.example"));
+    set_webhook(&s, &vendor, &receiver.url);
+    let coordinator = json(s.post_json(
+        "/api/v1/users",
+        Some(ADMIN_TOKEN),
+        &json!({"name": "Coordinator", "role": "coordinator", "email": "coordinator@accord.test"}),
+    ))["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let secret_text = "use-after-free in the quux decoder 9Z";
+    let report = json(s.post_json(
+        "/api/v1/reports",
+        None,
+        &json!({"title": "Quux decoder flaw", "description": secret_text}),
+    ));
+    let case = json(s.post_json("/api/v1/cases", Some(&coordinator), &json!({"report_id": report["id"]})));
+    let id = case["id"].as_str().unwrap();
+    assert_eq!(
+        s.post_json(
+            &format!("/api/v1/cases/{id}/vendors"),
+            Some(&coordinator),
+            &json!({"organization_id": vendor})
+        )
+        .status(),
+        StatusCode::CREATED
+    );
+    let hook = receiver.wait_for(1, Duration::from_secs(10)).remove(0);
+    assert_eq!(hook.header("x-accord-event"), Some("case.vendor_invited"));
+    assert_signed(&hook, SECRET);
+    let body = hook.json();
+    assert_eq!(body["data"]["local_id"], case["local_id"]);
+    assert_eq!(body["data"]["case_id"], id);
+    // The vendor's security contact is told too, and nothing is sent to an uninvited one.
+    let mail = sink.wait_for(1, Duration::from_secs(10)).remove(0);
+    assert_eq!(mail.to, ["psirt@vendor.example"]);
+    assert!(mail.header("Subject").unwrap().contains(case["local_id"].as_str().unwrap()));
+    // A vendor's statement is news for the coordinators.
+    let analyst = json(s.post_json(
+        "/api/v1/users",
+        Some(ADMIN_TOKEN),
+        &json!({"name": "Analyst", "role": "analyst", "organization_id": vendor}),
+    ))["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = s.put_json(
+        &format!("/api/v1/cases/{id}/vendors/{vendor}/products/Quux"),
+        Some(&analyst),
+        &json!({"status": "affected"}),
+    );
+    assert_eq!(r.status(), StatusCode::OK);
+    let mails = sink.wait_for(2, Duration::from_secs(10));
+    assert!(
+        mails.iter().any(|m| m.to == ["coordinator@accord.test"]),
+        "{:?}",
+        mails.iter().map(|m| &m.to).collect::<Vec<_>>()
+    );
+    // Neither the deliveries nor the outbox ever carry the case's text.
+    std::thread::sleep(Duration::from_millis(300));
+    for req in receiver.requests() {
+        assert!(!String::from_utf8_lossy(&req.body).contains("quux decoder"), "a webhook carried case text");
+    }
+    for m in sink.mails() {
+        assert!(
+            !m.body().contains("quux decoder") && !m.header("Subject").unwrap_or_default().contains("Quux")
+        );
+        assert!(!m.to.contains(&"psirt@bystander.example".to_owned()));
+    }
+    for entry in std::fs::read_dir(s.data_dir()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("quux decoder 9Z"));
+    }
+    let _ = bystander;
+}
