@@ -1475,6 +1475,54 @@ impl App {
         self.attachment_list(view.id).await
     }
 
+    /// Reminders of coming public dates (7 days and 1 day before, to every vendor and the
+    /// coordinators) and the flag of a passed deadline (to the coordinators), each recorded in
+    /// the case history once per date. Run periodically by `accord serve`; returns how many
+    /// events it recorded.
+    pub async fn embargo_watch(&self, now: Timestamp) -> Result<usize, AppError> {
+        let system = Caller::Operator;
+        let mut recorded = 0;
+        for case in self.store.cvd_cases(CaseReader { all: true, ..Default::default() }).await? {
+            if matches!(case.state, CaseState::Published | CaseState::Closed) {
+                continue;
+            }
+            let mut due: Vec<(&str, Timestamp, bool, bool)> = Vec::new();
+            for (action, days) in [("embargo_reminder_7d", 7), ("embargo_reminder_1d", 1)] {
+                let from = case.public_date - jiff::SignedDuration::from_hours(24 * days);
+                if now >= from && now < case.public_date {
+                    due.push((action, case.public_date, true, true));
+                }
+            }
+            if now > case.embargo_deadline {
+                due.push(("deadline_passed", case.embargo_deadline, false, true));
+            }
+            if due.is_empty() {
+                continue;
+            }
+            let history = self.store.cvd_case_events(case.id).await?;
+            for (action, date, vendors, coordinators) in due {
+                let done = history.iter().filter(|e| e.action == action).any(|e| {
+                    self.unseal(&aad_event(case.id), &e.detail_sealed)
+                        .ok()
+                        .and_then(|d| serde_json::from_str::<Value>(&d).ok())
+                        .is_some_and(|d| d["date"] == json!(date))
+                });
+                if done {
+                    continue;
+                }
+                let mut writes = vec![self.event(case.id, now, &system, action, json!({ "date": date }))?];
+                let to: Option<&[OrganizationId]> = if vendors { None } else { Some(&[]) };
+                writes.extend(self.case_notices(&case, action, to, coordinators, now).await?);
+                self.store.write("system", writes).await?;
+                recorded += 1;
+            }
+        }
+        if recorded > 0 {
+            self.wake_outbox();
+        }
+        Ok(recorded)
+    }
+
     /// A published advisory's document.
     pub async fn advisory_document(&self, id: &str) -> Result<Value, AppError> {
         let (_, document) = self.store.advisory(id).await?.ok_or(AppError::NotFound("advisory"))?;

@@ -121,6 +121,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr().context("cannot read the listening address")?;
     let config = ServerConfig { public_url: args.public_url.clone(), ..ServerConfig::default() };
     let worker = tokio::spawn(deliver_notifications(app.clone(), deliveries, poll));
+    let watch = tokio::spawn(watch_embargoes(app.clone()));
     let router = accord_server::router(app, config);
     tracing::info!(%addr, "listening");
     eprintln!("Accord is listening on http://{addr}/");
@@ -128,6 +129,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Deliveries in flight are dropped: their messages stay pending and are claimed again
     // when their lease ends (delivery is at least once).
     worker.abort();
+    watch.abort();
     served.context("the server failed")?;
     tracing::info!("stopped");
     Ok(())
@@ -182,6 +184,19 @@ async fn deliver_notifications(app: App, deliveries: Deliveries, poll: Duration)
             () = signal.notified() => {}
             () = tokio::time::sleep(poll) => {}
         }
+    }
+}
+
+/// Embargo reminders and passed deadlines, checked at start and every minute.
+async fn watch_embargoes(app: App) {
+    if !app.has_sealing_key() {
+        return;
+    }
+    loop {
+        if let Err(e) = app.embargo_watch(jiff::Timestamp::now()).await {
+            tracing::warn!(error = %e, "cannot check embargo dates");
+        }
+        tokio::time::sleep(Duration::from_secs(60)).await;
     }
 }
 
