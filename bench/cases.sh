@@ -405,8 +405,8 @@ Ratios: case page Accord/nginx **$ven_ratio** (vendor), **$coo_ratio** (coordina
 vendor's file); outsider's 404 / vendor's read in Accord **$out_ratio**; report intake
 Accord/nginx **$rep_ratio**.
 
-Durability: $durable (\`GET /api/v1/reports?status=received\` as the administrator, before and
-after the run). Disk reference: one process appending 4 KiB and calling \`fdatasync\` in the data
+Durability (\`GET /api/v1/reports?status=received\` as the administrator, before and after the
+intake): $durable. Disk reference: one process appending 4 KiB and calling \`fdatasync\` in the data
 folder managed $fsyncs syncs/s ($fsync_ms ms each); the intake's $a_rep_rps reports/s are $per_commit
 reports per such sync.
 <!-- bench:cases:end -->
