@@ -57,6 +57,10 @@ fi
 
 # The data folder must be on a real disk for the durable-write figure to mean anything: mktemp's
 # folder is used as long as it is not tmpfs (where fsync costs nothing).
+# the machine's state before anything starts, for RESULTS.md
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+taxii_before=$(pgrep -f 'bench/taxii.sh|taxii_driver.py' >/dev/null && echo yes || echo no)
+
 tmp=$(mktemp -d)
 if [ "$(stat -f -c %T "$tmp")" = tmpfs ]; then
     rmdir "$tmp"
@@ -362,10 +366,9 @@ cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit (working tree has changes)"
 built=$(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC')
-load=$(cut -d' ' -f1-3 /proc/loadavg)
 fs=$(df -T "$tmp" | awk 'NR==2 {print $2}')
 others=""
-if pgrep -f 'bench/taxii.sh|taxii_driver.py' >/dev/null; then
+if [ "$taxii_before" = yes ] || pgrep -f 'bench/taxii.sh|taxii_driver.py' >/dev/null; then
     others=" **bench/taxii.sh was running on the same machine during this run.**"
 fi
 section=$(cat <<MD
