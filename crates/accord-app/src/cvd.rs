@@ -1360,22 +1360,19 @@ impl App {
         })
     }
 
+    fn attachment_view(&self, a: accord_store::cvd::AttachmentRecord) -> Result<AttachmentView, AppError> {
+        Ok(AttachmentView {
+            name: self.unseal(&format!("attachment:{}:name", a.id), &a.name_sealed)?,
+            id: a.id,
+            media_type: a.media_type,
+            size: a.size,
+            at: a.at,
+            author: a.author,
+        })
+    }
+
     async fn attachment_list(&self, report: ReportId) -> Result<Vec<AttachmentView>, AppError> {
-        self.store
-            .cvd_attachments(report)
-            .await?
-            .into_iter()
-            .map(|a| {
-                Ok(AttachmentView {
-                    name: self.unseal(&format!("attachment:{}:name", a.id), &a.name_sealed)?,
-                    id: a.id,
-                    media_type: a.media_type,
-                    size: a.size,
-                    at: a.at,
-                    author: a.author,
-                })
-            })
-            .collect()
+        self.store.cvd_attachments(report).await?.into_iter().map(|a| self.attachment_view(a)).collect()
     }
 
     async fn attachment_content(
@@ -1389,14 +1386,7 @@ impl App {
         let bytes = self.sealing_key()?.open_bytes(&aad, &sealed).map_err(|_| {
             AppError::Internal(format!("sealed data of {aad} does not open with the configured key"))
         })?;
-        let view = AttachmentView {
-            name: self.unseal(&format!("{aad}:name"), &a.name_sealed)?,
-            id: a.id,
-            media_type: a.media_type,
-            size: a.size,
-            at: a.at,
-            author: a.author,
-        };
+        let view = self.attachment_view(a)?;
         Ok((view, bytes))
     }
 

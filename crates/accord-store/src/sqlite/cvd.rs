@@ -532,6 +532,18 @@ pub(super) fn messages(
     .map_err(backend)
 }
 
+/// An attachment's row: id, at, author, media_type, size, name_sealed (in this order).
+fn attachment_row(r: &Row<'_>) -> rusqlite::Result<crate::cvd::AttachmentRecord> {
+    Ok(crate::cvd::AttachmentRecord {
+        id: r.get(0)?,
+        at: rows::ts(r, 1)?,
+        author: r.get(2)?,
+        media_type: r.get(3)?,
+        size: r.get(4)?,
+        name_sealed: r.get(5)?,
+    })
+}
+
 /// The attachments of a report, oldest first, without their content.
 pub(super) fn attachments(
     c: &Connection,
@@ -543,19 +555,10 @@ pub(super) fn attachments(
              WHERE report_id = $1 ORDER BY at, id",
         )
         .map_err(backend)?;
-    stmt.query_map([report.to_string()], |r| {
-        Ok(crate::cvd::AttachmentRecord {
-            id: r.get(0)?,
-            at: rows::ts(r, 1)?,
-            author: r.get(2)?,
-            media_type: r.get(3)?,
-            size: r.get(4)?,
-            name_sealed: r.get(5)?,
-        })
-    })
-    .map_err(backend)?
-    .collect::<Result<_, _>>()
-    .map_err(backend)
+    stmt.query_map([report.to_string()], attachment_row)
+        .map_err(backend)?
+        .collect::<Result<_, _>>()
+        .map_err(backend)
 }
 
 /// One attachment of a report, with its sealed content.
@@ -569,20 +572,8 @@ pub(super) fn attachment(
          WHERE report_id = $1 AND id = $2",
     )
     .and_then(|mut s| {
-        s.query_row(rusqlite::params![report.to_string(), id], |r| {
-            Ok((
-                crate::cvd::AttachmentRecord {
-                    id: r.get(0)?,
-                    at: rows::ts(r, 1)?,
-                    author: r.get(2)?,
-                    media_type: r.get(3)?,
-                    size: r.get(4)?,
-                    name_sealed: r.get(5)?,
-                },
-                r.get(6)?,
-            ))
-        })
-        .optional()
+        s.query_row(rusqlite::params![report.to_string(), id], |r| Ok((attachment_row(r)?, r.get(6)?)))
+            .optional()
     })
     .map_err(backend)
 }
