@@ -3,7 +3,7 @@
 
 use accord_app::model::OrganizationId;
 use accord_app::model::cvd::{CaseAction, CloseReason, ReportStatus};
-use accord_app::{AppError, NewReport};
+use accord_app::{AppError, AttachmentView, NewReport};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -508,6 +508,12 @@ async fn case_attachment(
     Path((id, attachment)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let (view, bytes) = s.app.case_attachment(&caller, &id, &attachment).await?;
+    Ok(file_response(&view, bytes))
+}
+
+/// An attachment as a download (also served by the case page): never rendered by the
+/// browser, never sniffed, never cached.
+pub(crate) fn file_response(view: &AttachmentView, bytes: Vec<u8>) -> Response {
     let disposition =
         format!("attachment; filename=\"download\"; filename*=UTF-8''{}", url_encode(&view.name));
     let mut response = bytes.into_response();
@@ -516,8 +522,9 @@ async fn case_attachment(
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    response
 }
 
 /// The stored media type as a static header value (only the checked types are ever stored).

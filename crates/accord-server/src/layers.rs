@@ -111,7 +111,13 @@ async fn reject_declared_oversize(State(s): State<AppState>, req: Request, next:
             return crate::taxii::too_large();
         }
     } else if req.uri().path().ends_with("/attachments") {
-        if declared.is_some_and(|n| n > crate::ATTACHMENT_BODY_LIMIT as u64) {
+        // The API takes the file as the body; the web forms send it wrapped in multipart.
+        let limit = if req.uri().path().starts_with("/api/") {
+            crate::ATTACHMENT_BODY_LIMIT
+        } else {
+            crate::WEB_UPLOAD_BODY_LIMIT
+        };
+        if declared.is_some_and(|n| n > limit as u64) {
             return too_large().into_response();
         }
     } else if declared.is_some_and(|n| n > s.config.body_limit as u64) {

@@ -29,6 +29,10 @@ pub const TAXII_BODY_LIMIT: usize = 10 * 1024 * 1024;
 /// Largest request body of an attachment upload (the file itself is limited by the model).
 pub const ATTACHMENT_BODY_LIMIT: usize = accord_app::model::cvd::ATTACHMENT_MAX + 1024;
 
+/// Largest request body of an upload form of the web pages: the attachment, plus the multipart
+/// boundaries, the part headers (a file name of up to 200 characters) and the CSRF field.
+pub const WEB_UPLOAD_BODY_LIMIT: usize = ATTACHMENT_BODY_LIMIT + 16 * 1024;
+
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {

@@ -5,14 +5,19 @@
 
 use std::collections::BTreeMap;
 
+use accord_app::model::cvd::ATTACHMENT_MAX;
 use accord_app::model::cvd::{CaseAction, CaseState, CloseReason, ReportStatus, VexJustification};
 use accord_app::model::time::format_timestamp;
 use accord_app::model::{Organization, OrganizationId, Role};
-use accord_app::{AppError, Caller, CaseEventView, CaseView, NewReport, ReportView, cvd_limits as limits};
+use accord_app::{
+    AppError, AttachmentView, Caller, CaseEventView, CaseView, MessageView, NewReport, ReportView, Thread,
+    cvd_limits as limits,
+};
 use askama::Template;
 use axum::Form;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use jiff::Timestamp;
@@ -161,6 +166,8 @@ fn action_label(t: &Texts, action: &str) -> String {
         "reopened" => t.event_reopened,
         "published" => t.event_published,
         "duplicate_reported" => t.event_duplicate_reported,
+        "message_posted" => t.event_message_posted,
+        "file_attached" => t.event_file_attached,
         other => return other.to_owned(),
     }
     .to_owned()
@@ -573,29 +580,155 @@ struct FollowupPage {
     chrome: Chrome,
     report: ReportSummary,
     case: Option<CaseSummary>,
+    /// The case thread, once the report is a case.
+    threads: Vec<ThreadView>,
+    files: Option<Files>,
+    error: Option<FormError>,
+    text_max: usize,
 }
 
 async fn organization_names(s: &AppState) -> Result<BTreeMap<OrganizationId, String>, AppError> {
     Ok(s.app.organizations(None).await?.into_iter().map(|o| (o.id, o.name)).collect())
 }
 
-pub(crate) async fn followup(State(s): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> Response {
-    let (report, case) = match s.app.followup(&token, Timestamp::now()).await {
+/// Renders the follow-up page (never cached, never sent as a referrer); `draft` is a message
+/// whose sending was refused.
+async fn followup_page(
+    s: &AppState,
+    ctx: Ctx,
+    token: &str,
+    status: StatusCode,
+    error: Option<FormError>,
+    draft: String,
+) -> Response {
+    let (report, case) = match s.app.followup(token, Timestamp::now()).await {
         Ok(found) => found,
         Err(AppError::NotFound(_)) => return secret(not_found(ctx).await),
         Err(e) => return secret(server_error(ctx, e)),
     };
-    let names = match organization_names(&s).await {
+    let names = match organization_names(s).await {
         Ok(n) => n,
         Err(e) => return secret(server_error(ctx, e)),
     };
     let (t, l) = (ctx.t(), ctx.locale);
+    let link = format!("/followup/{token}");
+    let mut threads = Vec::new();
+    if let Some(c) = &case {
+        let messages = match s.app.followup_messages(token).await {
+            Ok(m) => m,
+            Err(e) => return secret(server_error(ctx, e)),
+        };
+        let failed = error.as_ref().filter(|e| e.form == "message");
+        threads.push(ThreadView {
+            key: "case".to_owned(),
+            heading: t.thread_case_heading.to_owned(),
+            hint: t.thread_followup_hint,
+            messages: message_rows(t, l, &messages, t.actor_you),
+            action: (c.state != CaseState::Closed).then(|| format!("{link}/messages")),
+            error: failed.map(|e| e.message.clone()),
+            draft: if failed.is_some() { draft } else { String::new() },
+        });
+    }
+    let attachments = match s.app.followup_attachments(token).await {
+        Ok(a) => a,
+        Err(e) => return secret(server_error(ctx, e)),
+    };
+    let files = Files {
+        rows: file_rows(l, t, &attachments),
+        download_base: None,
+        upload: matches!(report.status, ReportStatus::Received | ReportStatus::Accepted)
+            .then(|| format!("{link}/attachments")),
+        error: error.as_ref().filter(|e| e.form == "attach").map(|e| e.message.clone()),
+        hint: attach_hint(t),
+    };
     let page = FollowupPage {
         chrome: ctx.chrome(t.followup_title),
         report: report_summary(t, l, &report, &names),
         case: case.as_ref().map(|c| case_summary(t, l, c)),
+        threads,
+        files: Some(files),
+        error,
+        text_max: limits::TEXT,
     };
-    secret(ctx.render(StatusCode::OK, &page))
+    secret(ctx.render(status, &page))
+}
+
+pub(crate) async fn followup(State(s): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> Response {
+    followup_page(&s, ctx, &token, StatusCode::OK, None, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct FollowupMessageForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// The finder answers in the case thread.
+pub(crate) async fn followup_post(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<FollowupMessageForm>,
+) -> Response {
+    if !ctx.csrf_ok(&f.csrf) {
+        return secret(forbidden_form(ctx));
+    }
+    let t = ctx.t();
+    let sent = match check_message(t, &f.body) {
+        Ok(()) => s.app.followup_post(&token, &f.body, Timestamp::now()).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    let (status, message) = match sent {
+        Ok(()) => return secret(ctx.redirect(&format!("/followup/{token}#thread-case"))),
+        Err(AppError::NotFound(_)) => return secret(not_found(ctx).await),
+        Err(e) => match refusal(t, &e) {
+            Some((status, _, message)) => (status, message),
+            None => return secret(server_error(ctx, e)),
+        },
+    };
+    let mut error = FormError::new("message", "body", message);
+    error.anchor = "form-message-case".to_owned();
+    followup_page(&s, ctx, &token, status, Some(error), f.body).await
+}
+
+/// The finder adds a file to the report (and so to its case).
+pub(crate) async fn followup_upload(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let t = ctx.t();
+    let (status, message) = match read_upload(t, form).await {
+        Err(refused) => refused,
+        Ok(upload) => {
+            if !ctx.csrf_ok(&upload.csrf) {
+                return secret(forbidden_form(ctx));
+            }
+            match check_upload(t, &upload) {
+                Err(refused) => refused,
+                Ok(()) => {
+                    let now = Timestamp::now();
+                    match s
+                        .app
+                        .followup_attach(&token, &upload.name, &upload.media_type, &upload.bytes, now)
+                        .await
+                    {
+                        Ok(_) => return secret(ctx.redirect(&format!("/followup/{token}#attachments"))),
+                        Err(AppError::NotFound(_)) => return secret(not_found(ctx).await),
+                        Err(e) => match upload_refusal(t, &e, &upload.media_type) {
+                            Some(refused) => refused,
+                            None => return secret(server_error(ctx, e)),
+                        },
+                    }
+                }
+            }
+        }
+    };
+    let error = FormError::new("attach", "file", message);
+    followup_page(&s, ctx, &token, status, Some(error), String::new()).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -825,6 +958,10 @@ pub(crate) struct CaseForm {
     pub fixed_version: String,
     #[serde(default)]
     pub remediation: String,
+    #[serde(default)]
+    pub thread: String,
+    #[serde(default)]
+    pub body: String,
 }
 
 impl CaseForm {
@@ -853,6 +990,7 @@ enum CaseCommand {
     Publish,
     Status,
     Consent,
+    Message,
 }
 
 impl CaseCommand {
@@ -868,6 +1006,7 @@ impl CaseCommand {
             "publish" => Self::Publish,
             "status" => Self::Status,
             "consent" => Self::Consent,
+            "message" => Self::Message,
             _ => return None,
         })
     }
@@ -884,6 +1023,7 @@ impl CaseCommand {
             Self::Publish => "publish",
             Self::Status => "status",
             Self::Consent => "consent",
+            Self::Message => "message",
         }
     }
 }
@@ -891,8 +1031,16 @@ impl CaseCommand {
 /// A refused form: which, the field at fault if one, and why.
 pub(crate) struct FormError {
     pub form: &'static str,
+    /// The id of the form on the page, for the error summary's link.
+    pub anchor: String,
     pub field: String,
     pub message: String,
+}
+
+impl FormError {
+    fn new(form: &'static str, field: &str, message: String) -> Self {
+        Self { form, anchor: format!("form-{form}"), field: field.to_owned(), message }
+    }
 }
 
 pub(crate) struct EventRow {
@@ -925,6 +1073,10 @@ struct CasePage {
     justifications: Vec<Choice>,
     close_reasons: Vec<Choice>,
     text_max: usize,
+    /// The threads the visitor may read and write (none for the public).
+    threads: Vec<ThreadView>,
+    /// The case's files (not for the public).
+    files: Option<Files>,
 }
 
 impl CasePage {
@@ -970,6 +1122,8 @@ fn detail_label(t: &Texts, key: &str) -> String {
         "cvss_v40" => t.field_cvss_v40,
         "cve_ids" => t.field_cve_ids,
         "report_id" => t.detail_report,
+        "thread" => t.detail_thread,
+        "name" => t.detail_file,
         other => return other.to_owned(),
     }
     .to_owned()
@@ -983,10 +1137,13 @@ fn detail_value(
     value: String,
     orgs: &BTreeMap<OrganizationId, String>,
 ) -> String {
-    if key == "organization_id"
+    if matches!(key, "organization_id" | "thread")
         && let Some(name) = value.parse().ok().and_then(|id: OrganizationId| orgs.get(&id))
     {
         return name.clone();
+    }
+    if key == "thread" && value == "case" {
+        return t.thread_short_case.to_owned();
     }
     if let Ok(state) = value.parse::<CaseState>() {
         return state_label(t, state).to_owned();
@@ -1028,7 +1185,7 @@ fn history_rows(
             let mut details = Vec::new();
             if let Some(map) = e.detail.as_object() {
                 for (k, v) in map {
-                    if v.is_null() || v.as_array().is_some_and(Vec::is_empty) {
+                    if v.is_null() || v.as_array().is_some_and(Vec::is_empty) || k == "attachment_id" {
                         continue;
                     }
                     details.push((detail_label(t, k), detail_value(t, l, k, detail_text(v), orgs)));
@@ -1079,6 +1236,14 @@ async fn case_page(
             Err(e) => return server_error(ctx, e),
         };
         history_rows(t, l, &events, &actors, &orgs)
+    };
+    let (threads, files) = if case.role == "public" {
+        (Vec::new(), None)
+    } else {
+        match case_threads_and_files(s, &ctx, &case, &orgs, form.as_ref(), error.as_ref()).await {
+            Ok(found) => found,
+            Err(e) => return server_error(ctx, e),
+        }
     };
     let summary = case_summary(t, l, &case);
     let own_org = ctx.user.as_ref().and_then(|u| u.organization_id).map(|o| o.to_string());
@@ -1135,6 +1300,8 @@ async fn case_page(
         justifications,
         close_reasons,
         text_max: limits::TEXT,
+        threads,
+        files,
     };
     ctx.render(status, &page)
 }
@@ -1217,6 +1384,10 @@ async fn run(s: &AppState, ctx: &Ctx, id: &str, command: CaseCommand, f: &CaseFo
         CaseCommand::Consent => {
             s.app.consent_to_publication(&who, id, &own_org(), now).await?;
         }
+        CaseCommand::Message => {
+            check_message(t, &f.body)?;
+            s.app.post_message(&who, id, &f.thread, &f.body, now).await?;
+        }
     }
     Ok(())
 }
@@ -1232,16 +1403,341 @@ pub(crate) async fn case_action(
         return forbidden_form(ctx);
     }
     match run(&s, &ctx, &id, command, &f).await {
-        Ok(()) => ctx.redirect(&format!("/cases/{id}")),
+        Ok(()) => match (command, Thread::parse(&f.thread)) {
+            (CaseCommand::Message, Ok(thread)) => {
+                ctx.redirect(&format!("/cases/{id}#thread-{}", thread_key(thread)))
+            }
+            _ => ctx.redirect(&format!("/cases/{id}")),
+        },
         // Never say more to someone who may not see the case.
         Err(AppError::NotFound(_) | AppError::Unauthenticated) => not_found(ctx).await,
         Err(e) => match refusal(ctx.t(), &e) {
             Some((status, field, message)) => {
-                let error =
-                    FormError { form: command.name(), field: field.unwrap_or_default().to_owned(), message };
+                let mut error = FormError::new(command.name(), field.unwrap_or_default(), message);
+                if command == CaseCommand::Message {
+                    error.anchor = format!("form-message-{}", f.thread);
+                }
                 case_page(&s, ctx, &id, status, Some(f), Some(error)).await
             }
             None => server_error(ctx, e),
         },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads and files
+
+/// One message, ready to show.
+pub(crate) struct MessageRow {
+    pub author: String,
+    pub at: String,
+    pub at_iso: String,
+    pub body: String,
+}
+
+/// A thread on a page: its messages, oldest first, and the form to answer in it.
+pub(crate) struct ThreadView {
+    /// `case` or the vendor organisation's id: the form's `thread` field and the anchor.
+    pub key: String,
+    pub heading: String,
+    pub hint: &'static str,
+    pub messages: Vec<MessageRow>,
+    /// Where the form posts; none when the thread is closed to new messages.
+    pub action: Option<String>,
+    pub error: Option<String>,
+    /// What was typed, when sending it was refused.
+    pub draft: String,
+}
+
+/// One file, ready to show.
+pub(crate) struct FileRow {
+    pub id: String,
+    pub name: String,
+    pub media_type: String,
+    pub size: String,
+    pub at: String,
+    pub at_iso: String,
+}
+
+/// The files of a report or case, and the upload form.
+pub(crate) struct Files {
+    pub rows: Vec<FileRow>,
+    /// Where a file downloads from, followed by its id; none where downloads are not offered.
+    pub download_base: Option<String>,
+    /// Where the upload form posts; none when no file may be added.
+    pub upload: Option<String>,
+    pub error: Option<String>,
+    pub hint: String,
+}
+
+fn thread_key(thread: Thread) -> String {
+    match thread {
+        Thread::Case => "case".to_owned(),
+        Thread::Vendor(o) => o.to_string(),
+    }
+}
+
+/// A size in words: "812 B", "14.2 KB", "3.1 MB" (French: "14,2 Ko").
+fn size_text(t: &Texts, bytes: i64) -> String {
+    let n = bytes.max(0);
+    if n < 1024 {
+        return format!("{n} {}", t.unit_bytes);
+    }
+    let (value, unit) =
+        if n < 1024 * 1024 { (n as f64 / 1024.0, t.unit_kb) } else { (n as f64 / 1048576.0, t.unit_mb) };
+    format!("{value:.1} {unit}").replace('.', t.decimal_separator)
+}
+
+fn attach_hint(t: &Texts) -> String {
+    t.attach_hint.replace("{n}", &(ATTACHMENT_MAX / (1024 * 1024)).to_string())
+}
+
+fn message_rows(t: &Texts, l: Locale, messages: &[MessageView], finder: &str) -> Vec<MessageRow> {
+    messages
+        .iter()
+        .map(|m| MessageRow {
+            author: match m.author.as_str() {
+                "finder" => finder.to_owned(),
+                "operator" => t.actor_operator.to_owned(),
+                _ => m.author_name.clone(),
+            },
+            at: when(l, m.at),
+            at_iso: format_timestamp(m.at),
+            body: m.body.clone(),
+        })
+        .collect()
+}
+
+fn file_rows(l: Locale, t: &Texts, files: &[AttachmentView]) -> Vec<FileRow> {
+    files
+        .iter()
+        .map(|a| FileRow {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            media_type: a.media_type.clone(),
+            size: size_text(t, a.size),
+            at: when(l, a.at),
+            at_iso: format_timestamp(a.at),
+        })
+        .collect()
+}
+
+/// A message as the forms check it before the use case does, in the visitor's language.
+fn check_message(t: &Texts, body: &str) -> Result<(), AppError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(field_error("body", t.field_required));
+    }
+    if body.chars().count() > limits::TEXT {
+        return Err(field_error("body", &too_long(t, limits::TEXT)));
+    }
+    Ok(())
+}
+
+/// The threads a participant may use (the case thread; a vendor's own thread; for the
+/// coordinators every invited vendor's thread) and the case's files.
+async fn case_threads_and_files(
+    s: &AppState,
+    ctx: &Ctx,
+    case: &CaseView,
+    orgs: &BTreeMap<OrganizationId, String>,
+    form: Option<&CaseForm>,
+    error: Option<&FormError>,
+) -> Result<(Vec<ThreadView>, Option<Files>), AppError> {
+    let (t, l) = (ctx.t(), ctx.locale);
+    let who = caller(ctx);
+    let id = case.id.to_string();
+    let mut keys: Vec<(Thread, String, &'static str)> =
+        vec![(Thread::Case, t.thread_case_heading.to_owned(), t.thread_case_hint)];
+    match case.role {
+        "coordinator" => {
+            for v in &case.vendors {
+                let name = orgs.get(&v.organization_id).cloned().unwrap_or_else(|| v.name.clone());
+                let heading = format!("{} {name}", t.thread_vendor_heading);
+                keys.push((Thread::Vendor(v.organization_id), heading, t.thread_private_hint));
+            }
+        }
+        "vendor" => {
+            let own = ctx.user.as_ref().and_then(|u| u.organization_id);
+            if let Some(own) = own.filter(|o| case.vendors.iter().any(|v| v.organization_id == *o)) {
+                keys.push((Thread::Vendor(own), t.thread_private_heading.to_owned(), t.thread_private_hint));
+            }
+        }
+        _ => {}
+    }
+    let open = case.state != CaseState::Closed;
+    let mut threads = Vec::new();
+    for (thread, heading, hint) in keys {
+        let key = thread_key(thread);
+        let messages = s.app.messages(&who, &id, &key).await?;
+        let failed = error
+            .filter(|e| e.form == "message")
+            .and_then(|e| form.filter(|f| f.thread == key).map(|f| (e, f)));
+        threads.push(ThreadView {
+            heading,
+            hint,
+            messages: message_rows(t, l, &messages, t.actor_finder),
+            action: open.then(|| format!("/cases/{id}/message")),
+            error: failed.map(|(e, _)| e.message.clone()),
+            draft: failed.map(|(_, f)| f.body.clone()).unwrap_or_default(),
+            key,
+        });
+    }
+    let attachments = s.app.case_attachments(&who, &id).await?;
+    let files = Files {
+        rows: file_rows(l, t, &attachments),
+        download_base: Some(format!("/cases/{id}/attachments/")),
+        upload: matches!(
+            case.state,
+            CaseState::Triaged | CaseState::Coordinating | CaseState::PublicationScheduled
+        )
+        .then(|| format!("/cases/{id}/attachments")),
+        error: error.filter(|e| e.form == "attach").map(|e| e.message.clone()),
+        hint: attach_hint(t),
+    };
+    Ok((threads, Some(files)))
+}
+
+/// The file of an upload form, as the browser sent it.
+struct Upload {
+    csrf: String,
+    name: String,
+    media_type: String,
+    bytes: Bytes,
+}
+
+/// Reads an upload form (`csrf` and `file`), or says in the visitor's language why not.
+async fn read_upload(
+    t: &Texts,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Upload, (StatusCode, String)> {
+    let unreadable = || (StatusCode::BAD_REQUEST, t.form_unreadable.to_owned());
+    let too_large = || {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t.attach_too_large.replace("{n}", &(ATTACHMENT_MAX >> 20).to_string()),
+        )
+    };
+    let mut form = form.map_err(|_| unreadable())?;
+    let mut upload =
+        Upload { csrf: String::new(), name: String::new(), media_type: String::new(), bytes: Bytes::new() };
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(_) => return Err(unreadable()),
+        };
+        match field.name() {
+            Some("csrf") => upload.csrf = field.text().await.map_err(|_| unreadable())?,
+            Some("file") => {
+                // Some browsers send a whole path: only its last part names the file.
+                let name = field.file_name().unwrap_or_default();
+                upload.name = name.rsplit(['/', '\\']).next().unwrap_or_default().to_owned();
+                upload.media_type = field.content_type().unwrap_or_default().to_owned();
+                upload.bytes = match field.bytes().await {
+                    Ok(b) => b,
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+                    Err(_) => return Err(unreadable()),
+                };
+            }
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// Checks what a person can fix before the use case checks again: a file is chosen and not
+/// too large.
+fn check_upload(t: &Texts, upload: &Upload) -> Result<(), (StatusCode, String)> {
+    if upload.bytes.is_empty() {
+        return Err((StatusCode::UNPROCESSABLE_ENTITY, t.attach_choose_file.to_owned()));
+    }
+    if upload.bytes.len() > ATTACHMENT_MAX {
+        let message = t.attach_too_large.replace("{n}", &(ATTACHMENT_MAX >> 20).to_string());
+        return Err((StatusCode::PAYLOAD_TOO_LARGE, message));
+    }
+    Ok(())
+}
+
+/// The message of a refused upload, in the visitor's language where it is the file's fault.
+fn upload_refusal(t: &Texts, e: &AppError, declared: &str) -> Option<(StatusCode, String)> {
+    match e {
+        AppError::Invalid(v) => {
+            let message = match v.field {
+                "content-type" => t.attach_type_mismatch.replace("{type}", declared),
+                "filename" => t.attach_bad_name.to_owned(),
+                "file" => t.attach_unknown_type.to_owned(),
+                _ => v.message.clone(),
+            };
+            Some((StatusCode::UNPROCESSABLE_ENTITY, message))
+        }
+        _ => refusal(t, e).map(|(status, _, message)| (status, message)),
+    }
+}
+
+pub(crate) async fn case_upload(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let t = ctx.t();
+    let refused = |status, message| (status, Some(FormError::new("attach", "file", message)));
+    let (status, error) = match read_upload(t, form).await {
+        Err((status, message)) => refused(status, message),
+        Ok(upload) => {
+            if !ctx.csrf_ok(&upload.csrf) {
+                return forbidden_form(ctx);
+            }
+            if let Err((status, message)) = check_upload(t, &upload) {
+                refused(status, message)
+            } else {
+                let who = caller(&ctx);
+                let now = Timestamp::now();
+                match s
+                    .app
+                    .attach_to_case(&who, &id, &upload.name, &upload.media_type, &upload.bytes, now)
+                    .await
+                {
+                    Ok(_) => return ctx.redirect(&format!("/cases/{id}#attachments")),
+                    Err(AppError::NotFound(_) | AppError::Unauthenticated) => return not_found(ctx).await,
+                    Err(e) => match upload_refusal(t, &e, &upload.media_type) {
+                        Some((status, message)) => refused(status, message),
+                        None => return server_error(ctx, e),
+                    },
+                }
+            }
+        }
+    };
+    case_page(&s, ctx, &id, status, None, error).await
+}
+
+/// A file of a case, for its participants; everyone else gets the 404 page.
+pub(crate) async fn case_download(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Response {
+    match s.app.case_attachment(&caller(&ctx), &id, &attachment).await {
+        Ok((view, bytes)) => crate::cases::file_response(&view, bytes),
+        Err(AppError::NotFound(_) | AppError::Unauthenticated | AppError::Forbidden(_)) => {
+            not_found(ctx).await
+        }
+        Err(e) => server_error(ctx, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_in_words() {
+        let (en, fr) = (Locale::En.texts(), Locale::Fr.texts());
+        assert_eq!(size_text(en, 812), "812 B");
+        assert_eq!(size_text(en, 14_540), "14.2 KB");
+        assert_eq!(size_text(fr, 14_540), "14,2 Ko");
+        assert_eq!(size_text(fr, 5 * 1024 * 1024), "5,0 Mo");
     }
 }

@@ -8,6 +8,7 @@ mod pages;
 mod throttle;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -29,8 +30,18 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/intel/{collection}/{object}", get(intel::object))
         .route("/report", get(cases::report_form).post(cases::submit_report))
         .route("/followup/{token}", get(cases::followup))
+        .route("/followup/{token}/messages", post(cases::followup_post))
+        .route(
+            "/followup/{token}/attachments",
+            post(cases::followup_upload).layer(DefaultBodyLimit::max(crate::WEB_UPLOAD_BODY_LIMIT)),
+        )
         .route("/cases", get(cases::cases).post(cases::open_case))
         .route("/cases/{id}", get(cases::case))
+        .route(
+            "/cases/{id}/attachments",
+            post(cases::case_upload).layer(DefaultBodyLimit::max(crate::WEB_UPLOAD_BODY_LIMIT)),
+        )
+        .route("/cases/{id}/attachments/{attachment}", get(cases::case_download))
         .route("/cases/{id}/{action}", post(cases::case_action))
         .route("/reports/{id}/reject", post(cases::reject_report))
         .route("/login", get(pages::login_form).post(pages::login))

@@ -73,6 +73,44 @@ impl Browser {
         self.post_raw(s, path, &all)
     }
 
+    /// Sends a file through an upload form (`multipart/form-data`), with this browser's CSRF
+    /// token or without one.
+    fn upload(
+        &self,
+        s: &TestServer,
+        path: &str,
+        with_csrf: bool,
+        (name, media_type, bytes): (&str, &str, &[u8]),
+    ) -> reqwest::blocking::Response {
+        let boundary = "----accord-test-boundary-3f9d2c";
+        let mut body = Vec::new();
+        if with_csrf {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+                    self.csrf
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                 Content-Type: {media_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        s.client
+            .post(s.url(path))
+            .header("cookie", &self.cookie)
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .unwrap()
+    }
+
     /// Posts a form as given (no CSRF token added).
     fn post_raw(&self, s: &TestServer, path: &str, fields: &[(&str, &str)]) -> reqwest::blocking::Response {
         s.client.post(s.url(path)).form(fields).header("cookie", &self.cookie).send().unwrap()
@@ -468,4 +506,272 @@ fn the_coordinator_moves_a_case_through_its_states_with_the_forms() {
     let html = text(s.get_with(&case_path, &[("cookie", &coordinator.cookie), ("accept-language", "fr")]));
     assert!(html.contains("id=\"case-state\">Examiné</span>"));
     assert!(html.contains("Historique") && html.contains("Embargo prolongé") && html.contains("Rouvert"));
+}
+
+/// A case opened by a coordinator from an anonymous report, with the given vendors invited:
+/// the coordinator's browser, the case page's path and the finder's follow-up link.
+fn case_with_vendors(s: &TestServer, title: &str, vendors: &[&str]) -> (Browser, String, String) {
+    user(s, "coord@cert.example", "Carla Coordinator", "coordinator", None);
+    let visitor = Browser::anonymous(s);
+    let sent = visitor.post(s, "/report", &[("title", title), ("description", "Details")]);
+    let followup = followup_link(&text(sent));
+    let coordinator = Browser::signed_in(s, "coord@cert.example");
+    let list = text(coordinator.get(s, "/cases"));
+    let start = list.find("name=\"report_id\" value=\"").unwrap() + "name=\"report_id\" value=\"".len();
+    let report = list[start..].split('"').next().unwrap().to_owned();
+    let case_path = location(&coordinator.post(s, "/cases", &[("report_id", report.as_str())]));
+    for v in vendors {
+        let invited = coordinator.post(s, &format!("{case_path}/invite"), &[("organization_id", v)]);
+        assert_eq!(invited.status(), StatusCode::SEE_OTHER);
+    }
+    (coordinator, case_path, followup)
+}
+
+/// The `<section>` of one thread of a page.
+fn thread_section<'a>(html: &'a str, key: &str) -> &'a str {
+    let start = html.find(&format!("<section class=\"thread\" id=\"thread-{key}\"")).expect("the thread");
+    let rest = &html[start..];
+    &rest[..rest.find("</section>").unwrap()]
+}
+
+#[test]
+fn participants_talk_in_the_case_thread_and_the_private_threads() {
+    let s = demo_server();
+    let (microsoft, cisco) = (org_id(&s, "microsoft.com"), org_id(&s, "cisco.com"));
+    let (coordinator, case_path, followup) =
+        case_with_vendors(&s, "Frobnicator TLV heap overflow", &[&microsoft, &cisco]);
+    user(&s, "psirt@microsoft.com", "Mia Vendor", "analyst", Some(&microsoft));
+    user(&s, "psirt@cisco.com", "Cai Vendor", "analyst", Some(&cisco));
+    let mia = Browser::signed_in(&s, "psirt@microsoft.com");
+    let cai = Browser::signed_in(&s, "psirt@cisco.com");
+    let message = format!("{case_path}/message");
+
+    // A vendor sees the case thread and its own private thread, each with a form.
+    let page = text(mia.get(&s, &case_path));
+    assert!(page.contains("<h3 id=\"thread-case-heading\">Case thread</h3>"), "{page}");
+    assert!(page.contains(&format!(
+        "<h3 id=\"thread-{microsoft}-heading\">Private thread with the coordinators</h3>"
+    )));
+    assert!(
+        page.contains("id=\"form-message-case\"")
+            && page.contains(&format!("id=\"form-message-{microsoft}\""))
+    );
+    assert!(!page.contains(&format!("id=\"thread-{cisco}\"")), "not another vendor's thread");
+
+    // Posting: CSRF-checked, then 303 back to the thread.
+    let forged = mia.post_raw(&s, &message, &[("thread", "case"), ("body", "Patch next week")]);
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let posted = mia.post(&s, &message, &[("thread", "case"), ("body", "Patch ETA is next week")]);
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&posted), format!("{case_path}#thread-case"));
+    let posted = mia.post(&s, &message, &[("thread", &microsoft), ("body", "Our fix touches a private API")]);
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&posted), format!("{case_path}#thread-{microsoft}"));
+
+    // Errors re-render the page with the message on its form and the text kept.
+    let empty = mia.post(&s, &message, &[("thread", &microsoft), ("body", "   ")]);
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(empty);
+    assert!(html.contains(&format!("id=\"body-{microsoft}-error\">This field is required.</p>")), "{html}");
+    assert!(html.contains(&format!("href=\"#form-message-{microsoft}\"")), "the summary links to the form");
+    let long = format!("Too long {}", "x".repeat(20_000));
+    let refused = mia.post(&s, &message, &[("thread", "case"), ("body", &long)]);
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(refused);
+    assert!(html.contains("id=\"body-case-error\">At most 20000 characters.</p>"), "{html}");
+    assert!(html.contains(&format!(">{long}</textarea>")), "the text is kept");
+
+    // The other vendor reads the case thread, never Microsoft's private one.
+    let page = text(cai.get(&s, &case_path));
+    let case_thread = thread_section(&page, "case");
+    assert!(case_thread.contains("Patch ETA is next week") && case_thread.contains("Mia Vendor"));
+    assert!(!page.contains("Our fix touches a private API"));
+    let peek = cai.post(&s, &message, &[("thread", &microsoft), ("body", "let me in")]);
+    assert_eq!(peek.status(), StatusCode::NOT_FOUND, "another vendor's thread does not exist for Cisco");
+
+    // The coordinator has one private thread per vendor and answers in Microsoft's.
+    let page = text(coordinator.get(&s, &case_path));
+    assert!(
+        page.contains(&format!("<h3 id=\"thread-{microsoft}-heading\">Private thread with Microsoft</h3>"))
+    );
+    assert!(page.contains(&format!("<h3 id=\"thread-{cisco}-heading\">Private thread with Cisco")));
+    assert!(thread_section(&page, &microsoft).contains("Our fix touches a private API"));
+    assert!(thread_section(&page, &cisco).contains("No messages yet."));
+    assert!(page.contains("Message posted"), "the history names the messages");
+    let answer =
+        coordinator.post(&s, &message, &[("thread", &microsoft), ("body", "Understood, keep us posted")]);
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let mine = text(mia.get(&s, &case_path));
+    let private = thread_section(&mine, &microsoft);
+    assert!(private.contains("Carla Coordinator") && private.contains("Understood, keep us posted"));
+    assert!(
+        private.find("Our fix touches").unwrap() < private.find("Understood, keep us posted").unwrap(),
+        "oldest first"
+    );
+
+    // The finder reads the case thread on the follow-up page and answers there.
+    let html = text(s.get(&followup));
+    assert!(html.contains("Patch ETA is next week"));
+    assert!(!html.contains("Our fix touches a private API") && !html.contains("keep us posted"));
+    assert!(html.contains(&format!("action=\"{followup}/messages\"")));
+    let finder = Browser::anonymous(&s);
+    let forged = finder.post_raw(&s, &format!("{followup}/messages"), &[("body", "x")]);
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(forged.headers()["cache-control"], "no-store");
+    let empty = finder.post(&s, &format!("{followup}/messages"), &[("body", "")]);
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(empty.headers()["referrer-policy"], "no-referrer");
+    assert!(text(empty).contains("id=\"body-case-error\">This field is required.</p>"));
+    let answered = finder.post(
+        &s,
+        &format!("{followup}/messages"),
+        &[("body", "It also works over IPv6 <script>alert(3)</script>")],
+    );
+    assert_eq!(answered.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&answered), format!("{followup}#thread-case"));
+    assert_eq!(answered.headers()["cache-control"], "no-store");
+    assert_eq!(answered.headers()["referrer-policy"], "no-referrer");
+    let html = text(s.get(&followup));
+    assert!(thread_section(&html, "case").contains("<strong>you</strong>"), "the finder's own message");
+
+    // The coordinator sees the finder's answer, escaped.
+    let page = text(coordinator.get(&s, &case_path));
+    let case_thread = thread_section(&page, "case");
+    assert!(case_thread.contains("<strong>the finder</strong>"));
+    assert!(case_thread.contains("It also works over IPv6"));
+    assert!(!page.contains("<script>alert(3)</script>"));
+    assert!(
+        case_thread.contains("&#60;script&#62;") || case_thread.contains("&lt;script&gt;"),
+        "{case_thread}"
+    );
+
+    // The threads in French.
+    let html = text(s.get_with(&case_path, &[("cookie", &coordinator.cookie), ("accept-language", "fr")]));
+    assert!(html.contains("<h2 id=\"messages\">Échanges</h2>"));
+    assert!(html.contains("<h3 id=\"thread-case-heading\">Fil du dossier</h3>"));
+    assert!(html.contains(&format!("<h3 id=\"thread-{microsoft}-heading\">Fil privé avec Microsoft</h3>")));
+    assert!(html.contains("Message publié") && html.contains("Votre message"));
+    let html = text(s.get_with(&followup, &[("accept-language", "fr")]));
+    assert!(
+        html.contains("<h3 id=\"thread-case-heading\">Fil du dossier</h3>")
+            && html.contains("<strong>vous</strong>")
+    );
+}
+
+#[test]
+fn files_go_up_and_down_through_the_case_page() {
+    let s = demo_server();
+    let (microsoft, oracle) = (org_id(&s, "microsoft.com"), org_id(&s, "oracle.com"));
+    let (coordinator, case_path, followup) = case_with_vendors(&s, "Widget auth bypass", &[&microsoft]);
+    user(&s, "psirt@microsoft.com", "Mia Vendor", "analyst", Some(&microsoft));
+    user(&s, "analyst@oracle.com", "Olli Outsider", "analyst", Some(&oracle));
+    let mia = Browser::signed_in(&s, "psirt@microsoft.com");
+    let outsider = Browser::signed_in(&s, "analyst@oracle.com");
+    let upload = format!("{case_path}/attachments");
+
+    let page = text(mia.get(&s, &case_path));
+    assert!(page.contains("id=\"form-attach\"") && page.contains("enctype=\"multipart/form-data\""));
+    assert!(page.contains("No files yet."));
+
+    // Without the CSRF token: refused, nothing stored.
+    let pdf: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+    let forged = mia.upload(&s, &upload, false, ("poc.pdf", "application/pdf", pdf));
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+    // Uploaded: listed with its type and size, and downloads byte for byte.
+    let sent = mia.upload(&s, &upload, true, ("poc.pdf", "application/pdf", pdf));
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&sent), format!("{case_path}#attachments"));
+    let page = text(coordinator.get(&s, &case_path));
+    let start = page.find(&format!("href=\"{upload}/")).expect("a download link") + "href=\"".len();
+    let download = page[start..].split('"').next().unwrap().to_owned();
+    let row = &page[page.find(&format!("href=\"{download}\"")).unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(">poc.pdf</a>") && row.contains("<td>application/pdf</td>"), "{row}");
+    assert!(row.contains(&format!("<td>{} B</td>", pdf.len())), "{row}");
+    assert!(page.contains("File attached"), "in the history");
+    for who in [&coordinator, &mia] {
+        let file = who.get(&s, &download);
+        assert_eq!(file.status(), StatusCode::OK);
+        assert_eq!(file.headers()["content-type"], "application/pdf");
+        assert!(file.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+        assert!(file.headers()["content-disposition"].to_str().unwrap().contains("poc.pdf"));
+        assert_eq!(file.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(file.headers()["cache-control"], "no-store");
+        assert_eq!(file.bytes().unwrap().as_ref(), pdf);
+    }
+
+    // A file whose content is not what it claims is refused on the form.
+    let exe: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00PE\x00\x00";
+    let refused = mia.upload(&s, &upload, true, ("invoice.pdf", "application/pdf", exe));
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(refused);
+    assert!(
+        html.contains("id=\"attach-error\">Only PDF, PNG, JPEG, ZIP and UTF-8 text files are accepted.</p>"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"#form-attach\""), "the error summary");
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
+    let refused = mia.upload(&s, &upload, true, ("shot.pdf", "application/pdf", png));
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(refused).contains("does not match its declared type (application/pdf)."));
+    let none = mia.upload(&s, &upload, true, ("", "application/octet-stream", b""));
+    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(none).contains("id=\"attach-error\">Choose a file.</p>"));
+    // A file over the limit (the form's body still fits the route's limit) is refused on the form.
+    let big = vec![b'a'; 5 * 1024 * 1024 + 1];
+    let refused = mia.upload(&s, &upload, true, ("big.txt", "text/plain", &big));
+    assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(text(refused).contains("id=\"attach-error\">The file is larger than 5 MB.</p>"));
+    let html = text(coordinator.get(&s, &case_path));
+    assert!(!html.contains("invoice.pdf") && !html.contains("shot.pdf"), "nothing refused is stored");
+    assert!(!html.contains("big.txt"));
+
+    // Outsiders and anonymous visitors get the 404 page, for the file and the form.
+    let hidden = outsider.get(&s, &download);
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    assert!(text(hidden).contains("Page not found"));
+    assert_eq!(s.get(&download).status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        outsider.upload(&s, &upload, true, ("x.txt", "text/plain", b"hello")).status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(mia.get(&s, &format!("{upload}/not-an-attachment")).status(), StatusCode::NOT_FOUND);
+
+    // The finder lists the report's files and adds one through the follow-up page.
+    let html = text(s.get(&followup));
+    assert!(html.contains("poc.pdf") && html.contains("id=\"form-attach\""));
+    assert!(!html.contains(&format!("href=\"{upload}/")), "no case download links on the follow-up page");
+    let finder = Browser::anonymous(&s);
+    let log = "2024-05-01 crash at 0xdeadbeef\n".as_bytes();
+    let sent = finder.upload(&s, &format!("{followup}/attachments"), true, ("crash.log", "text/plain", log));
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&sent), format!("{followup}#attachments"));
+    assert_eq!(sent.headers()["cache-control"], "no-store");
+    assert_eq!(sent.headers()["referrer-policy"], "no-referrer");
+    let refused =
+        finder.upload(&s, &format!("{followup}/attachments"), true, ("a.pdf", "application/pdf", exe));
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.headers()["cache-control"], "no-store");
+    assert!(text(refused).contains("id=\"attach-error\""));
+    let html = text(coordinator.get(&s, &case_path));
+    assert!(html.contains(">crash.log</a>"));
+
+    // The files in French.
+    let html = text(s.get_with(&case_path, &[("cookie", &mia.cookie), ("accept-language", "fr")]));
+    assert!(
+        html.contains("<h2 id=\"attachments-heading\">Fichiers</h2>") && html.contains("Ajouter un fichier")
+    );
+
+    // Once published, the public sees neither threads nor files.
+    let published = coordinator.post(&s, &format!("{case_path}/publish"), &[("reason", "exploited")]);
+    assert_eq!(published.status(), StatusCode::SEE_OTHER);
+    let public = s.get(&case_path);
+    assert_eq!(public.status(), StatusCode::OK);
+    let html = text(public);
+    assert!(!html.contains("id=\"attachments\"") && !html.contains("poc.pdf"));
+    assert!(!html.contains("id=\"messages\"") && !html.contains("class=\"thread\""));
+    assert_eq!(s.get(&download).status(), StatusCode::NOT_FOUND, "the files stay with the participants");
+    let html = text(mia.get(&s, &case_path));
+    assert!(html.contains("poc.pdf") && !html.contains("id=\"form-attach\""), "no uploads once published");
 }
