@@ -663,7 +663,7 @@ impl App {
             .map_err(|e| AppError::Internal(format!("case {}: {e}", case.id)))?;
         let mut vendors = Vec::new();
         for v in &case.vendors {
-            let name = self.store.organization(v.organization_id).await?.map(|o| o.name).unwrap_or_default();
+            let name = v.name.clone();
             let products = case
                 .statuses
                 .iter()

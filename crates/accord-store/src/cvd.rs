@@ -24,6 +24,8 @@ pub struct ReportRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseVendor {
     pub organization_id: OrganizationId,
+    /// The organisation's name, read with the case.
+    pub name: String,
     pub invited_at: Timestamp,
     /// When it consented to publication before the public date.
     pub consented_at: Option<Timestamp>,

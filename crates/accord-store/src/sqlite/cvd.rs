@@ -401,14 +401,17 @@ fn complete(c: &Connection, mut case: CaseRecord) -> Result<CaseRecord, StoreErr
     let id = case.id.to_string();
     let mut stmt = c
         .prepare_cached(
-            "SELECT organization_id, invited_at, consented_at FROM cvd_case_vendors WHERE case_id = $1
-             ORDER BY invited_at, organization_id",
+            "SELECT v.organization_id, v.invited_at, v.consented_at, o.name
+             FROM cvd_case_vendors AS v JOIN organizations AS o ON o.id = v.organization_id
+             WHERE v.case_id = $1
+             ORDER BY v.invited_at, v.organization_id",
         )
         .map_err(backend)?;
     case.vendors = stmt
         .query_map([&id], |r| {
             Ok(CaseVendor {
                 organization_id: rows::parsed(r, 0)?,
+                name: r.get(3)?,
                 invited_at: rows::ts(r, 1)?,
                 consented_at: rows::ts_opt(r, 2)?,
             })

@@ -220,6 +220,7 @@ pub async fn vendors_statuses_and_visibility(store: &dyn Store) {
     );
     let case = store.cvd_case(case_id(1)).await.unwrap().unwrap();
     assert_eq!(case.vendors.len(), 1);
+    assert_eq!(case.vendors[0].name, "A", "vendor names come with the case");
     assert_eq!(case.statuses.len(), 1, "one statement per product, replaced");
     assert_eq!(case.statuses[0].fixed_version.as_deref(), Some("2.0"));
 
