@@ -186,6 +186,9 @@ pub struct CaseView {
     /// The vectors with their computed scores.
     pub scores: Vec<ScoreView>,
     pub cve_ids: Vec<String>,
+    /// Credits and references prepared for the advisory.
+    pub credits: Vec<Credit>,
+    pub references: Vec<Reference>,
     pub vendors: Vec<VendorView>,
     /// How the caller takes part: `coordinator`, `vendor`, `finder` or `public`.
     pub role: &'static str,
@@ -244,6 +247,118 @@ impl Thread {
 
 fn aad_message(id: CaseId, thread: Thread) -> String {
     format!("case:{id}:thread:{}", thread.key())
+}
+
+/// Someone the advisory credits, with an OSV credit type.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Credit {
+    pub name: String,
+    #[serde(rename = "type", default = "other_credit")]
+    pub kind: String,
+}
+
+fn other_credit() -> String {
+    "OTHER".into()
+}
+
+/// A link the advisory lists, with an OSV reference type.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub url: String,
+    #[serde(rename = "type", default = "web_reference")]
+    pub kind: String,
+}
+
+fn web_reference() -> String {
+    "WEB".into()
+}
+
+/// The credits and references prepared for a case's advisory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AdvisoryDetails {
+    #[serde(default)]
+    pub credits: Vec<Credit>,
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
+const CREDIT_TYPES: [&str; 10] = [
+    "FINDER",
+    "REPORTER",
+    "ANALYST",
+    "COORDINATOR",
+    "REMEDIATION_DEVELOPER",
+    "REMEDIATION_REVIEWER",
+    "REMEDIATION_VERIFIER",
+    "TOOL",
+    "SPONSOR",
+    "OTHER",
+];
+const REFERENCE_TYPES: [&str; 10] = [
+    "ADVISORY",
+    "ARTICLE",
+    "DETECTION",
+    "DISCUSSION",
+    "REPORT",
+    "FIX",
+    "INTRODUCED",
+    "PACKAGE",
+    "EVIDENCE",
+    "WEB",
+];
+
+impl AdvisoryDetails {
+    /// Names 1–200 characters; credit and reference types from OSV's lists; URLs `http(s)://`
+    /// without spaces, at most 2,000 characters; at most 50 of each.
+    fn check(self) -> Result<Self, ValidationError> {
+        if self.credits.len() > LIST_MAX || self.references.len() > LIST_MAX {
+            return Err(ValidationError::new(
+                "credits",
+                format!("at most {LIST_MAX} credits and {LIST_MAX} references"),
+            ));
+        }
+        let mut credits = Vec::new();
+        for c in self.credits {
+            let kind = c.kind.to_ascii_uppercase();
+            if !CREDIT_TYPES.contains(&kind.as_str()) {
+                return Err(ValidationError::new(
+                    "credits",
+                    format!("{:?} is not a credit type ({})", c.kind, CREDIT_TYPES.join(", ")),
+                ));
+            }
+            credits.push(Credit { name: text("credits", &c.name, 200)?, kind });
+        }
+        let mut references = Vec::new();
+        for r in self.references {
+            let kind = r.kind.to_ascii_uppercase();
+            if !REFERENCE_TYPES.contains(&kind.as_str()) {
+                return Err(ValidationError::new(
+                    "references",
+                    format!("{:?} is not a reference type ({})", r.kind, REFERENCE_TYPES.join(", ")),
+                ));
+            }
+            let url = r.url.trim();
+            let scheme_ok = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"))
+                .is_some_and(|rest| !rest.is_empty());
+            if !scheme_ok || url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(ValidationError::new(
+                    "references",
+                    format!("{:?} is not an http(s) URL", crate::cvd::truncate(url)),
+                ));
+            }
+            references.push(Reference { url: url.to_owned(), kind });
+        }
+        Ok(Self { credits, references })
+    }
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(80).collect()
 }
 
 /// A CVSS vector and its score.
@@ -362,6 +477,9 @@ fn aad_case(id: CaseId) -> String {
 }
 fn aad_event(id: CaseId) -> String {
     format!("case:{id}:event")
+}
+fn aad_advisory(id: CaseId) -> String {
+    format!("case:{id}:advisory")
 }
 fn aad_remediation(id: CaseId, org: OrganizationId, product: &str) -> String {
     format!("case:{id}:remediation:{org}:{product}")
@@ -692,6 +810,11 @@ impl App {
             });
         }
         let finder_details = matches!(part, Part::Coordinator | Part::Finder);
+        let details: AdvisoryDetails = match &case.advisory_sealed {
+            Some(sealed) => serde_json::from_str(&self.unseal(&aad_advisory(case.id), sealed)?)
+                .map_err(|e| AppError::Internal(format!("case {}: {e}", case.id)))?,
+            None => AdvisoryDetails::default(),
+        };
         Ok(CaseView {
             id: case.id,
             local_id: case.local_id.to_string(),
@@ -718,6 +841,8 @@ impl App {
             cvss_v40: case.cvss_v40.clone(),
             scores: case.cvss_v31.iter().chain(case.cvss_v40.iter()).filter_map(|v| score_view(v)).collect(),
             cve_ids: case.cve_ids.clone(),
+            credits: details.credits,
+            references: details.references,
             vendors,
             role: part.name(),
         })
@@ -942,6 +1067,38 @@ impl App {
                 cve_ids: cves,
             }),
             self.event(case.id, now, caller, "scores_set", detail)?,
+        ];
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.case(caller, id, now).await
+    }
+
+    /// The credits and references of a case's advisory (coordinators); replaces them.
+    pub async fn set_advisory_details(
+        &self,
+        caller: &Caller,
+        id: &str,
+        details: AdvisoryDetails,
+        now: Timestamp,
+    ) -> Result<CaseView, AppError> {
+        coordinator_only(caller)?;
+        let (case, _) = self.visible_case(caller, id).await?;
+        if matches!(case.state, CaseState::Published | CaseState::Closed) {
+            return Err(AppError::Conflict(format!("the case is {}", case.state)));
+        }
+        let details = details.check()?;
+        let json = serde_json::to_string(&details).map_err(|e| AppError::Internal(e.to_string()))?;
+        let writes = vec![
+            RegistryWrite::Cvd(CvdWrite::SetAdvisoryDetails {
+                case_id: case.id,
+                sealed: self.seal(&aad_advisory(case.id), &json)?,
+            }),
+            self.event(
+                case.id,
+                now,
+                caller,
+                "advisory_details_set",
+                json!({ "credits": details.credits.len(), "references": details.references.len() }),
+            )?,
         ];
         self.store.write(&caller.audit_name(), writes).await?;
         self.case(caller, id, now).await
@@ -1548,6 +1705,12 @@ fn advisory_document(case: &CaseView, id: &str, now: Timestamp) -> Value {
         "cvss_v31": case.cvss_v31,
         "cvss_v40": case.cvss_v40,
         "scores": case.scores,
-        "credits": case.credit.iter().collect::<Vec<_>>(),
+        "credits": case
+            .credit
+            .iter()
+            .map(|name| json!({ "name": name, "type": "FINDER" }))
+            .chain(case.credits.iter().map(|c| json!({ "name": c.name, "type": c.kind })))
+            .collect::<Vec<_>>(),
+        "references": case.references,
     })
 }

@@ -29,8 +29,8 @@ pub use accord_taxii as taxii_protocol;
 pub use accounts::{Bootstrap, LoginOutcome, NewUserRequest, WebSession};
 pub use caller::Caller;
 pub use cvd::{
-    AttachmentView, CaseEventView, CaseView, MessageView, NewReport, ProductView, ReportContent, ReportView,
-    ScoreView, Thread, VendorView, limits as cvd_limits,
+    AdvisoryDetails, AttachmentView, CaseEventView, CaseView, Credit, MessageView, NewReport, ProductView,
+    Reference, ReportContent, ReportView, ScoreView, Thread, VendorView, limits as cvd_limits,
 };
 pub use error::AppError;
 pub use notifications::{

@@ -50,6 +50,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/cases/{id}/vendors/{organization_id}/consent", post(consent))
         .route("/cases/{id}/embargo", put(set_embargo))
         .route("/cases/{id}/scores", put(set_scores))
+        .route("/cases/{id}/advisory", put(set_advisory_details))
         .route("/cases/{id}/schedule", post(schedule).delete(unschedule))
         .route("/cases/{id}/close", post(close))
         .route("/cases/{id}/reopen", post(reopen))
@@ -375,6 +376,15 @@ async fn set_scores(
         )
         .await?;
     Ok(Json(to_json(&case)))
+}
+
+async fn set_advisory_details(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<accord_app::AdvisoryDetails>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(to_json(&s.app.set_advisory_details(&caller, &id, body, Timestamp::now()).await?)))
 }
 
 #[derive(Deserialize, Default)]

@@ -64,6 +64,8 @@ pub struct CaseRecord {
     pub cvss_v31: Option<String>,
     pub cvss_v40: Option<String>,
     pub cve_ids: Vec<String>,
+    /// Credits and references for the advisory (JSON), sealed.
+    pub advisory_sealed: Option<String>,
     pub vendors: Vec<CaseVendor>,
     pub statuses: Vec<ProductStatusRecord>,
 }
@@ -175,6 +177,11 @@ pub enum CvdWrite {
         cvss_v31: Option<String>,
         cvss_v40: Option<String>,
         cve_ids: Vec<String>,
+    },
+    /// Sets the credits and references prepared for the advisory (sealed JSON).
+    SetAdvisoryDetails {
+        case_id: CaseId,
+        sealed: String,
     },
     /// Publishes a case (which must be in `from`) as an advisory.
     Publish {

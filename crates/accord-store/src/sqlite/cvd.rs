@@ -212,6 +212,17 @@ pub(super) fn apply(tx: &Transaction<'_>, w: &CvdWrite) -> Result<(), StoreError
                 return Err(StoreError::NotFound { what: "case" });
             }
         }
+        CvdWrite::SetAdvisoryDetails { case_id, sealed } => {
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE cvd_cases SET advisory_sealed = $1 WHERE id = $2 AND state NOT IN ('published', 'closed')",
+                )
+                .and_then(|mut s| s.execute(rusqlite::params![sealed, case_id.to_string()]))
+                .map_err(backend)?;
+            if changed == 0 {
+                return Err(conflict("the case is published or closed, or does not exist"));
+            }
+        }
         CvdWrite::Publish { case_id, from, at, basis, advisory_id, document } => {
             compare_and_set_state(tx, *case_id, *from, CaseState::Published, None)?;
             tx.prepare_cached("UPDATE cvd_cases SET published_at = $1, publication_basis = $2 WHERE id = $3")
@@ -371,7 +382,7 @@ pub(super) fn reports(c: &Connection, status: Option<&str>) -> Result<Vec<Report
 const CASE_COLUMNS: &str =
     "c.id, c.local_year, c.local_number, c.report_id, c.state, c.close_reason, c.created_at,
      c.reported_at, c.embargo_deadline, c.public_date, c.published_at, c.publication_basis, c.sealed,
-     c.cvss_v31, c.cvss_v40, c.cve_ids";
+     c.cvss_v31, c.cvss_v40, c.cve_ids, c.advisory_sealed";
 
 fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRecord> {
     let cves: String = r.get(15)?;
@@ -391,6 +402,7 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<CaseRecord> {
         cvss_v31: r.get(13)?,
         cvss_v40: r.get(14)?,
         cve_ids: serde_json::from_str(&cves).unwrap_or_default(),
+        advisory_sealed: r.get(16)?,
         vendors: Vec::new(),
         statuses: Vec::new(),
     })

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "stix_objects_by_date", include_str!("../../migrations/sqlite/0009_stix_objects_by_date.sql")),
     (10, "cvd_messages", include_str!("../../migrations/sqlite/0010_cvd_messages.sql")),
     (11, "cvd_attachments", include_str!("../../migrations/sqlite/0011_cvd_attachments.sql")),
+    (12, "cvd_advisory_details", include_str!("../../migrations/sqlite/0012_cvd_advisory_details.sql")),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -792,3 +792,48 @@ fn attachments_are_checked_sealed_and_kept_from_outsiders() {
         );
     }
 }
+
+#[test]
+fn the_advisory_carries_credits_and_references() {
+    let s = demo_server();
+    let ms = org_id(&s, "microsoft.com");
+    let coordinator = user(&s, "Coordinator", "coordinator", None);
+    let (report_id, _) = report(&s, &[&ms]);
+    let case =
+        json(send(&s, "POST", "/api/v1/cases", Some(&coordinator), Some(json!({ "report_id": report_id }))));
+    let path = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
+    send(&s, "POST", &format!("{path}/vendors"), Some(&coordinator), Some(json!({ "organization_id": ms })));
+    let put = |body: Value| send(&s, "PUT", &format!("{path}/advisory"), Some(&coordinator), Some(body));
+    let r = put(json!({ "credits": [{ "name": "B. Fixer", "type": "fixer" }] }));
+    assert_eq!((r.status(), json(r)["field"].clone()), (StatusCode::BAD_REQUEST, json!("credits")));
+    let r = put(json!({ "references": [{ "url": "javascript:alert(1)" }] }));
+    assert_eq!((r.status(), json(r)["field"].clone()), (StatusCode::BAD_REQUEST, json!("references")));
+    let r = put(json!({
+        "credits": [{ "name": "B. Fixer", "type": "remediation_developer" }],
+        "references": [{ "url": "https://vendor.example/security/ADV-1", "type": "ADVISORY" }, { "url": "https://vendor.example/fix" }]
+    }));
+    assert_eq!(r.status(), StatusCode::OK);
+    let updated = json(r);
+    assert_eq!(updated["credits"][0]["type"], "REMEDIATION_DEVELOPER");
+    assert_eq!(updated["references"][1]["type"], "WEB");
+    let published = json(send(
+        &s,
+        "POST",
+        &format!("{path}/publish"),
+        Some(&coordinator),
+        Some(json!({ "reason": "vendor fixed early" })),
+    ));
+    let doc = json(send(
+        &s,
+        "GET",
+        &format!("/api/v1/advisories/{}/document", published["advisory_id"].as_str().unwrap()),
+        None,
+        None,
+    ));
+    assert_eq!(
+        doc["credits"],
+        json!([{ "name": "A. Finder", "type": "FINDER" }, { "name": "B. Fixer", "type": "REMEDIATION_DEVELOPER" }])
+    );
+    assert_eq!(doc["references"][0]["url"], "https://vendor.example/security/ADV-1");
+    assert_eq!(put(json!({})).status(), StatusCode::CONFLICT, "a published advisory is final");
+}
