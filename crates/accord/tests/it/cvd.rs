@@ -298,7 +298,7 @@ fn a_three_vendor_case_from_report_to_publication() {
     assert_eq!(affected.len(), 3);
     assert!(affected.iter().any(|a| a["status"] == "fixed" && a["fixed_version"] == "2.4.1"));
     assert_eq!(doc["aliases"], json!(["CVE-2026-12345"]));
-    assert_eq!(doc["credits"], json!(["A. Finder"]));
+    assert_eq!(doc["credits"], json!([{ "name": "A. Finder", "type": "FINDER" }]));
     assert_eq!(
         status(&s, "POST", &format!("{path}/publish"), Some(&coordinator), None),
         StatusCode::CONFLICT
