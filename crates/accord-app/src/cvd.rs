@@ -1612,6 +1612,16 @@ impl App {
         self.attachment_list(r.id).await
     }
 
+    /// One of the finder's report's files, with its content, through the follow-up link.
+    pub async fn followup_attachment(
+        &self,
+        token: &str,
+        attachment: &str,
+    ) -> Result<(AttachmentView, Vec<u8>), AppError> {
+        let r = self.followup_report(token).await?;
+        self.attachment_content(r.id, attachment).await
+    }
+
     /// Attachments of a report for its triage (coordinators).
     pub async fn report_attachments(
         &self,

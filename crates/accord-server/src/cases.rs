@@ -41,6 +41,7 @@ pub(crate) fn routes() -> Router<AppState> {
                 .post(followup_attach)
                 .layer(DefaultBodyLimit::max(crate::ATTACHMENT_BODY_LIMIT)),
         )
+        .route("/followup/{token}/attachments/{attachment}", get(followup_attachment))
         .route("/reports/{id}/attachments", get(report_attachments))
         .route("/cases", post(open_case).get(cases))
         .route("/cases/{id}", get(case))
@@ -519,6 +520,17 @@ async fn case_attachment(
 ) -> ApiResult<Response> {
     let (view, bytes) = s.app.case_attachment(&caller, &id, &attachment).await?;
     Ok(file_response(&view, bytes))
+}
+
+async fn followup_attachment(
+    State(s): State<AppState>,
+    Path((token, attachment)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (view, bytes) = s.app.followup_attachment(&token, &attachment).await?;
+    let mut response = file_response(&view, bytes);
+    // The token is in the URL: keep it out of Referer headers.
+    response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    Ok(response)
 }
 
 /// An attachment as a download (also served by the case page): never rendered by the

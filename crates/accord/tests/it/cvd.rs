@@ -722,6 +722,13 @@ fn attachments_are_checked_sealed_and_kept_from_outsiders() {
         upload(&format!("/api/v1/followup/{followup}/attachments?filename=poc.py"), None, "text/plain", poc);
     assert_eq!(r.status(), StatusCode::CREATED);
     let attached = json(r);
+    let file_id = attached["id"].as_str().unwrap();
+    let back = send(&s, "GET", &format!("/api/v1/followup/{followup}/attachments/{file_id}"), None, None);
+    assert_eq!(back.status(), StatusCode::OK);
+    assert_eq!(back.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(back.bytes().unwrap().as_ref(), poc, "the finder downloads their own file");
+    let wrong = format!("/api/v1/followup/accord_not-a-real-token/attachments/{file_id}");
+    assert_eq!(status(&s, "GET", &wrong, None, None), StatusCode::NOT_FOUND);
     let r = upload(
         &format!("/api/v1/followup/{followup}/attachments?filename=x.pdf"),
         None,
