@@ -445,6 +445,14 @@ impl Part {
     }
 }
 
+/// Published and closed cases take no more changes.
+fn ensure_open(case: &CaseRecord) -> Result<(), AppError> {
+    if matches!(case.state, CaseState::Published | CaseState::Closed) {
+        return Err(AppError::Conflict(format!("the case is {}", case.state)));
+    }
+    Ok(())
+}
+
 fn is_coordinator(caller: &Caller) -> bool {
     caller.is_operator_or(Role::Coordinator) || caller.is_operator_or(Role::Admin)
 }
@@ -574,6 +582,25 @@ impl App {
             case.id
         );
         crate::notifications::notices(&format!("case.{action}"), now, &subject, &data, &text, recipients)
+    }
+
+    /// Commits a case change together with its notices to the participants (one transaction),
+    /// then wakes the outbox.
+    #[allow(clippy::too_many_arguments)]
+    async fn commit_with_notices(
+        &self,
+        caller: &Caller,
+        mut writes: Vec<RegistryWrite>,
+        case: &CaseRecord,
+        action: &str,
+        to: Option<&[OrganizationId]>,
+        coordinators: bool,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        writes.extend(self.case_notices(case, action, to, coordinators, now).await?);
+        self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
+        Ok(())
     }
 
     /// A finder's report, with or without an account. Returns its id and the secret follow-up
@@ -950,9 +977,8 @@ impl App {
             "vendor_invited",
             json!({ "organization_id": organization }),
         )?);
-        writes.extend(self.case_notices(&case, "vendor_invited", Some(&[organization]), false, now).await?);
-        self.store.write(&caller.audit_name(), writes).await?;
-        self.wake_outbox();
+        self.commit_with_notices(caller, writes, &case, "vendor_invited", Some(&[organization]), false, now)
+            .await?;
         self.case(caller, id, now).await
     }
 
@@ -1041,9 +1067,7 @@ impl App {
     ) -> Result<CaseView, AppError> {
         coordinator_only(caller)?;
         let (case, _) = self.visible_case(caller, id).await?;
-        if matches!(case.state, CaseState::Published | CaseState::Closed) {
-            return Err(AppError::Conflict(format!("the case is {}", case.state)));
-        }
+        ensure_open(&case)?;
         let v31 = cvss_v31
             .filter(|v| !v.trim().is_empty())
             .map(|v| check_vector("cvss_v31", v, accord_cvss::Version::V3_1))
@@ -1082,9 +1106,7 @@ impl App {
     ) -> Result<CaseView, AppError> {
         coordinator_only(caller)?;
         let (case, _) = self.visible_case(caller, id).await?;
-        if matches!(case.state, CaseState::Published | CaseState::Closed) {
-            return Err(AppError::Conflict(format!("the case is {}", case.state)));
-        }
+        ensure_open(&case)?;
         let details = details.check()?;
         let json = serde_json::to_string(&details).map_err(|e| AppError::Internal(e.to_string()))?;
         let writes = vec![
@@ -1140,7 +1162,7 @@ impl App {
             "justification": status.justification().map(|j| j.as_str()),
             "fixed_version": status.fixed_version(), "on_behalf_of_vendor": on_behalf,
         });
-        let mut writes = vec![
+        let writes = vec![
             RegistryWrite::Cvd(CvdWrite::SetProductStatus {
                 case_id: case.id,
                 organization_id: org,
@@ -1152,9 +1174,7 @@ impl App {
             }),
             self.event(case.id, now, caller, "status_set", detail)?,
         ];
-        writes.extend(self.case_notices(&case, "status_set", Some(&[]), true, now).await?);
-        self.store.write(&caller.audit_name(), writes).await?;
-        self.wake_outbox();
+        self.commit_with_notices(caller, writes, &case, "status_set", Some(&[]), true, now).await?;
         self.case(caller, id, now).await
     }
 
@@ -1173,7 +1193,7 @@ impl App {
         if case.state.is_public() || case.state == CaseState::Closed {
             return Err(AppError::Conflict(format!("the case is {}", case.state)));
         }
-        let mut writes = vec![
+        let writes = vec![
             RegistryWrite::Cvd(CvdWrite::ConsentToPublication {
                 case_id: case.id,
                 organization_id: org,
@@ -1181,9 +1201,8 @@ impl App {
             }),
             self.event(case.id, now, caller, "consented_to_publication", json!({ "organization_id": org }))?,
         ];
-        writes.extend(self.case_notices(&case, "consented_to_publication", Some(&[]), true, now).await?);
-        self.store.write(&caller.audit_name(), writes).await?;
-        self.wake_outbox();
+        self.commit_with_notices(caller, writes, &case, "consented_to_publication", Some(&[]), true, now)
+            .await?;
         self.case(caller, id, now).await
     }
 
@@ -1201,9 +1220,7 @@ impl App {
         coordinator_only(caller)?;
         let (case, _) = self.visible_case(caller, id).await?;
         let reason = text("reason", reason, TEXT_MAX)?;
-        if matches!(case.state, CaseState::Published | CaseState::Closed) {
-            return Err(AppError::Conflict(format!("the case is {}", case.state)));
-        }
+        ensure_open(&case)?;
         if public_date < case.public_date
             && (case.vendors.is_empty() || case.vendors.iter().any(|v| v.consented_at.is_none()))
         {
@@ -1213,7 +1230,7 @@ impl App {
             ));
         }
         let action = if public_date > case.embargo_deadline { "embargo_extended" } else { "embargo_changed" };
-        let mut writes = vec![
+        let writes = vec![
             RegistryWrite::Cvd(CvdWrite::SetPublicDate { case_id: case.id, public_date }),
             self.event(
                 case.id,
@@ -1223,9 +1240,7 @@ impl App {
                 json!({ "from": case.public_date, "to": public_date, "reason": reason }),
             )?,
         ];
-        writes.extend(self.case_notices(&case, action, None, true, now).await?);
-        self.store.write(&caller.audit_name(), writes).await?;
-        self.wake_outbox();
+        self.commit_with_notices(caller, writes, &case, action, None, true, now).await?;
         self.case(caller, id, now).await
     }
 
@@ -1265,13 +1280,11 @@ impl App {
             CaseAction::Reopen => "reopened",
             CaseAction::Publish | CaseAction::StartCoordination => unreachable!("refused above"),
         };
-        let mut writes = vec![
+        let writes = vec![
             RegistryWrite::Cvd(CvdWrite::SetCaseState { id: case.id, from: case.state, to, close_reason }),
             self.event(case.id, now, caller, name, json!({ "from": case.state, "to": to, "reason": close_reason.map(|r| r.as_str()), "note": note }))?,
         ];
-        writes.extend(self.case_notices(&case, name, None, false, now).await?);
-        self.store.write(&caller.audit_name(), writes).await?;
-        self.wake_outbox();
+        self.commit_with_notices(caller, writes, &case, name, None, false, now).await?;
         self.case(caller, id, now).await
     }
 
@@ -1304,7 +1317,7 @@ impl App {
             PublicationBasis::CoordinatorOverride(r) => json!({ "basis": basis.as_str(), "reason": r }),
             other => json!({ "basis": other.as_str() }),
         };
-        let mut writes = vec![
+        let writes = vec![
             RegistryWrite::Cvd(CvdWrite::Publish {
                 case_id: case.id,
                 from: case.state,
@@ -1315,9 +1328,7 @@ impl App {
             }),
             self.event(case.id, now, caller, "published", detail)?,
         ];
-        writes.extend(self.case_notices(&case, "published", None, true, now).await?);
-        self.store.write(&caller.audit_name(), writes).await?;
-        self.wake_outbox();
+        self.commit_with_notices(caller, writes, &case, "published", None, true, now).await?;
         Ok(advisory_id)
     }
 
@@ -1366,7 +1377,7 @@ impl App {
             return Err(AppError::Conflict("the case is closed".into()));
         }
         let body = text("body", body, TEXT_MAX)?;
-        let mut writes = vec![
+        let writes = vec![
             RegistryWrite::Cvd(CvdWrite::PostMessage {
                 case_id: case.id,
                 thread: thread.key(),
@@ -1383,9 +1394,7 @@ impl App {
             Thread::Vendor(o) => vec![o],
         };
         let to = (thread != Thread::Case).then_some(vendor.as_slice());
-        writes.extend(self.case_notices(case, "message_posted", to, true, now).await?);
-        self.store.write(&caller.audit_name(), writes).await?;
-        self.wake_outbox();
+        self.commit_with_notices(caller, writes, case, "message_posted", to, true, now).await?;
         Ok(MessageView {
             seq: 0,
             thread: thread.key(),
@@ -1561,9 +1570,7 @@ impl App {
         if part == Part::Public {
             return Err(AppError::NotFound("case"));
         }
-        if matches!(case.state, CaseState::Published | CaseState::Closed) {
-            return Err(AppError::Conflict(format!("the case is {}", case.state)));
-        }
+        ensure_open(&case)?;
         self.attach(caller, case.report_id, Some(case.id), name, media_type, bytes, now).await
     }
 

@@ -119,6 +119,23 @@ impl Reader {
     }
 }
 
+/// TAXII add-objects: an envelope of `objects` posted to a collection of the demo API root.
+fn post_objects(
+    s: &TestServer,
+    collection: &str,
+    reader: &Reader,
+    objects: Value,
+) -> reqwest::blocking::Response {
+    s.client
+        .post(s.url(&format!("/taxii2/accord/collections/{collection}/objects/")))
+        .header("accept", TAXII)
+        .header("content-type", TAXII)
+        .bearer_auth(reader.token.as_ref().expect("a member's token"))
+        .body(json!({ "objects": objects }).to_string())
+        .send()
+        .unwrap()
+}
+
 /// Which levels' indicators appear in a list of ids.
 fn levels_of(ids: impl IntoIterator<Item = String>) -> BTreeSet<&'static str> {
     ids.into_iter()
@@ -166,16 +183,7 @@ fn every_read_path_applies_the_tlp_matrix() {
         .enumerate()
         .map(|(i, l)| indicator(i, l, std::slice::from_ref(&cisco_identity)))
         .collect();
-    let status = json(
-        s.client
-            .post(s.url(&format!("/taxii2/accord/collections/{collection}/objects/")))
-            .header("accept", TAXII)
-            .header("content-type", TAXII)
-            .bearer_auth(producer.token.as_ref().unwrap())
-            .body(json!({ "objects": objects }).to_string())
-            .send()
-            .unwrap(),
-    );
+    let status = json(post_objects(&s, &collection, &producer, json!(objects)));
     assert_eq!(status["success_count"], 6, "{status}");
 
     let expected: [(&Reader, &[&str]); 5] = [
@@ -241,18 +249,7 @@ fn recipients_must_be_organisations_and_relationships_follow_tlp() {
     let producer = member(&s, "Producer", "producer@microsoft.com", "microsoft.com");
     let other = member(&s, "Other", "other@oracle.com", "oracle.com");
     let public = ids_in(&json(s.get("/api/v1/taxii/collections"))["collections"], "id")[0].clone();
-    let post = |reader: &Reader, objects: Value| {
-        json(
-            s.client
-                .post(s.url(&format!("/taxii2/accord/collections/{public}/objects/")))
-                .header("accept", TAXII)
-                .header("content-type", TAXII)
-                .bearer_auth(reader.token.as_ref().unwrap())
-                .body(json!({ "objects": objects }).to_string())
-                .send()
-                .unwrap(),
-        )
-    };
+    let post = |reader: &Reader, objects: Value| json(post_objects(&s, &public, reader, objects));
     let unknown = "identity--00000000-0000-4000-8000-000000000000".to_owned();
     let status = post(&producer, json!([indicator(0, "amber", &[unknown])]));
     assert_eq!(status["failure_count"], 1);
@@ -310,16 +307,7 @@ fn sightings_of_what_one_can_read() {
     // Google is invited, not a signatory: it may read the public collection, not write it.
     let reader_only = member(&s, "Reader", "reader@google.com", "google.com");
     let public = ids_in(&json(s.get("/api/v1/taxii/collections"))["collections"], "id")[0].clone();
-    let post = |reader: &Reader, objects: Value| {
-        s.client
-            .post(s.url(&format!("/taxii2/accord/collections/{public}/objects/")))
-            .header("accept", TAXII)
-            .header("content-type", TAXII)
-            .bearer_auth(reader.token.as_ref().unwrap())
-            .body(json!({ "objects": objects }).to_string())
-            .send()
-            .unwrap()
-    };
+    let post = |reader: &Reader, objects: Value| post_objects(&s, &public, reader, objects);
     let status =
         json(post(&producer, json!([indicator(0, "green", &[]), indicator(1, "amber+strict", &[])])));
     assert_eq!(status["success_count"], 2);
