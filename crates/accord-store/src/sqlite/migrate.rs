@@ -6,10 +6,13 @@
 //! after a higher one. A script must therefore not rely on the scripts of another change under
 //! way. A store that recorded a script this binary does not know is refused.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::backend;
 use crate::StoreError;
+
+/// A step of a migration that SQL alone cannot do, run after its script in the same transaction.
+type Finish = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// (version, name, SQL), in order. Never edit a released script: add a new one.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -25,7 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "cvd_messages", include_str!("../../migrations/sqlite/0010_cvd_messages.sql")),
     (11, "cvd_attachments", include_str!("../../migrations/sqlite/0011_cvd_attachments.sql")),
     (12, "cvd_advisory_details", include_str!("../../migrations/sqlite/0012_cvd_advisory_details.sql")),
+    (13, "stix_object_keys", include_str!("../../migrations/sqlite/0013_stix_object_keys.sql")),
 ];
+
+/// The Rust steps, by migration version.
+const FINISHES: &[(i64, Finish)] = &[(13, super::objects::fill_object_keys)];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(
@@ -47,10 +54,37 @@ pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {
              (it knows up to {newest}); upgrade accord"
         )));
     }
-    for (version, name, sql) in MIGRATIONS.iter().filter(|m| !applied.contains(&m.0)) {
+    let pending: Vec<_> = MIGRATIONS.iter().filter(|m| !applied.contains(&m.0)).collect();
+    if pending.is_empty() {
+        return Ok(());
+    }
+    // Foreign keys are off while scripts run, so that a script may rebuild a table (SQLite's
+    // way to change a constraint) without the drop cascading; each script is then checked for
+    // dangling references before it commits.
+    conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(backend)?;
+    let outcome = apply(conn, &pending);
+    conn.execute_batch("PRAGMA foreign_keys = ON").map_err(backend)?;
+    outcome
+}
+
+fn apply(conn: &mut Connection, pending: &[&(i64, &str, &str)]) -> Result<(), StoreError> {
+    for (version, name, sql) in pending.iter().copied() {
+        let failed =
+            |e: rusqlite::Error| StoreError::Backend(format!("migration {version} ({name}) failed: {e}"));
         let tx = conn.transaction().map_err(backend)?;
-        tx.execute_batch(sql)
-            .map_err(|e| StoreError::Backend(format!("migration {version} ({name}) failed: {e}")))?;
+        tx.execute_batch(sql).map_err(failed)?;
+        if let Some((_, finish)) = FINISHES.iter().find(|f| f.0 == *version) {
+            finish(&tx).map_err(failed)?;
+        }
+        let dangling: Option<String> = tx
+            .prepare("PRAGMA foreign_key_check")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)).optional())
+            .map_err(failed)?;
+        if let Some(table) = dangling {
+            return Err(StoreError::Backend(format!(
+                "migration {version} ({name}) failed: it leaves rows of {table} referring to missing rows"
+            )));
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at)
              VALUES ($1, $2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
@@ -61,4 +95,102 @@ pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {
         tracing::info!(version, name, "applied store migration");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store made by migrations 1 to 12 with objects in it: migration 13 keeps every row, its
+    /// recipients and links, the AUTOINCREMENT high-water mark, and finds each object by key.
+    #[test]
+    fn migration_13_keeps_the_objects_and_keys_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("store.db")).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        for (_, _, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 12) {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                 applied_at TEXT NOT NULL) STRICT;
+             INSERT INTO schema_migrations SELECT value, 'old', 'then' FROM json_each('[1,2,3,4,5,6,7,8,9,10,11,12]');",
+        )
+        .unwrap();
+        fill(&conn, "organizations", &[("id", "org")]);
+        fill(&conn, "users", &[("id", "user")]);
+        fill(&conn, "api_roots", &[("name", "root")]);
+        fill(&conn, "collections", &[("id", "col"), ("api_root", "root")]);
+        for (seq, object) in [(1, "indicator--a"), (2, "relationship--r"), (3, "indicator--gone")] {
+            conn.execute(
+                "INSERT INTO stix_objects (seq, collection_id, object_id, object_type, spec_version,
+                     version, version_text, date_added, tlp, producer_org, producer_user, is_last,
+                     is_first, is_latest_spec, raw)
+                 VALUES ($1, 'col', $2, 'x', '2.1', 'v', 'v', 'd', 'amber', 'org', 'user', 1, 1, 1, '{}')",
+                rusqlite::params![seq, object],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO stix_object_recipients (seq, organization_id) VALUES (1, 'org');
+             INSERT INTO stix_object_links (target_id, seq) VALUES ('indicator--a', 2);
+             DELETE FROM stix_objects WHERE seq = 3;",
+        )
+        .unwrap();
+
+        run(&mut conn).unwrap();
+
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(count("SELECT COUNT(*) FROM stix_objects"), 2);
+        assert_eq!(count("SELECT COUNT(*) FROM stix_object_recipients WHERE seq = 1"), 1);
+        assert_eq!(count("SELECT COUNT(*) FROM stix_object_links WHERE seq = 2"), 1);
+        assert_eq!(
+            count("SELECT seq FROM sqlite_sequence WHERE name = 'stix_objects'"),
+            3,
+            "seq 3 is never reused"
+        );
+        assert_eq!(count("SELECT COUNT(*) FROM sqlite_sequence WHERE name LIKE '%rebuilt%'"), 0);
+        let keys: Vec<(i64, i64)> = conn
+            .prepare("SELECT okey, seq FROM stix_object_keys ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        use super::super::objects::object_key;
+        assert_eq!(keys, [(object_key("col", "indicator--a"), 1), (object_key("col", "relationship--r"), 2)]);
+        // no unique index is left on the table, and foreign keys are on again
+        assert_eq!(count("SELECT COUNT(*) FROM pragma_index_list('stix_objects') WHERE \"unique\""), 0);
+        assert_eq!(count("PRAGMA foreign_keys"), 1);
+        // deleting an object still takes its recipients and links with it
+        conn.execute("DELETE FROM stix_objects WHERE seq = 1", []).unwrap();
+        assert_eq!(count("SELECT COUNT(*) FROM stix_object_recipients"), 0);
+    }
+
+    /// Inserts a row with the given values and any value of the right type in the other
+    /// required columns.
+    fn fill(conn: &Connection, table: &str, given: &[(&str, &str)]) {
+        let required: Vec<(String, String)> = conn
+            .prepare("SELECT name, type FROM pragma_table_info($1) WHERE \"notnull\" AND dflt_value IS NULL")
+            .unwrap()
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let (mut columns, mut values) = (vec![], vec![]);
+        for (name, kind) in required {
+            let value = match given.iter().find(|g| g.0 == name) {
+                Some((_, v)) => format!("'{v}'"),
+                None if kind == "INTEGER" => "0".to_owned(),
+                None => format!("'{table}-{name}'"),
+            };
+            columns.push(name);
+            values.push(value);
+        }
+        conn.execute(
+            &format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), values.join(", ")),
+            [],
+        )
+        .unwrap();
+    }
 }

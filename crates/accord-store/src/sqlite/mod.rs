@@ -7,6 +7,7 @@
 
 mod cvd;
 mod migrate;
+mod objects;
 mod outbox;
 mod read;
 mod rows;

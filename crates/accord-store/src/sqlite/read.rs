@@ -379,6 +379,14 @@ impl Store for SqliteStore {
             list(&filter.versions.at),
             filter.linked_to.clone(),
             limit,
+            serde_json::Value::from(
+                filter
+                    .ids
+                    .iter()
+                    .map(|id| super::objects::object_key(collection.as_str(), id))
+                    .collect::<Vec<_>>(),
+            )
+            .to_string(),
         );
         self.with_reader(move |c| {
             // `added_after` as a position: `date_added` never decreases with `seq` in a
@@ -397,37 +405,17 @@ impl Store for SqliteStore {
                     .map_err(backend)?;
                 after_seq = after_seq.max(bound.unwrap_or(0));
             }
-            // TLP is part of the query: a row the reader may not see is never read. (SQLite
-            // numbers `$N` parameters in order of first appearance: keep them in order.)
+            // TLP is part of the query: a row the reader may not see is never read.
+            // With `match[id]`, the rows come from the objects' keys (migration 13), not from
+            // a walk of the collection.
             let mut stmt = c
-                .prepare_cached(
-                    "SELECT seq, object_id, spec_version, version_text, date_added, raw, object_type, tlp
-                     FROM stix_objects
-                     WHERE collection_id = $1
-                       AND (tlp = 'clear' OR (tlp = 'green' AND $2)
-                            OR (tlp IN ('amber', 'amber+strict') AND producer_org = $3)
-                            OR (tlp IN ('amber', 'red') AND EXISTS (
-                                SELECT 1 FROM stix_object_recipients AS r
-                                WHERE r.seq = stix_objects.seq AND r.organization_id = $3))
-                            OR producer_user = $4)
-                       AND ($5 IS NULL OR date_added > $5)
-                       AND seq > $6
-                       AND ($7 = '[]' OR object_id IN (SELECT value FROM json_each($7)))
-                       AND ($8 = '[]' OR object_type IN (SELECT value FROM json_each($8)))
-                       AND (($9 = '[]' AND is_latest_spec)
-                            OR spec_version IN (SELECT value FROM json_each($9)))
-                       AND ($10 OR ($11 AND is_last) OR ($12 AND is_first)
-                            OR version IN (SELECT value FROM json_each($13)))
-                       AND ($14 IS NULL OR seq IN (SELECT seq FROM stix_object_links WHERE target_id = $14))
-                     ORDER BY seq
-                     LIMIT $15",
-                )
+                .prepare_cached(if params.15 == "[]" { OBJECTS_SQL } else { OBJECTS_BY_KEY_SQL })
                 .map_err(backend)?;
             let rows = stmt
                 .query_map(
                     rusqlite::params![
                         params.0, params.1, params.2, params.3, params.4, after_seq, params.6, params.7,
-                        params.8, params.9, params.10, params.11, params.12, params.13, params.14
+                        params.8, params.9, params.10, params.11, params.12, params.13, params.14, params.15
                     ],
                     |r| {
                         Ok(StoredObject {
@@ -632,3 +620,45 @@ impl Store for SqliteStore {
         self.with_reader(move |c| super::outbox::webhook(c, organization)).await
     }
 }
+
+/// The object query. Only [`OBJECTS_BY_KEY_SQL`] uses the keys (`?16`); the other names them
+/// in a condition that always holds, so that both take the same parameters. Parameters are
+/// numbered `?N`, which SQLite binds by number whatever their order in the text.
+/// `$collection` is the start of the WHERE clause up to the collection's column: with keys, the
+/// unary `+` keeps SQLite from walking the collection's index instead of reading the keys' rows.
+macro_rules! objects_sql {
+    ($collection:literal) => {
+        concat!(
+            "SELECT seq, object_id, spec_version, version_text, date_added, raw, object_type, tlp
+             FROM stix_objects
+             WHERE ",
+            $collection,
+            " = ?1
+               AND (tlp = 'clear' OR (tlp = 'green' AND ?2)
+                    OR (tlp IN ('amber', 'amber+strict') AND producer_org = ?3)
+                    OR (tlp IN ('amber', 'red') AND EXISTS (
+                        SELECT 1 FROM stix_object_recipients AS r
+                        WHERE r.seq = stix_objects.seq AND r.organization_id = ?3))
+                    OR producer_user = ?4)
+               AND (?5 IS NULL OR date_added > ?5)
+               AND seq > ?6
+               AND (?7 = '[]' OR object_id IN (SELECT value FROM json_each(?7)))
+               AND (?8 = '[]' OR object_type IN (SELECT value FROM json_each(?8)))
+               AND ((?9 = '[]' AND is_latest_spec)
+                    OR spec_version IN (SELECT value FROM json_each(?9)))
+               AND (?10 OR (?11 AND is_last) OR (?12 AND is_first)
+                    OR version IN (SELECT value FROM json_each(?13)))
+               AND (?14 IS NULL OR seq IN (SELECT seq FROM stix_object_links WHERE target_id = ?14))
+               AND (?16 IS NOT NULL)
+             ORDER BY seq
+             LIMIT ?15"
+        )
+    };
+}
+pub(super) const OBJECTS_SQL: &str = objects_sql!("collection_id");
+pub(super) const OBJECTS_BY_KEY_SQL: &str = objects_sql!(
+    "seq IN (SELECT k.seq FROM json_each(?16) AS j JOIN stix_object_keys AS k ON k.okey = j.value
+             UNION ALL
+             SELECT k.seq FROM json_each(?16) AS j JOIN stix_object_keys_recent AS k ON k.okey = j.value)
+     AND +collection_id"
+);
