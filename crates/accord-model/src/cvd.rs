@@ -459,8 +459,16 @@ impl FromStr for LocalCaseId {
 /// Largest attachment accepted, in bytes.
 pub const ATTACHMENT_MAX: usize = 5 * 1024 * 1024;
 
-/// The media types an attachment may have, recognised by their content (the declared type must
-/// agree): PDF, PNG, JPEG, ZIP archives, and UTF-8 text (plain or JSON).
+/// Declared types that say nothing about the file: browsers send `application/octet-stream`
+/// (or no type at all) for files whose extension they do not know.
+fn is_generic_type(declared: &str) -> bool {
+    matches!(declared, "" | "application/octet-stream" | "binary/octet-stream")
+}
+
+/// The media types an attachment may have, recognised by their content: PDF, PNG, JPEG, ZIP
+/// archives, and UTF-8 text (plain or JSON). A specific declared type must agree with the
+/// content; a generic one (`application/octet-stream`, or none) takes the type found in the
+/// content, which is what is stored.
 pub fn check_attachment(declared: &str, bytes: &[u8]) -> Result<&'static str, ValidationError> {
     if bytes.is_empty() {
         return Err(ValidationError::new("file", "is empty"));
@@ -482,6 +490,9 @@ pub fn check_attachment(declared: &str, bytes: &[u8]) -> Result<&'static str, Va
         return Err(ValidationError::new("file", "is not a PDF, PNG, JPEG, ZIP or UTF-8 text file"));
     };
     let declared = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if is_generic_type(&declared) {
+        return Ok(sniffed);
+    }
     let agrees = declared == sniffed
         || (sniffed == "text/plain"
             && matches!(declared.as_str(), "application/json" | "text/x-log" | "text/csv"))

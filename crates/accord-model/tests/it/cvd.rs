@@ -202,3 +202,24 @@ fn attachments_are_what_they_claim() {
         assert!(check_file_name(bad).is_err(), "{bad:?}");
     }
 }
+
+#[test]
+fn generic_declared_types_take_the_type_of_the_content() {
+    use accord_model::cvd::check_attachment;
+    let field = |r: Result<&'static str, accord_model::ValidationError>| r.unwrap_err().field;
+    // What browsers send for a file whose extension they do not know, or no type at all.
+    for generic in ["application/octet-stream", "", "  ", "Application/Octet-Stream; x=1", "binary/octet-stream"] {
+        assert_eq!(check_attachment(generic, b"%PDF-1.7\n...").unwrap(), "application/pdf", "{generic:?}");
+        assert_eq!(check_attachment(generic, b"\x89PNG\r\n\x1a\n....").unwrap(), "image/png");
+        assert_eq!(check_attachment(generic, &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]).unwrap(), "image/jpeg");
+        assert_eq!(check_attachment(generic, b"PK\x03\x04 archive").unwrap(), "application/zip");
+        assert_eq!(check_attachment(generic, "poc: ok\n".as_bytes()).unwrap(), "text/plain");
+        // What is allowed is still decided by the content.
+        assert_eq!(field(check_attachment(generic, b"MZ\x90\x00 an executable")), "file", "{generic:?}");
+        assert_eq!(field(check_attachment(generic, b"")), "file");
+    }
+    // A specific declared type that the content contradicts is still refused.
+    assert_eq!(field(check_attachment("image/png", b"%PDF-1.7\n...")), "content-type");
+    assert_eq!(field(check_attachment("application/zip", b"poc: ok")), "content-type");
+    assert_eq!(field(check_attachment("application/x-msdownload", b"MZ\x90\x00")), "file");
+}

@@ -727,6 +727,17 @@ fn files_go_up_and_down_through_the_case_page() {
     assert!(!html.contains("invoice.pdf") && !html.contains("shot.pdf"), "nothing refused is stored");
     assert!(!html.contains("big.txt"));
 
+    // A browser that does not know the file's type declares it generic: the content decides,
+    // and the type found in it is what is stored and served.
+    let sent = mia.upload(&s, &upload, true, ("screenshot.bin", "application/octet-stream", png));
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let page = text(coordinator.get(&s, &case_path));
+    let row = &page[page.find(">screenshot.bin</a>").expect("the generic upload is listed")..];
+    assert!(row[..row.find("</tr>").unwrap()].contains("<td>image/png</td>"), "{row}");
+    let refused = mia.upload(&s, &upload, true, ("tool.bin", "application/octet-stream", exe));
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(refused).contains("id=\"attach-error\">Only PDF, PNG, JPEG, ZIP and UTF-8 text files are accepted.</p>"));
+
     // Outsiders and anonymous visitors get the 404 page, for the file and the form.
     let hidden = outsider.get(&s, &download);
     assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
