@@ -445,6 +445,17 @@ impl Part {
     }
 }
 
+/// What a finder is told by e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FinderEvent {
+    Accepted,
+    Rejected,
+    Duplicate,
+    /// Someone else wrote in the case thread (which the finder reads).
+    Message,
+    Published,
+}
+
 /// Published and closed cases take no more changes.
 fn ensure_open(case: &CaseRecord) -> Result<(), AppError> {
     if matches!(case.state, CaseState::Published | CaseState::Closed) {
@@ -535,7 +546,8 @@ impl App {
     /// The notifications of a case event for its participants: each vendor organisation's webhook
     /// and security contact (`to`: the vendors concerned; `None`: every invited vendor) and the
     /// coordinators' e-mail. They carry no confidential text — the outbox is not sealed — only
-    /// the case's local id, the event and where to read it.
+    /// the case's local id, the event and where to read it. (The finder's e-mail, whose address
+    /// is confidential, is [`App::finder_event_notice`].)
     async fn case_notices(
         &self,
         case: &CaseRecord,
@@ -601,6 +613,49 @@ impl App {
         self.store.write(&caller.audit_name(), writes).await?;
         self.wake_outbox();
         Ok(())
+    }
+
+    /// The e-mail telling a finder what happened to their report, at the contact they gave
+    /// (see [`App::finder_notice`]: only to an e-mail address, sealed in the outbox). It says
+    /// what happened and the report's id, and sends them to the follow-up link they hold:
+    /// never the report's text, and never the link itself (only its digest is kept).
+    fn finder_event_notice(
+        &self,
+        contact: Option<&str>,
+        report: ReportId,
+        event: FinderEvent,
+        now: Timestamp,
+    ) -> Result<Option<RegistryWrite>, AppError> {
+        let (name, what) = match event {
+            FinderEvent::Accepted => (
+                "accepted",
+                "was accepted: a coordinator opened a case for it and will bring in the affected vendors",
+            ),
+            FinderEvent::Rejected => ("rejected", "was not accepted; the coordinator gave a reason"),
+            FinderEvent::Duplicate => {
+                ("duplicate", "was marked as a duplicate of a case that is already being coordinated")
+            }
+            FinderEvent::Message => ("message", "has a new message in its case thread"),
+            FinderEvent::Published => ("published", "has been published as an advisory"),
+        };
+        let subject = format!("Your vulnerability report {report}: {}", name.replace('_', " "));
+        let text = format!(
+            "Hello,\n\n\
+             Your vulnerability report {report} {what}.\n\n\
+             To read more, open the follow-up link you were given when you sent the report (or, \
+             if you reported with an account, sign in and open your cases).\n\n\
+             This notice carries no details of the report on purpose, and never the follow-up \
+             link: keep it safe, it is the only key to your report.\n"
+        );
+        let data = json!({ "report_id": report, "event": name });
+        self.finder_notice(contact, &format!("report.{name}"), now, &subject, &data, &text)
+    }
+
+    /// The contact the finder of a case gave with their report.
+    fn case_contact(&self, case: &CaseRecord) -> Result<Option<String>, AppError> {
+        let content: ReportContent = serde_json::from_str(&self.unseal(&aad_case(case.id), &case.sealed)?)
+            .map_err(|e| AppError::Internal(format!("case {}: {e}", case.id)))?;
+        Ok(content.contact)
     }
 
     /// A finder's report, with or without an account. Returns its id and the secret follow-up
@@ -722,6 +777,9 @@ impl App {
             _ => return Err(AppError::Conflict("a report is accepted by opening a case".into())),
         };
         let decision_sealed = reason.map(|r| self.seal(&aad_decision(id), &r)).transpose()?;
+        let contact = self.report_view(&r)?.content.contact;
+        let event =
+            if decision == ReportStatus::Rejected { FinderEvent::Rejected } else { FinderEvent::Duplicate };
         let mut writes = vec![RegistryWrite::Cvd(CvdWrite::DecideReport {
             id,
             status: decision,
@@ -738,7 +796,9 @@ impl App {
                 json!({ "report_id": id }),
             )?);
         }
+        writes.extend(self.finder_event_notice(contact.as_deref(), id, event, now)?);
         self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         self.report(caller, &id.to_string()).await
     }
 
@@ -759,7 +819,10 @@ impl App {
         let content = self.unseal(&aad_report(r.id), &r.sealed)?;
         let id = CaseId::from_uuid(uuid::Builder::from_random_bytes(random::bytes::<16>()?).into_uuid());
         let deadline = cvd::embargo_deadline(r.received_at, embargo_days);
-        let writes = vec![
+        let contact = serde_json::from_str::<ReportContent>(&content)
+            .map_err(|e| AppError::Internal(format!("report {}: {e}", r.id)))?
+            .contact;
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::OpenCase {
                 id,
                 report_id,
@@ -770,7 +833,9 @@ impl App {
             self.event(id, r.received_at, &Caller::Anonymous, "reported", json!({ "report_id": report_id }))?,
             self.event(id, now, caller, "accepted", json!({ "embargo_deadline": deadline }))?,
         ];
+        writes.extend(self.finder_event_notice(contact.as_deref(), report_id, FinderEvent::Accepted, now)?);
         self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         self.case(caller, &id.to_string(), now).await
     }
 
@@ -1317,7 +1382,8 @@ impl App {
             PublicationBasis::CoordinatorOverride(r) => json!({ "basis": basis.as_str(), "reason": r }),
             other => json!({ "basis": other.as_str() }),
         };
-        let writes = vec![
+        let contact = self.case_contact(&case)?;
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::Publish {
                 case_id: case.id,
                 from: case.state,
@@ -1328,6 +1394,12 @@ impl App {
             }),
             self.event(case.id, now, caller, "published", detail)?,
         ];
+        writes.extend(self.finder_event_notice(
+            contact.as_deref(),
+            case.report_id,
+            FinderEvent::Published,
+            now,
+        )?);
         self.commit_with_notices(caller, writes, &case, "published", None, true, now).await?;
         Ok(advisory_id)
     }
@@ -1364,6 +1436,9 @@ impl App {
             .collect()
     }
 
+    /// Posts to a thread; `by_finder` when the finder writes (anyone else writing in the case
+    /// thread is news for the finder).
+    #[allow(clippy::too_many_arguments)]
     async fn post(
         &self,
         caller: &Caller,
@@ -1371,13 +1446,14 @@ impl App {
         thread: Thread,
         author_name: String,
         body: &str,
+        by_finder: bool,
         now: Timestamp,
     ) -> Result<MessageView, AppError> {
         if matches!(case.state, CaseState::Closed) {
             return Err(AppError::Conflict("the case is closed".into()));
         }
         let body = text("body", body, TEXT_MAX)?;
-        let writes = vec![
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::PostMessage {
                 case_id: case.id,
                 thread: thread.key(),
@@ -1388,6 +1464,15 @@ impl App {
             }),
             self.event(case.id, now, caller, "message_posted", json!({ "thread": thread.key() }))?,
         ];
+        if thread == Thread::Case && !by_finder {
+            let contact = self.case_contact(case)?;
+            writes.extend(self.finder_event_notice(
+                contact.as_deref(),
+                case.report_id,
+                FinderEvent::Message,
+                now,
+            )?);
+        }
         // The case thread concerns every vendor; a vendor's thread that vendor only.
         let vendor: Vec<OrganizationId> = match thread {
             Thread::Case => Vec::new(),
@@ -1431,7 +1516,7 @@ impl App {
         let thread = Thread::parse(thread)?;
         Self::may_use_thread(&case, part, thread)?;
         let name = caller.user().map(|u| u.name.clone()).unwrap_or_else(|| "operator".into());
-        self.post(caller, &case, thread, name, body, now).await
+        self.post(caller, &case, thread, name, body, part == Part::Finder, now).await
     }
 
     /// The report a follow-up token opens (found by selector, checked in constant time).
@@ -1471,7 +1556,7 @@ impl App {
         now: Timestamp,
     ) -> Result<MessageView, AppError> {
         let case = self.followup_case(token).await?;
-        self.post(&Caller::Anonymous, &case, Thread::Case, "finder".into(), body, now).await
+        self.post(&Caller::Anonymous, &case, Thread::Case, "finder".into(), body, true, now).await
     }
 
     #[allow(clippy::too_many_arguments)]

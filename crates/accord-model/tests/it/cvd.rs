@@ -208,7 +208,9 @@ fn generic_declared_types_take_the_type_of_the_content() {
     use accord_model::cvd::check_attachment;
     let field = |r: Result<&'static str, accord_model::ValidationError>| r.unwrap_err().field;
     // What browsers send for a file whose extension they do not know, or no type at all.
-    for generic in ["application/octet-stream", "", "  ", "Application/Octet-Stream; x=1", "binary/octet-stream"] {
+    for generic in
+        ["application/octet-stream", "", "  ", "Application/Octet-Stream; x=1", "binary/octet-stream"]
+    {
         assert_eq!(check_attachment(generic, b"%PDF-1.7\n...").unwrap(), "application/pdf", "{generic:?}");
         assert_eq!(check_attachment(generic, b"\x89PNG\r\n\x1a\n....").unwrap(), "image/png");
         assert_eq!(check_attachment(generic, &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]).unwrap(), "image/jpeg");

@@ -25,6 +25,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "cvd_messages", include_str!("../../migrations/sqlite/0010_cvd_messages.sql")),
     (11, "cvd_attachments", include_str!("../../migrations/sqlite/0011_cvd_attachments.sql")),
     (12, "cvd_advisory_details", include_str!("../../migrations/sqlite/0012_cvd_advisory_details.sql")),
+    (
+        14,
+        "outbox_sealed_destination",
+        include_str!("../../migrations/sqlite/0014_outbox_sealed_destination.sql"),
+    ),
 ];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -736,7 +736,10 @@ fn files_go_up_and_down_through_the_case_page() {
     assert!(row[..row.find("</tr>").unwrap()].contains("<td>image/png</td>"), "{row}");
     let refused = mia.upload(&s, &upload, true, ("tool.bin", "application/octet-stream", exe));
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(text(refused).contains("id=\"attach-error\">Only PDF, PNG, JPEG, ZIP and UTF-8 text files are accepted.</p>"));
+    assert!(
+        text(refused)
+            .contains("id=\"attach-error\">Only PDF, PNG, JPEG, ZIP and UTF-8 text files are accepted.</p>")
+    );
 
     // Outsiders and anonymous visitors get the 404 page, for the file and the form.
     let hidden = outsider.get(&s, &download);
