@@ -59,12 +59,44 @@ fn every_transition_of_every_state() {
 
 #[test]
 fn refusals_say_why() {
+    use accord_model::Refusal;
     let e = transition(CaseState::Triaged, CaseActor::Coordinator, CaseAction::Publish).unwrap_err();
-    assert!(e.0.contains("vendors"), "{e}");
+    assert_eq!(e.0, Refusal::InviteVendorsFirst);
+    assert!(e.to_string().contains("vendors"), "{e}");
     let e = transition(CaseState::Coordinating, vendor(), CaseAction::Publish).unwrap_err();
-    assert!(e.0.contains("coordinator"), "{e}");
+    assert_eq!(e.0, Refusal::CoordinatorOnly);
+    assert!(e.to_string().contains("coordinator"), "{e}");
     let e = transition(CaseState::Published, CaseActor::Coordinator, CaseAction::Reopen).unwrap_err();
-    assert!(e.0.contains("published"), "{e}");
+    assert_eq!(
+        (e.0.key(), e.to_string().as_str()),
+        ("case_published_final", "the case is published: that is final")
+    );
+    let e = transition(CaseState::Triaged, CaseActor::Coordinator, CaseAction::Unschedule).unwrap_err();
+    assert_eq!(e.0, Refusal::NotPossible { action: CaseAction::Unschedule, state: CaseState::Triaged });
+    assert_eq!(e.to_string(), "Unschedule is not possible in a triaged case");
+}
+
+/// Field refusals carry their key and parameters, and the English text stays the message.
+#[test]
+fn field_refusals_have_keys() {
+    use accord_model::Refusal;
+    use accord_model::cvd::{ProductStatus, check_attachment};
+    let e = ProductStatus::parse("broken", None, None).unwrap_err();
+    assert_eq!(e.refusal, Some(Refusal::NotAProductStatus { value: "broken".into() }));
+    assert_eq!(
+        e.message,
+        "\"broken\" is not a product status (under_investigation, affected, not_affected, fixed)"
+    );
+    let e = ProductStatus::parse("not_affected", None, None).unwrap_err();
+    assert_eq!((e.field, e.refusal.map(|r| r.key())), ("justification", Some("justification_required")));
+    let e = check_attachment("image/png", b"%PDF-1.7").unwrap_err();
+    assert_eq!(e.message, "\"image/png\" does not match the file's content (application/pdf)");
+    assert_eq!(
+        e.refusal,
+        Some(Refusal::FileTypeMismatch { declared: "image/png".into(), sniffed: "application/pdf" })
+    );
+    let e = ReportStatus::Rejected.triage(ReportStatus::Accepted).unwrap_err();
+    assert_eq!(e.to_string(), "the report is already rejected; triage decides once");
 }
 
 #[test]
