@@ -312,7 +312,7 @@ fn self_or_admin(caller: &Caller, user_id: UserId, why: &'static str) -> Result<
     match caller {
         Caller::Operator => Ok(()),
         Caller::User(u) if u.id == user_id || u.role == Role::Admin => Ok(()),
-        Caller::User(_) => Err(AppError::Forbidden(why)),
+        Caller::User(_) => Err(AppError::Forbidden(why.into())),
         Caller::Anonymous => Err(AppError::Unauthenticated),
     }
 }

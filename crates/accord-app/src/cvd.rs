@@ -10,8 +10,9 @@
 use accord_model::cvd::{
     self, CaseAction, CaseActor, CaseState, CloseReason, ProductStatus, PublicationBasis, ReportStatus,
 };
+use accord_model::cvd::{CREDIT_TYPES, REFERENCE_TYPES};
 use accord_model::seal::SealingKey;
-use accord_model::{ApiToken, CaseId, OrganizationId, ReportId, Role, UserId, ValidationError};
+use accord_model::{ApiToken, CaseId, OrganizationId, Refusal, ReportId, Role, UserId, ValidationError};
 use accord_store::RegistryWrite;
 use accord_store::cvd::{CaseEventRecord, CaseReader, CaseRecord, CvdWrite, ReportRecord};
 use jiff::Timestamp;
@@ -79,13 +80,13 @@ pub struct ReportContent {
 fn text(field: &'static str, value: &str, max: usize) -> Result<String, ValidationError> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(ValidationError::new(field, "is required"));
+        return Err(ValidationError::refused(field, Refusal::Required));
     }
     if v.chars().count() > max {
-        return Err(ValidationError::new(field, format!("is longer than {max} characters")));
+        return Err(ValidationError::refused(field, Refusal::TooLong { max }));
     }
     if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(ValidationError::new(field, "contains control characters"));
+        return Err(ValidationError::refused(field, Refusal::ControlCharacters));
     }
     Ok(v.to_owned())
 }
@@ -232,9 +233,7 @@ impl Thread {
         if s == "case" {
             return Ok(Thread::Case);
         }
-        s.parse()
-            .map(Thread::Vendor)
-            .map_err(|_| ValidationError::new("thread", "is `case` or a vendor organization's id"))
+        s.parse().map(Thread::Vendor).map_err(|_| ValidationError::refused("thread", Refusal::NotAThread))
     }
 
     fn key(self) -> String {
@@ -285,49 +284,21 @@ pub struct AdvisoryDetails {
     pub references: Vec<Reference>,
 }
 
-const CREDIT_TYPES: [&str; 10] = [
-    "FINDER",
-    "REPORTER",
-    "ANALYST",
-    "COORDINATOR",
-    "REMEDIATION_DEVELOPER",
-    "REMEDIATION_REVIEWER",
-    "REMEDIATION_VERIFIER",
-    "TOOL",
-    "SPONSOR",
-    "OTHER",
-];
-const REFERENCE_TYPES: [&str; 10] = [
-    "ADVISORY",
-    "ARTICLE",
-    "DETECTION",
-    "DISCUSSION",
-    "REPORT",
-    "FIX",
-    "INTRODUCED",
-    "PACKAGE",
-    "EVIDENCE",
-    "WEB",
-];
-
 impl AdvisoryDetails {
     /// Names 1–200 characters; credit and reference types from OSV's lists; URLs `http(s)://`
     /// without spaces, at most 2,000 characters; at most 50 of each.
     fn check(self) -> Result<Self, ValidationError> {
         if self.credits.len() > LIST_MAX || self.references.len() > LIST_MAX {
-            return Err(ValidationError::new(
+            return Err(ValidationError::refused(
                 "credits",
-                format!("at most {LIST_MAX} credits and {LIST_MAX} references"),
+                Refusal::TooManyCreditsOrReferences { max: LIST_MAX },
             ));
         }
         let mut credits = Vec::new();
         for c in self.credits {
             let kind = c.kind.to_ascii_uppercase();
             if !CREDIT_TYPES.contains(&kind.as_str()) {
-                return Err(ValidationError::new(
-                    "credits",
-                    format!("{:?} is not a credit type ({})", c.kind, CREDIT_TYPES.join(", ")),
-                ));
+                return Err(ValidationError::refused("credits", Refusal::NotACreditType { value: c.kind }));
             }
             credits.push(Credit { name: text("credits", &c.name, 200)?, kind });
         }
@@ -335,9 +306,9 @@ impl AdvisoryDetails {
         for r in self.references {
             let kind = r.kind.to_ascii_uppercase();
             if !REFERENCE_TYPES.contains(&kind.as_str()) {
-                return Err(ValidationError::new(
+                return Err(ValidationError::refused(
                     "references",
-                    format!("{:?} is not a reference type ({})", r.kind, REFERENCE_TYPES.join(", ")),
+                    Refusal::NotAReferenceType { value: r.kind },
                 ));
             }
             let url = r.url.trim();
@@ -346,9 +317,9 @@ impl AdvisoryDetails {
                 .or_else(|| url.strip_prefix("http://"))
                 .is_some_and(|rest| !rest.is_empty());
             if !scheme_ok || url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(ValidationError::new(
+                return Err(ValidationError::refused(
                     "references",
-                    format!("{:?} is not an http(s) URL", crate::cvd::truncate(url)),
+                    Refusal::NotAnHttpUrl { url: crate::cvd::truncate(url) },
                 ));
             }
             references.push(Reference { url: url.to_owned(), kind });
@@ -389,12 +360,12 @@ fn check_vector(
     vector: &str,
     version: accord_cvss::Version,
 ) -> Result<String, ValidationError> {
-    let c =
-        accord_cvss::Cvss::parse(vector.trim()).map_err(|e| ValidationError::new(field, e.to_string()))?;
+    let c = accord_cvss::Cvss::parse(vector.trim())
+        .map_err(|e| ValidationError::refused(field, Refusal::Cvss(e)))?;
     if c.version() != version {
-        return Err(ValidationError::new(
+        return Err(ValidationError::refused(
             field,
-            format!("is a CVSS {} vector; this field takes CVSS {version}", c.version()),
+            Refusal::CvssWrongVersion { given: c.version(), expected: version },
         ));
     }
     Ok(c.to_string())
@@ -411,7 +382,7 @@ fn check_cve(id: &str) -> Result<String, ValidationError> {
     if ok {
         Ok(id.to_owned())
     } else {
-        Err(ValidationError::new("cve_ids", format!("{id:?} is not a CVE id (CVE-YYYY-NNNN)")))
+        Err(ValidationError::refused("cve_ids", Refusal::NotACveId { id: id.to_owned() }))
     }
 }
 
@@ -445,10 +416,21 @@ impl Part {
     }
 }
 
+/// What a finder is told by e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FinderEvent {
+    Accepted,
+    Rejected,
+    Duplicate,
+    /// Someone else wrote in the case thread (which the finder reads).
+    Message,
+    Published,
+}
+
 /// Published and closed cases take no more changes.
 fn ensure_open(case: &CaseRecord) -> Result<(), AppError> {
     if matches!(case.state, CaseState::Published | CaseState::Closed) {
-        return Err(AppError::Conflict(format!("the case is {}", case.state)));
+        return Err(AppError::Conflict(Refusal::CaseIs { state: case.state }));
     }
     Ok(())
 }
@@ -461,7 +443,7 @@ fn coordinator_only(caller: &Caller) -> Result<(), AppError> {
     match caller {
         Caller::Anonymous => Err(AppError::Unauthenticated),
         _ if is_coordinator(caller) => Ok(()),
-        _ => Err(AppError::Forbidden("only a coordinator can do this")),
+        _ => Err(AppError::Forbidden(Refusal::CoordinatorOnly)),
     }
 }
 
@@ -535,7 +517,8 @@ impl App {
     /// The notifications of a case event for its participants: each vendor organisation's webhook
     /// and security contact (`to`: the vendors concerned; `None`: every invited vendor) and the
     /// coordinators' e-mail. They carry no confidential text — the outbox is not sealed — only
-    /// the case's local id, the event and where to read it.
+    /// the case's local id, the event and where to read it. (The finder's e-mail, whose address
+    /// is confidential, is [`App::finder_event_notice`].)
     async fn case_notices(
         &self,
         case: &CaseRecord,
@@ -601,6 +584,49 @@ impl App {
         self.store.write(&caller.audit_name(), writes).await?;
         self.wake_outbox();
         Ok(())
+    }
+
+    /// The e-mail telling a finder what happened to their report, at the contact they gave
+    /// (see [`App::finder_notice`]: only to an e-mail address, sealed in the outbox). It says
+    /// what happened and the report's id, and sends them to the follow-up link they hold:
+    /// never the report's text, and never the link itself (only its digest is kept).
+    fn finder_event_notice(
+        &self,
+        contact: Option<&str>,
+        report: ReportId,
+        event: FinderEvent,
+        now: Timestamp,
+    ) -> Result<Option<RegistryWrite>, AppError> {
+        let (name, what) = match event {
+            FinderEvent::Accepted => (
+                "accepted",
+                "was accepted: a coordinator opened a case for it and will bring in the affected vendors",
+            ),
+            FinderEvent::Rejected => ("rejected", "was not accepted; the coordinator gave a reason"),
+            FinderEvent::Duplicate => {
+                ("duplicate", "was marked as a duplicate of a case that is already being coordinated")
+            }
+            FinderEvent::Message => ("message", "has a new message in its case thread"),
+            FinderEvent::Published => ("published", "has been published as an advisory"),
+        };
+        let subject = format!("Your vulnerability report {report}: {}", name.replace('_', " "));
+        let text = format!(
+            "Hello,\n\n\
+             Your vulnerability report {report} {what}.\n\n\
+             To read more, open the follow-up link you were given when you sent the report (or, \
+             if you reported with an account, sign in and open your cases).\n\n\
+             This notice carries no details of the report on purpose, and never the follow-up \
+             link: keep it safe, it is the only key to your report.\n"
+        );
+        let data = json!({ "report_id": report, "event": name });
+        self.finder_notice(contact, &format!("report.{name}"), now, &subject, &data, &text)
+    }
+
+    /// The contact the finder of a case gave with their report.
+    fn case_contact(&self, case: &CaseRecord) -> Result<Option<String>, AppError> {
+        let content: ReportContent = serde_json::from_str(&self.unseal(&aad_case(case.id), &case.sealed)?)
+            .map_err(|e| AppError::Internal(format!("case {}: {e}", case.id)))?;
+        Ok(content.contact)
     }
 
     /// A finder's report, with or without an account. Returns its id and the secret follow-up
@@ -711,17 +737,20 @@ impl App {
             ReportStatus::Rejected => (Some(text("reason", reason.unwrap_or_default(), TEXT_MAX)?), None),
             ReportStatus::Duplicate => {
                 let of: CaseId = duplicate_of
-                    .ok_or_else(|| ValidationError::new("case_id", "is required for a duplicate"))?
+                    .ok_or_else(|| ValidationError::refused("case_id", Refusal::DuplicateNeedsCase))?
                     .parse()
-                    .map_err(|_| ValidationError::new("case_id", "is not a case id"))?;
+                    .map_err(|_| ValidationError::refused("case_id", Refusal::NotACaseId))?;
                 if self.store.cvd_case(of).await?.is_none() {
-                    return Err(ValidationError::new("case_id", "no such case").into());
+                    return Err(ValidationError::refused("case_id", Refusal::NoSuchCase).into());
                 }
                 (reason.map(|r| text("reason", r, TEXT_MAX)).transpose()?, Some(of))
             }
-            _ => return Err(AppError::Conflict("a report is accepted by opening a case".into())),
+            _ => return Err(AppError::Conflict(Refusal::AcceptByOpeningCase)),
         };
         let decision_sealed = reason.map(|r| self.seal(&aad_decision(id), &r)).transpose()?;
+        let contact = self.report_view(&r)?.content.contact;
+        let event =
+            if decision == ReportStatus::Rejected { FinderEvent::Rejected } else { FinderEvent::Duplicate };
         let mut writes = vec![RegistryWrite::Cvd(CvdWrite::DecideReport {
             id,
             status: decision,
@@ -738,7 +767,9 @@ impl App {
                 json!({ "report_id": id }),
             )?);
         }
+        writes.extend(self.finder_event_notice(contact.as_deref(), id, event, now)?);
         self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         self.report(caller, &id.to_string()).await
     }
 
@@ -759,7 +790,10 @@ impl App {
         let content = self.unseal(&aad_report(r.id), &r.sealed)?;
         let id = CaseId::from_uuid(uuid::Builder::from_random_bytes(random::bytes::<16>()?).into_uuid());
         let deadline = cvd::embargo_deadline(r.received_at, embargo_days);
-        let writes = vec![
+        let contact = serde_json::from_str::<ReportContent>(&content)
+            .map_err(|e| AppError::Internal(format!("report {}: {e}", r.id)))?
+            .contact;
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::OpenCase {
                 id,
                 report_id,
@@ -770,7 +804,9 @@ impl App {
             self.event(id, r.received_at, &Caller::Anonymous, "reported", json!({ "report_id": report_id }))?,
             self.event(id, now, caller, "accepted", json!({ "embargo_deadline": deadline }))?,
         ];
+        writes.extend(self.finder_event_notice(contact.as_deref(), report_id, FinderEvent::Accepted, now)?);
         self.store.write(&caller.audit_name(), writes).await?;
+        self.wake_outbox();
         self.case(caller, &id.to_string(), now).await
     }
 
@@ -954,7 +990,7 @@ impl App {
         coordinator_only(caller)?;
         let (case, _) = self.visible_case(caller, id).await?;
         if self.store.organization(organization).await?.is_none() {
-            return Err(ValidationError::new("organization_id", "no such organization").into());
+            return Err(ValidationError::refused("organization_id", Refusal::NoSuchOrganization).into());
         }
         let to = Self::transition(&case, CaseAction::StartCoordination)?;
         let mut writes = vec![RegistryWrite::Cvd(CvdWrite::InviteVendor {
@@ -1046,9 +1082,7 @@ impl App {
         match part {
             Part::Coordinator if invited => Ok((case, org, true)),
             Part::Vendor(own) if own == org => Ok((case, org, false)),
-            Part::Vendor(_) | Part::Finder => {
-                Err(AppError::Forbidden("only that vendor or a coordinator can do this"))
-            }
+            Part::Vendor(_) | Part::Finder => Err(AppError::Forbidden(Refusal::VendorOrCoordinatorOnly)),
             Part::Public => Err(AppError::NotFound("case")),
             Part::Coordinator => Err(AppError::NotFound("vendor of the case")),
         }
@@ -1077,7 +1111,7 @@ impl App {
             .map(|v| check_vector("cvss_v40", v, accord_cvss::Version::V4_0))
             .transpose()?;
         if cve_ids.len() > LIST_MAX {
-            return Err(ValidationError::new("cve_ids", format!("more than {LIST_MAX} ids")).into());
+            return Err(ValidationError::refused("cve_ids", Refusal::TooManyIds { max: LIST_MAX }).into());
         }
         let mut cves = cve_ids.iter().map(|c| check_cve(c.trim())).collect::<Result<Vec<_>, _>>()?;
         cves.sort();
@@ -1142,10 +1176,10 @@ impl App {
     ) -> Result<CaseView, AppError> {
         let (case, org, on_behalf) = self.vendor_part(caller, id, organization).await?;
         if !matches!(case.state, CaseState::Coordinating | CaseState::PublicationScheduled) {
-            return Err(AppError::Conflict(format!("statements cannot change in a {} case", case.state)));
+            return Err(AppError::Conflict(Refusal::StatementsFrozen { state: case.state }));
         }
         let Some(user) = caller.user() else {
-            return Err(AppError::Forbidden("statements are made by a user"));
+            return Err(AppError::Forbidden(Refusal::StatementsByUser));
         };
         let product = cvd::check_product_name(product)?;
         let status = ProductStatus::parse(status, justification, fixed_version)?;
@@ -1188,10 +1222,10 @@ impl App {
     ) -> Result<CaseView, AppError> {
         let (case, org, on_behalf) = self.vendor_part(caller, id, organization).await?;
         if on_behalf {
-            return Err(AppError::Forbidden("only the vendor itself can consent"));
+            return Err(AppError::Forbidden(Refusal::VendorItselfConsents));
         }
         if case.state.is_public() || case.state == CaseState::Closed {
-            return Err(AppError::Conflict(format!("the case is {}", case.state)));
+            return Err(AppError::Conflict(Refusal::CaseIs { state: case.state }));
         }
         let writes = vec![
             RegistryWrite::Cvd(CvdWrite::ConsentToPublication {
@@ -1224,10 +1258,7 @@ impl App {
         if public_date < case.public_date
             && (case.vendors.is_empty() || case.vendors.iter().any(|v| v.consented_at.is_none()))
         {
-            return Err(AppError::Conflict(
-                "an earlier public date needs every vendor's consent; or publish early with a written reason"
-                    .into(),
-            ));
+            return Err(AppError::Conflict(Refusal::EarlierDateNeedsConsent));
         }
         let action = if public_date > case.embargo_deadline { "embargo_extended" } else { "embargo_changed" };
         let writes = vec![
@@ -1262,11 +1293,11 @@ impl App {
             Part::Public => return Err(AppError::NotFound("case")),
         };
         if matches!(action, CaseAction::Publish | CaseAction::StartCoordination) {
-            return Err(AppError::Conflict("use publish or invite a vendor".into()));
+            return Err(AppError::Conflict(Refusal::UsePublishOrInvite));
         }
         let to = cvd::transition(case.state, actor, action).map_err(|e| match actor {
             CaseActor::Coordinator => AppError::Conflict(e.0),
-            _ => AppError::Forbidden("only a coordinator can do this"),
+            _ => AppError::Forbidden(Refusal::CoordinatorOnly),
         })?;
         let close_reason = match action {
             CaseAction::Close(r) => Some(r),
@@ -1303,12 +1334,7 @@ impl App {
         let consents: Vec<(OrganizationId, bool)> =
             case.vendors.iter().map(|v| (v.organization_id, v.consented_at.is_some())).collect();
         let basis = cvd::publication_basis(now, case.public_date, &consents, reason).map_err(|missing| {
-            let names: Vec<String> = missing.iter().map(ToString::to_string).collect();
-            AppError::Conflict(format!(
-                "the agreed public date is {}: publishing earlier needs every vendor's consent (missing: {}) or a written reason",
-                accord_model::time::format_timestamp(case.public_date),
-                if names.is_empty() { "no vendor is invited".to_owned() } else { names.join(", ") }
-            ))
+            AppError::Conflict(Refusal::EarlyPublication { public_date: case.public_date, missing })
         })?;
         let view = self.case_view(&case, Part::Coordinator, now).await?;
         let advisory_id = case.local_id.to_string();
@@ -1317,7 +1343,8 @@ impl App {
             PublicationBasis::CoordinatorOverride(r) => json!({ "basis": basis.as_str(), "reason": r }),
             other => json!({ "basis": other.as_str() }),
         };
-        let writes = vec![
+        let contact = self.case_contact(&case)?;
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::Publish {
                 case_id: case.id,
                 from: case.state,
@@ -1328,6 +1355,12 @@ impl App {
             }),
             self.event(case.id, now, caller, "published", detail)?,
         ];
+        writes.extend(self.finder_event_notice(
+            contact.as_deref(),
+            case.report_id,
+            FinderEvent::Published,
+            now,
+        )?);
         self.commit_with_notices(caller, writes, &case, "published", None, true, now).await?;
         Ok(advisory_id)
     }
@@ -1364,6 +1397,9 @@ impl App {
             .collect()
     }
 
+    /// Posts to a thread; `by_finder` when the finder writes (anyone else writing in the case
+    /// thread is news for the finder).
+    #[allow(clippy::too_many_arguments)]
     async fn post(
         &self,
         caller: &Caller,
@@ -1371,13 +1407,14 @@ impl App {
         thread: Thread,
         author_name: String,
         body: &str,
+        by_finder: bool,
         now: Timestamp,
     ) -> Result<MessageView, AppError> {
         if matches!(case.state, CaseState::Closed) {
-            return Err(AppError::Conflict("the case is closed".into()));
+            return Err(AppError::Conflict(Refusal::CaseIs { state: CaseState::Closed }));
         }
         let body = text("body", body, TEXT_MAX)?;
-        let writes = vec![
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::PostMessage {
                 case_id: case.id,
                 thread: thread.key(),
@@ -1388,6 +1425,15 @@ impl App {
             }),
             self.event(case.id, now, caller, "message_posted", json!({ "thread": thread.key() }))?,
         ];
+        if thread == Thread::Case && !by_finder {
+            let contact = self.case_contact(case)?;
+            writes.extend(self.finder_event_notice(
+                contact.as_deref(),
+                case.report_id,
+                FinderEvent::Message,
+                now,
+            )?);
+        }
         // The case thread concerns every vendor; a vendor's thread that vendor only.
         let vendor: Vec<OrganizationId> = match thread {
             Thread::Case => Vec::new(),
@@ -1431,7 +1477,7 @@ impl App {
         let thread = Thread::parse(thread)?;
         Self::may_use_thread(&case, part, thread)?;
         let name = caller.user().map(|u| u.name.clone()).unwrap_or_else(|| "operator".into());
-        self.post(caller, &case, thread, name, body, now).await
+        self.post(caller, &case, thread, name, body, part == Part::Finder, now).await
     }
 
     /// The report a follow-up token opens (found by selector, checked in constant time).
@@ -1453,7 +1499,7 @@ impl App {
             (ReportStatus::Accepted, Some(case_id)) => {
                 self.store.cvd_case(case_id).await?.ok_or(AppError::NotFound("case"))
             }
-            _ => Err(AppError::Conflict("the report is not a case (yet): there is no thread".into())),
+            _ => Err(AppError::Conflict(Refusal::NoThreadYet)),
         }
     }
 
@@ -1471,7 +1517,7 @@ impl App {
         now: Timestamp,
     ) -> Result<MessageView, AppError> {
         let case = self.followup_case(token).await?;
-        self.post(&Caller::Anonymous, &case, Thread::Case, "finder".into(), body, now).await
+        self.post(&Caller::Anonymous, &case, Thread::Case, "finder".into(), body, true, now).await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1488,7 +1534,7 @@ impl App {
         let name = cvd::check_file_name(name)?;
         let media_type = cvd::check_attachment(declared_type, bytes)?;
         if self.store.cvd_attachments(report).await?.len() >= ATTACHMENTS_MAX {
-            return Err(AppError::Conflict(format!("a report has at most {ATTACHMENTS_MAX} attachments")));
+            return Err(AppError::Conflict(Refusal::TooManyAttachments { max: ATTACHMENTS_MAX }));
         }
         let id =
             uuid::Builder::from_random_bytes(random::bytes::<16>()?).into_uuid().hyphenated().to_string();
@@ -1608,7 +1654,7 @@ impl App {
     ) -> Result<AttachmentView, AppError> {
         let r = self.followup_report(token).await?;
         if matches!(r.status, ReportStatus::Rejected | ReportStatus::Duplicate) {
-            return Err(AppError::Conflict(format!("the report is {}", r.status.as_str())));
+            return Err(AppError::Conflict(Refusal::ReportIs { status: r.status }));
         }
         self.attach(&Caller::Anonymous, r.id, r.case_id, name, media_type, bytes, now).await
     }

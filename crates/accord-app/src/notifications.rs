@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use accord_model::notification::{DeliveryState, RecipientKind, RetryPolicy, WebhookSecret, WebhookUrl};
+use accord_model::seal::SealingKey;
 use accord_model::{AccordSignature, Email, NotificationId, Organization, OrganizationId};
 use accord_store::RegistryWrite;
 use accord_store::outbox::{ClaimedMessage, NewNotification, NotificationRecipient};
@@ -205,14 +206,22 @@ impl App {
         c: ClaimedMessage,
     ) -> Result<Outcome, AppError> {
         let m = c.message;
-        let result = match outgoing(&m, c.webhook) {
+        let result = match outgoing(&m, c.webhook, self.sealing_key.as_deref()) {
             Ok(message) => {
                 // The sender has its own timeout; this one only guards against a sender that
                 // forgets it.
                 let limit = self.outbox.delivery_timeout + Duration::from_secs(2);
-                match tokio::time::timeout(limit, sender.send(&message)).await {
+                let result = match tokio::time::timeout(limit, sender.send(&message)).await {
                     Ok(r) => r,
                     Err(_) => Err(format!("no answer within {} s", limit.as_secs())),
+                };
+                // A sealed address stays sealed: an SMTP server's answer may quote it, and the
+                // error is kept in clear for administrators.
+                match (&message.target, m.destination_sealed) {
+                    (DeliveryTarget::Email { to }, true) => {
+                        result.map_err(|e| e.replace(to.as_str(), SEALED_ADDRESS))
+                    }
+                    _ => result,
                 }
             }
             Err(permanent) => {
@@ -316,6 +325,49 @@ impl App {
     }
 }
 
+/// What stands for a sealed address in the errors kept for administrators.
+const SEALED_ADDRESS: &str = "(sealed address)";
+
+/// The additional data that binds a sealed e-mail address to its outbox row.
+fn aad_destination(id: NotificationId) -> String {
+    format!("outbox:{id}:destination")
+}
+
+impl App {
+    /// An e-mail to a finder at the contact they gave with their report, when it is an e-mail
+    /// address, e-mail is configured and a sealing key is there: the address is confidential,
+    /// so it goes into the outbox sealed (bound to the message's id) and is opened only by the
+    /// delivery worker. `None` when nothing is to be sent. The text must carry no case details
+    /// and no follow-up secret.
+    pub(crate) fn finder_notice(
+        &self,
+        contact: Option<&str>,
+        kind: &str,
+        at: Timestamp,
+        subject: &str,
+        data: &Value,
+        text: &str,
+    ) -> Result<Option<RegistryWrite>, AppError> {
+        let (Some(key), true) = (self.sealing_key.as_deref(), self.outbox.email) else {
+            return Ok(None);
+        };
+        let Some(address) = contact.and_then(|c| c.trim().parse::<Email>().ok()) else {
+            return Ok(None);
+        };
+        let id =
+            NotificationId::from_uuid(uuid::Builder::from_random_bytes(random::bytes::<16>()?).into_uuid());
+        let sealed = key.seal(random::bytes::<24>()?, &aad_destination(id), address.as_str());
+        Ok(Some(RegistryWrite::Notify(NewNotification {
+            id,
+            kind: kind.to_owned(),
+            created_at: at,
+            recipient: NotificationRecipient::SealedEmail(sealed),
+            subject: subject.to_owned(),
+            payload: json!({ "data": data, "text": text }).to_string(),
+        })))
+    }
+}
+
 enum Outcome {
     Delivered,
     Retrying,
@@ -346,14 +398,23 @@ pub(crate) fn notices(
         .collect()
 }
 
-/// The message to send, or why it can never be sent.
+/// The message to send, or why it can never be sent. A sealed address is opened here, just
+/// before sending, and lives only in memory.
 fn outgoing(
     m: &OutboxMessage,
     webhook: Option<(WebhookUrl, WebhookSecret)>,
+    key: Option<&SealingKey>,
 ) -> Result<OutgoingMessage, String> {
     let payload: Value =
         serde_json::from_str(&m.payload).map_err(|_| "the stored payload is not JSON".to_owned())?;
     let target = match m.recipient_kind {
+        RecipientKind::Email if m.destination_sealed => {
+            let key = key.ok_or("the address is sealed and no sealing key is configured")?;
+            let to = key
+                .open(&aad_destination(m.id), &m.destination)
+                .map_err(|_| "the sealed address does not open with the configured key".to_owned())?;
+            DeliveryTarget::Email { to }
+        }
         RecipientKind::Email => DeliveryTarget::Email { to: m.destination.clone() },
         RecipientKind::Webhook => match webhook {
             Some((url, secret)) => DeliveryTarget::Webhook { url, secret },

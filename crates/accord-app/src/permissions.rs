@@ -7,7 +7,7 @@ use crate::{AppError, Caller};
 fn deny(caller: &Caller, why: &'static str) -> AppError {
     match caller {
         Caller::Anonymous => AppError::Unauthenticated,
-        _ => AppError::Forbidden(why),
+        _ => AppError::Forbidden(why.into()),
     }
 }
 

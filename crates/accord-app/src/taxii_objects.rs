@@ -276,7 +276,9 @@ impl App {
         let sightings_only = !access.can_write;
         let envelope = Envelope::parse(body).map_err(|e| ValidationError::new("objects", e.0))?;
         if sightings_only && !envelope.objects.iter().any(|o| type_of(o.get()) == Some("sighting".into())) {
-            return Err(AppError::Forbidden("this collection is read-only for you (you may post sightings)"));
+            return Err(AppError::Forbidden(
+                "this collection is read-only for you (you may post sightings)".into(),
+            ));
         }
         let identities = self.identities().await?;
         let ingest = Ingest {
@@ -417,7 +419,7 @@ impl App {
         };
         let (collection, access) = self.collection(caller, root, collection_id).await?;
         if !access.can_write {
-            return Err(AppError::Forbidden("this collection is read-only for you"));
+            return Err(AppError::Forbidden("this collection is read-only for you".into()));
         }
         let object: accord_stix::StixId = object_id.parse().map_err(|_| AppError::NotFound("object"))?;
         let query = ObjectQuery::parse(parameters, Endpoint::Delete).map_err(parameter_error)?;
@@ -465,7 +467,7 @@ impl App {
     ) -> Result<ObjectsPage, AppError> {
         let (collection, access) = self.collection(caller, root, collection_id).await?;
         if !access.can_read {
-            return Err(AppError::Forbidden("this collection is write-only for you"));
+            return Err(AppError::Forbidden("this collection is write-only for you".into()));
         }
         let endpoint = match request {
             ObjectsRequest::Collection => Endpoint::Objects,

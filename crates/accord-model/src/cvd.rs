@@ -14,7 +14,7 @@ use std::str::FromStr;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::{OrganizationId, ValidationError};
+use crate::{OrganizationId, Refusal, ValidationError};
 
 /// What a report became.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,10 +44,7 @@ impl ReportStatus {
                 ReportStatus::Received,
                 ReportStatus::Accepted | ReportStatus::Rejected | ReportStatus::Duplicate,
             ) => Ok(to),
-            _ => Err(TransitionError::new(format!(
-                "the report is already {}; triage decides once",
-                self.as_str()
-            ))),
+            _ => Err(TransitionError(Refusal::AlreadyTriaged { status: self })),
         }
     }
 }
@@ -140,10 +137,7 @@ impl FromStr for CloseReason {
     type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
-            ValidationError::new(
-                "reason",
-                format!("{s:?} is not a close reason (invalid, withdrawn, transferred)"),
-            )
+            ValidationError::refused("reason", Refusal::NotACloseReason { value: s.to_owned() })
         })
     }
 }
@@ -175,16 +169,10 @@ pub enum CaseAction {
     Reopen,
 }
 
-/// A refused transition, in words.
+/// A refused transition, with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct TransitionError(pub String);
-
-impl TransitionError {
-    fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
-    }
-}
+pub struct TransitionError(pub Refusal);
 
 /// Whether the actor may take the action (permission), regardless of state.
 pub fn may(actor: CaseActor, action: CaseAction) -> bool {
@@ -206,7 +194,7 @@ pub fn transition(
     use CaseAction as A;
     use CaseState as S;
     if !may(actor, action) {
-        return Err(TransitionError::new("only a coordinator may do this"));
+        return Err(TransitionError(Refusal::CoordinatorOnly));
     }
     let next = match (state, action) {
         (S::Triaged | S::Coordinating, A::StartCoordination) => S::Coordinating,
@@ -216,11 +204,11 @@ pub fn transition(
         (S::Triaged | S::Coordinating | S::PublicationScheduled, A::Close(_)) => S::Closed,
         (S::Closed, A::Reopen) => S::Triaged,
         (S::Triaged, A::Publish | A::SchedulePublication) => {
-            return Err(TransitionError::new("invite the affected vendors first"));
+            return Err(TransitionError(Refusal::InviteVendorsFirst));
         }
-        (S::Published, _) => return Err(TransitionError::new("the case is published: that is final")),
-        (S::Closed, _) => return Err(TransitionError::new("the case is closed; reopen it first")),
-        (s, a) => return Err(TransitionError::new(format!("{a:?} is not possible in a {s} case"))),
+        (S::Published, _) => return Err(TransitionError(Refusal::CasePublishedFinal)),
+        (S::Closed, _) => return Err(TransitionError(Refusal::CaseClosedReopenFirst)),
+        (state, action) => return Err(TransitionError(Refusal::NotPossible { action, state })),
     };
     Ok(next)
 }
@@ -263,10 +251,7 @@ impl FromStr for VexJustification {
     type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL.into_iter().find(|j| j.as_str() == s).ok_or_else(|| {
-            ValidationError::new(
-                "justification",
-                format!("{s:?} is not a VEX justification ({})", Self::ALL.map(|j| j.as_str()).join(", ")),
-            )
+            ValidationError::refused("justification", Refusal::NotAJustification { value: s.to_owned() })
         })
     }
 }
@@ -304,31 +289,30 @@ impl ProductStatus {
             "affected" => ProductStatus::Affected,
             "not_affected" => ProductStatus::NotAffected(
                 justification
-                    .ok_or_else(|| ValidationError::new("justification", "is required for not_affected"))?
+                    .ok_or_else(|| ValidationError::refused("justification", Refusal::JustificationRequired))?
                     .parse()?,
             ),
             "fixed" => {
-                let v = fixed_version
-                    .ok_or_else(|| ValidationError::new("fixed_version", "is required for fixed"))?;
+                let v = fixed_version.ok_or_else(|| {
+                    ValidationError::refused("fixed_version", Refusal::FixedVersionRequired)
+                })?;
                 if v.chars().count() > 100 {
-                    return Err(ValidationError::new("fixed_version", "is longer than 100 characters"));
+                    return Err(ValidationError::refused("fixed_version", Refusal::TooLong { max: 100 }));
                 }
                 ProductStatus::Fixed { fixed_version: v.to_owned() }
             }
             other => {
-                return Err(ValidationError::new(
+                return Err(ValidationError::refused(
                     "status",
-                    format!(
-                        "{other:?} is not a product status (under_investigation, affected, not_affected, fixed)"
-                    ),
+                    Refusal::NotAProductStatus { value: other.to_owned() },
                 ));
             }
         };
         if justification.is_some() && !matches!(parsed, ProductStatus::NotAffected(_)) {
-            return Err(ValidationError::new("justification", "only not_affected has a justification"));
+            return Err(ValidationError::refused("justification", Refusal::JustificationOnlyForNotAffected));
         }
         if fixed_version.is_some() && !matches!(parsed, ProductStatus::Fixed { .. }) {
-            return Err(ValidationError::new("fixed_version", "only fixed has a fixed version"));
+            return Err(ValidationError::refused("fixed_version", Refusal::FixedVersionOnlyForFixed));
         }
         Ok(parsed)
     }
@@ -358,10 +342,10 @@ impl ProductStatus {
 pub fn check_product_name(name: &str) -> Result<String, ValidationError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ValidationError::new("product", "must be 1 to 100 characters"));
+        return Err(ValidationError::refused("product", Refusal::ProductNameLength));
     }
     if name.chars().any(|c| c.is_control() || c == '/') {
-        return Err(ValidationError::new("product", "must not contain control characters or '/'"));
+        return Err(ValidationError::refused("product", Refusal::ProductNameCharacters));
     }
     Ok(name.to_owned())
 }
@@ -459,14 +443,22 @@ impl FromStr for LocalCaseId {
 /// Largest attachment accepted, in bytes.
 pub const ATTACHMENT_MAX: usize = 5 * 1024 * 1024;
 
-/// The media types an attachment may have, recognised by their content (the declared type must
-/// agree): PDF, PNG, JPEG, ZIP archives, and UTF-8 text (plain or JSON).
+/// Declared types that say nothing about the file: browsers send `application/octet-stream`
+/// (or no type at all) for files whose extension they do not know.
+fn is_generic_type(declared: &str) -> bool {
+    matches!(declared, "" | "application/octet-stream" | "binary/octet-stream")
+}
+
+/// The media types an attachment may have, recognised by their content: PDF, PNG, JPEG, ZIP
+/// archives, and UTF-8 text (plain or JSON). A specific declared type must agree with the
+/// content; a generic one (`application/octet-stream`, or none) takes the type found in the
+/// content, which is what is stored.
 pub fn check_attachment(declared: &str, bytes: &[u8]) -> Result<&'static str, ValidationError> {
     if bytes.is_empty() {
-        return Err(ValidationError::new("file", "is empty"));
+        return Err(ValidationError::refused("file", Refusal::FileEmpty));
     }
     if bytes.len() > ATTACHMENT_MAX {
-        return Err(ValidationError::new("file", format!("is larger than {} bytes", ATTACHMENT_MAX)));
+        return Err(ValidationError::refused("file", Refusal::FileTooLarge { max: ATTACHMENT_MAX }));
     }
     let sniffed = if bytes.starts_with(b"%PDF-") {
         "application/pdf"
@@ -479,33 +471,60 @@ pub fn check_attachment(declared: &str, bytes: &[u8]) -> Result<&'static str, Va
     } else if std::str::from_utf8(bytes).is_ok_and(|t| !t.contains('\0')) {
         "text/plain"
     } else {
-        return Err(ValidationError::new("file", "is not a PDF, PNG, JPEG, ZIP or UTF-8 text file"));
+        return Err(ValidationError::refused("file", Refusal::FileType));
     };
     let declared = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if is_generic_type(&declared) {
+        return Ok(sniffed);
+    }
     let agrees = declared == sniffed
         || (sniffed == "text/plain"
             && matches!(declared.as_str(), "application/json" | "text/x-log" | "text/csv"))
         || (sniffed == "application/zip" && declared == "application/x-zip-compressed");
     if !agrees {
-        return Err(ValidationError::new(
+        return Err(ValidationError::refused(
             "content-type",
-            format!("{declared:?} does not match the file's content ({sniffed})"),
+            Refusal::FileTypeMismatch { declared, sniffed },
         ));
     }
     Ok(if sniffed == "text/plain" && declared == "application/json" { "application/json" } else { sniffed })
 }
 
+/// OSV credit types.
+pub const CREDIT_TYPES: [&str; 10] = [
+    "FINDER",
+    "REPORTER",
+    "ANALYST",
+    "COORDINATOR",
+    "REMEDIATION_DEVELOPER",
+    "REMEDIATION_REVIEWER",
+    "REMEDIATION_VERIFIER",
+    "TOOL",
+    "SPONSOR",
+    "OTHER",
+];
+/// OSV reference types.
+pub const REFERENCE_TYPES: [&str; 10] = [
+    "ADVISORY",
+    "ARTICLE",
+    "DETECTION",
+    "DISCUSSION",
+    "REPORT",
+    "FIX",
+    "INTRODUCED",
+    "PACKAGE",
+    "EVIDENCE",
+    "WEB",
+];
+
 /// An attachment's file name: 1–200 characters, no path separators or control characters.
 pub fn check_file_name(name: &str) -> Result<String, ValidationError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(ValidationError::new("filename", "must be 1 to 200 characters"));
+        return Err(ValidationError::refused("filename", Refusal::FileNameLength));
     }
     if name.chars().any(|c| c.is_control() || c == '/' || c == '\\') || name == "." || name == ".." {
-        return Err(ValidationError::new(
-            "filename",
-            "must not contain path separators or control characters",
-        ));
+        return Err(ValidationError::refused("filename", Refusal::FileNameCharacters));
     }
     Ok(name.to_owned())
 }

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod notification;
 pub mod organization;
 pub mod password;
+pub mod refusal;
 pub mod seal;
 pub mod signature;
 pub mod time;
@@ -22,6 +23,7 @@ pub use ids::{CaseId, NotificationId, OrganizationId, ReportId, UserId};
 pub use organization::{
     NewOrganization, Organization, OrganizationKind, OrganizationStatus, SecurityContact,
 };
+pub use refusal::Refusal;
 pub use signature::{AccordSignature, PublicKey, SignatureError, SignatureValue};
 pub use token::{ApiToken, TokenDigest};
 pub use user::{Email, NewUser, Role, User};

@@ -47,10 +47,10 @@ impl From<AppError> for ApiError {
                 "unauthenticated",
                 "a valid token is required: send Authorization: Bearer <token>",
             ),
-            AppError::Forbidden(why) => Self::new(StatusCode::FORBIDDEN, "forbidden", why),
+            AppError::Forbidden(why) => Self::new(StatusCode::FORBIDDEN, "forbidden", why.to_string()),
             AppError::NotFound(what) => Self::not_found(what),
             AppError::Invalid(v) => Self::bad_request(v.field, v.to_string()),
-            AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
+            AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m.to_string()),
             AppError::SignatureRejected(m) => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, "signature_rejected", m)
             }

@@ -73,14 +73,16 @@ struct OutboxQuery {
     limit: Option<u32>,
 }
 
-/// One message for administrators: where it goes and how it fares, never its payload.
+/// One message for administrators: where it goes and how it fares, never its payload (nor a
+/// sealed address: a finder's).
 fn message_json(m: &OutboxMessage) -> Value {
     json!({
         "id": m.id,
         "created_at": format_timestamp(m.created_at),
         "kind": m.kind,
         "recipient_kind": m.recipient_kind.as_str(),
-        "destination": m.destination,
+        "destination": m.shown_destination(),
+        "destination_sealed": m.destination_sealed,
         "subject": m.subject,
         "state": m.state.as_str(),
         "attempts": m.attempts,

@@ -74,10 +74,10 @@ impl From<AppError> for TaxiiError {
                 "Authentication required",
                 "send HTTP Basic (the API token as password) or Authorization: Bearer <token>",
             ),
-            AppError::Forbidden(why) => Self::new(StatusCode::FORBIDDEN, "Forbidden", why),
+            AppError::Forbidden(why) => Self::new(StatusCode::FORBIDDEN, "Forbidden", why.to_string()),
             AppError::NotFound(what) => Self::not_found(what),
             AppError::Invalid(v) => Self::new(StatusCode::BAD_REQUEST, "Bad request", v.to_string()),
-            AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, "Conflict", m),
+            AppError::Conflict(m) => Self::new(StatusCode::CONFLICT, "Conflict", m.to_string()),
             AppError::SignatureRejected(m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable", m),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

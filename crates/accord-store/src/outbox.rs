@@ -19,6 +19,10 @@ pub enum NotificationRecipient {
     /// The organisation's webhook. When the organisation has none at the time of the write,
     /// nothing is enqueued for it.
     OrganizationWebhook(OrganizationId),
+    /// An e-mail address that is confidential (a finder's contact), sealed by the application:
+    /// the store keeps it as given and never sees it in clear. Listed with
+    /// [`OutboxMessage::destination_sealed`] set.
+    SealedEmail(String),
 }
 
 /// A message to enqueue (see [`crate::RegistryWrite::Notify`]).
@@ -44,8 +48,11 @@ pub struct OutboxMessage {
     pub recipient_kind: RecipientKind,
     /// For webhook messages: the organisation whose webhook receives it.
     pub organization_id: Option<OrganizationId>,
-    /// The webhook URL (as of the last claim) or the e-mail address.
+    /// The webhook URL (as of the last claim) or the e-mail address (sealed when
+    /// `destination_sealed`).
     pub destination: String,
+    /// Whether `destination` is an address sealed by the application (a finder's contact).
+    pub destination_sealed: bool,
     pub subject: String,
     pub payload: String,
     pub state: DeliveryState,
@@ -55,6 +62,13 @@ pub struct OutboxMessage {
     pub next_attempt_at: Option<Timestamp>,
     pub last_error: Option<String>,
     pub delivered_at: Option<Timestamp>,
+}
+
+impl OutboxMessage {
+    /// The destination as administrators see it: a sealed address is not shown.
+    pub fn shown_destination(&self) -> &str {
+        if self.destination_sealed { "(sealed)" } else { &self.destination }
+    }
 }
 
 /// A message handed to a worker, with what it needs to deliver it.

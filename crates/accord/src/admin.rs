@@ -92,7 +92,7 @@ async fn admin(app: &App, command: AdminCommand) -> anyhow::Result<()> {
                     format_timestamp(m.created_at),
                     m.kind,
                     m.recipient_kind,
-                    m.destination,
+                    m.shown_destination(),
                     m.state,
                     m.attempts,
                     m.last_error.as_deref().unwrap_or("-")

@@ -59,12 +59,44 @@ fn every_transition_of_every_state() {
 
 #[test]
 fn refusals_say_why() {
+    use accord_model::Refusal;
     let e = transition(CaseState::Triaged, CaseActor::Coordinator, CaseAction::Publish).unwrap_err();
-    assert!(e.0.contains("vendors"), "{e}");
+    assert_eq!(e.0, Refusal::InviteVendorsFirst);
+    assert!(e.to_string().contains("vendors"), "{e}");
     let e = transition(CaseState::Coordinating, vendor(), CaseAction::Publish).unwrap_err();
-    assert!(e.0.contains("coordinator"), "{e}");
+    assert_eq!(e.0, Refusal::CoordinatorOnly);
+    assert!(e.to_string().contains("coordinator"), "{e}");
     let e = transition(CaseState::Published, CaseActor::Coordinator, CaseAction::Reopen).unwrap_err();
-    assert!(e.0.contains("published"), "{e}");
+    assert_eq!(
+        (e.0.key(), e.to_string().as_str()),
+        ("case_published_final", "the case is published: that is final")
+    );
+    let e = transition(CaseState::Triaged, CaseActor::Coordinator, CaseAction::Unschedule).unwrap_err();
+    assert_eq!(e.0, Refusal::NotPossible { action: CaseAction::Unschedule, state: CaseState::Triaged });
+    assert_eq!(e.to_string(), "Unschedule is not possible in a triaged case");
+}
+
+/// Field refusals carry their key and parameters, and the English text stays the message.
+#[test]
+fn field_refusals_have_keys() {
+    use accord_model::Refusal;
+    use accord_model::cvd::{ProductStatus, check_attachment};
+    let e = ProductStatus::parse("broken", None, None).unwrap_err();
+    assert_eq!(e.refusal, Some(Refusal::NotAProductStatus { value: "broken".into() }));
+    assert_eq!(
+        e.message,
+        "\"broken\" is not a product status (under_investigation, affected, not_affected, fixed)"
+    );
+    let e = ProductStatus::parse("not_affected", None, None).unwrap_err();
+    assert_eq!((e.field, e.refusal.map(|r| r.key())), ("justification", Some("justification_required")));
+    let e = check_attachment("image/png", b"%PDF-1.7").unwrap_err();
+    assert_eq!(e.message, "\"image/png\" does not match the file's content (application/pdf)");
+    assert_eq!(
+        e.refusal,
+        Some(Refusal::FileTypeMismatch { declared: "image/png".into(), sniffed: "application/pdf" })
+    );
+    let e = ReportStatus::Rejected.triage(ReportStatus::Accepted).unwrap_err();
+    assert_eq!(e.to_string(), "the report is already rejected; triage decides once");
 }
 
 #[test]
@@ -201,4 +233,27 @@ fn attachments_are_what_they_claim() {
     for bad in ["", "../etc/passwd", "a\\b", "a\nb", ".."] {
         assert!(check_file_name(bad).is_err(), "{bad:?}");
     }
+}
+
+#[test]
+fn generic_declared_types_take_the_type_of_the_content() {
+    use accord_model::cvd::check_attachment;
+    let field = |r: Result<&'static str, accord_model::ValidationError>| r.unwrap_err().field;
+    // What browsers send for a file whose extension they do not know, or no type at all.
+    for generic in
+        ["application/octet-stream", "", "  ", "Application/Octet-Stream; x=1", "binary/octet-stream"]
+    {
+        assert_eq!(check_attachment(generic, b"%PDF-1.7\n...").unwrap(), "application/pdf", "{generic:?}");
+        assert_eq!(check_attachment(generic, b"\x89PNG\r\n\x1a\n....").unwrap(), "image/png");
+        assert_eq!(check_attachment(generic, &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]).unwrap(), "image/jpeg");
+        assert_eq!(check_attachment(generic, b"PK\x03\x04 archive").unwrap(), "application/zip");
+        assert_eq!(check_attachment(generic, "poc: ok\n".as_bytes()).unwrap(), "text/plain");
+        // What is allowed is still decided by the content.
+        assert_eq!(field(check_attachment(generic, b"MZ\x90\x00 an executable")), "file", "{generic:?}");
+        assert_eq!(field(check_attachment(generic, b"")), "file");
+    }
+    // A specific declared type that the content contradicts is still refused.
+    assert_eq!(field(check_attachment("image/png", b"%PDF-1.7\n...")), "content-type");
+    assert_eq!(field(check_attachment("application/zip", b"poc: ok")), "content-type");
+    assert_eq!(field(check_attachment("application/x-msdownload", b"MZ\x90\x00")), "file");
 }

@@ -27,6 +27,7 @@ use super::Ctx;
 use super::context::Chrome;
 use super::i18n::{Locale, Texts};
 use super::pages::{not_found, server_error};
+use super::refusals::refusal_text;
 use crate::AppState;
 
 fn caller(ctx: &Ctx) -> Caller {
@@ -403,7 +404,7 @@ pub(crate) async fn submit_report(State(s): State<AppState>, ctx: Ctx, body: Byt
                 "product" => "products",
                 f => f,
             };
-            page.errors.add(field, v.message);
+            page.errors.add(field, v.refusal.as_ref().map_or(v.message, |r| refusal_text(t, r)));
             page.form_error = Some(t.fix_the_fields);
             ctx.render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
@@ -718,7 +719,7 @@ pub(crate) async fn followup_upload(
                     {
                         Ok(_) => return secret(ctx.redirect(&format!("/followup/{token}#attachments"))),
                         Err(AppError::NotFound(_)) => return secret(not_found(ctx).await),
-                        Err(e) => match upload_refusal(t, &e, &upload.media_type) {
+                        Err(e) => match upload_refusal(t, &e) {
                             Some(refused) => refused,
                             None => return secret(server_error(ctx, e)),
                         },
@@ -856,12 +857,21 @@ fn forbidden_form(ctx: Ctx) -> Response {
     ctx.render(StatusCode::FORBIDDEN, &page)
 }
 
-/// The message and status of a refused action, for the form that asked.
+/// The message and status of a refused action, for the form that asked, in the page's
+/// language (`refusals::refusal_text`); a field error without a key (the forms' own checks,
+/// already in the page's language) is shown as given.
 fn refusal(t: &Texts, e: &AppError) -> Option<(StatusCode, Option<&'static str>, String)> {
     match e {
-        AppError::Invalid(v) => Some((StatusCode::UNPROCESSABLE_ENTITY, Some(v.field), v.message.clone())),
-        AppError::Conflict(m) => Some((StatusCode::CONFLICT, None, format!("{} {m}", t.action_refused))),
-        AppError::Forbidden(m) => Some((StatusCode::FORBIDDEN, None, format!("{} {m}", t.action_refused))),
+        AppError::Invalid(v) => {
+            let message = v.refusal.as_ref().map_or_else(|| v.message.clone(), |r| refusal_text(t, r));
+            Some((StatusCode::UNPROCESSABLE_ENTITY, Some(v.field), message))
+        }
+        AppError::Conflict(r) => {
+            Some((StatusCode::CONFLICT, None, format!("{} {}", t.action_refused, refusal_text(t, r))))
+        }
+        AppError::Forbidden(r) => {
+            Some((StatusCode::FORBIDDEN, None, format!("{} {}", t.action_refused, refusal_text(t, r))))
+        }
         _ => None,
     }
 }
@@ -1660,20 +1670,9 @@ fn check_upload(t: &Texts, upload: &Upload) -> Result<(), (StatusCode, String)> 
     Ok(())
 }
 
-/// The message of a refused upload, in the visitor's language where it is the file's fault.
-fn upload_refusal(t: &Texts, e: &AppError, declared: &str) -> Option<(StatusCode, String)> {
-    match e {
-        AppError::Invalid(v) => {
-            let message = match v.field {
-                "content-type" => t.attach_type_mismatch.replace("{type}", declared),
-                "filename" => t.attach_bad_name.to_owned(),
-                "file" => t.attach_unknown_type.to_owned(),
-                _ => v.message.clone(),
-            };
-            Some((StatusCode::UNPROCESSABLE_ENTITY, message))
-        }
-        _ => refusal(t, e).map(|(status, _, message)| (status, message)),
-    }
+/// The message of a refused upload, in the visitor's language.
+fn upload_refusal(t: &Texts, e: &AppError) -> Option<(StatusCode, String)> {
+    refusal(t, e).map(|(status, _, message)| (status, message))
 }
 
 pub(crate) async fn case_upload(
@@ -1702,7 +1701,7 @@ pub(crate) async fn case_upload(
                 {
                     Ok(_) => return ctx.redirect(&format!("/cases/{id}#attachments")),
                     Err(AppError::NotFound(_) | AppError::Unauthenticated) => return not_found(ctx).await,
-                    Err(e) => match upload_refusal(t, &e, &upload.media_type) {
+                    Err(e) => match upload_refusal(t, &e) {
                         Some((status, message)) => refused(status, message),
                         None => return server_error(ctx, e),
                     },

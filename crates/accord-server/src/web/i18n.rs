@@ -100,6 +100,8 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Every string of the web interface.
 pub(crate) struct Texts {
+    /// The language these texts are in (for what is worded by code: [`super::refusals`]).
+    pub locale: Locale,
     pub switch_to: &'static str,
     pub skip_to_content: &'static str,
     pub nav_label: &'static str,
@@ -400,6 +402,7 @@ pub(crate) struct Texts {
 }
 
 pub(crate) static EN: Texts = Texts {
+    locale: Locale::En,
     switch_to: "Français",
     skip_to_content: "Skip to content",
     nav_label: "Main",
@@ -729,6 +732,7 @@ pub(crate) static EN: Texts = Texts {
 };
 
 pub(crate) static FR: Texts = Texts {
+    locale: Locale::Fr,
     switch_to: "English",
     skip_to_content: "Aller au contenu",
     nav_label: "Principal",

@@ -5,6 +5,7 @@ mod context;
 mod i18n;
 mod intel;
 mod pages;
+mod refusals;
 mod throttle;
 
 use axum::Router;

@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "cvd_attachments", include_str!("../../migrations/sqlite/0011_cvd_attachments.sql")),
     (12, "cvd_advisory_details", include_str!("../../migrations/sqlite/0012_cvd_advisory_details.sql")),
     (13, "stix_object_keys", include_str!("../../migrations/sqlite/0013_stix_object_keys.sql")),
+    (
+        14,
+        "outbox_sealed_destination",
+        include_str!("../../migrations/sqlite/0014_outbox_sealed_destination.sql"),
+    ),
 ];
 
 /// The Rust steps, by migration version.

@@ -13,7 +13,7 @@ use crate::StoreError;
 use crate::outbox::{ClaimedMessage, NewNotification, NotificationRecipient, OutboxMessage, WebhookRecord};
 
 const MESSAGE_COLUMNS: &str = "id, created_at, kind, recipient_kind, organization_id, destination, subject, \
-     payload, state, attempts, next_attempt_at, last_error, delivered_at";
+     payload, state, attempts, next_attempt_at, last_error, delivered_at, destination_sealed";
 
 fn message(row: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
     Ok(OutboxMessage {
@@ -30,26 +30,28 @@ fn message(row: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
         next_attempt_at: rows::ts_opt(row, 10)?,
         last_error: row.get(11)?,
         delivered_at: rows::ts_opt(row, 12)?,
+        destination_sealed: row.get(13)?,
     })
 }
 
 /// Enqueues one message; a webhook message for an organisation without a webhook is skipped.
 pub(super) fn enqueue(tx: &Transaction<'_>, n: &NewNotification) -> Result<(), StoreError> {
-    let (kind, organization, destination) = match &n.recipient {
-        NotificationRecipient::Email(address) => ("email", None, address.as_str().to_owned()),
+    let (kind, organization, destination, sealed) = match &n.recipient {
+        NotificationRecipient::Email(address) => ("email", None, address.as_str().to_owned(), false),
+        NotificationRecipient::SealedEmail(sealed) => ("email", None, sealed.clone(), true),
         NotificationRecipient::OrganizationWebhook(org) => {
             let url: Option<String> = tx
                 .prepare_cached("SELECT url FROM organization_webhooks WHERE organization_id = $1")
                 .and_then(|mut s| s.query_row([org.to_string()], |r| r.get(0)).optional())
                 .map_err(backend)?;
             let Some(url) = url else { return Ok(()) };
-            ("webhook", Some(org.to_string()), url)
+            ("webhook", Some(org.to_string()), url, false)
         }
     };
     tx.prepare_cached(
         "INSERT INTO outbox (id, created_at, kind, recipient_kind, organization_id, destination, subject,
-             payload, state, attempts, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $2)",
+             payload, state, attempts, next_attempt_at, destination_sealed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $2, $9)",
     )
     .and_then(|mut s| {
         s.execute(rusqlite::params![
@@ -60,7 +62,8 @@ pub(super) fn enqueue(tx: &Transaction<'_>, n: &NewNotification) -> Result<(), S
             organization,
             destination,
             n.subject,
-            n.payload
+            n.payload,
+            sealed
         ])
     })
     .map_err(|e| unique_or(e, "a notification with this id already exists"))?;

@@ -32,7 +32,9 @@ const LAYERS: &[&[&str]] = &[
     &["accord-store"],
     // the pure crates
     &["accord-taxii"],
-    &["accord-model", "accord-stix", "accord-cvss"],
+    &["accord-model", "accord-stix"],
+    // CVSS vectors: their errors are refusals of the model (`accord_model::refusal`)
+    &["accord-cvss"],
 ];
 
 const PURE: &[&str] = &["accord-model", "accord-stix", "accord-taxii", "accord-cvss"];

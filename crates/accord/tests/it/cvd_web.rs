@@ -727,6 +727,20 @@ fn files_go_up_and_down_through_the_case_page() {
     assert!(!html.contains("invoice.pdf") && !html.contains("shot.pdf"), "nothing refused is stored");
     assert!(!html.contains("big.txt"));
 
+    // A browser that does not know the file's type declares it generic: the content decides,
+    // and the type found in it is what is stored and served.
+    let sent = mia.upload(&s, &upload, true, ("screenshot.bin", "application/octet-stream", png));
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let page = text(coordinator.get(&s, &case_path));
+    let row = &page[page.find(">screenshot.bin</a>").expect("the generic upload is listed")..];
+    assert!(row[..row.find("</tr>").unwrap()].contains("<td>image/png</td>"), "{row}");
+    let refused = mia.upload(&s, &upload, true, ("tool.bin", "application/octet-stream", exe));
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text(refused)
+            .contains("id=\"attach-error\">Only PDF, PNG, JPEG, ZIP and UTF-8 text files are accepted.</p>")
+    );
+
     // Outsiders and anonymous visitors get the 404 page, for the file and the form.
     let hidden = outsider.get(&s, &download);
     assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
@@ -774,4 +788,79 @@ fn files_go_up_and_down_through_the_case_page() {
     assert_eq!(s.get(&download).status(), StatusCode::NOT_FOUND, "the files stay with the participants");
     let html = text(mia.get(&s, &case_path));
     assert!(html.contains("poc.pdf") && !html.contains("id=\"form-attach\""), "no uploads once published");
+}
+
+/// Refusals of the use cases read in the page's language: the same refusal is English on an
+/// English page (and in the JSON API) and French on a French page.
+#[test]
+fn refusals_read_in_french_on_french_pages() {
+    let s = demo_server();
+    let microsoft = org_id(&s, "microsoft.com");
+    let (coordinator, case_path, _) = case_with_vendors(&s, "Widget auth bypass", &[&microsoft]);
+    let post = |lang: &str, action: &str, fields: &[(&str, &str)]| {
+        let mut all = vec![("csrf", coordinator.csrf.as_str())];
+        all.extend_from_slice(fields);
+        s.client
+            .post(s.url(&format!("{case_path}/{action}")))
+            .form(&all)
+            .header("cookie", &coordinator.cookie)
+            .header("accept-language", lang)
+            .send()
+            .unwrap()
+    };
+
+    // Publication before the agreed date without every vendor's consent or a reason (409).
+    let refused = post("fr", "publish", &[("reason", "")]);
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let html = text(refused);
+    assert!(html.contains("id=\"publish-error\">Refusé : la date publique convenue est le "), "{html}");
+    assert!(html.contains("exige l’accord de chaque fournisseur (manquant : "), "{html}");
+    assert!(!html.contains("publishing earlier"), "no English on the French page");
+    let english = text(post("en", "publish", &[("reason", "")]));
+    assert!(english.contains("id=\"publish-error\">Refused: the agreed public date is"), "{english}");
+
+    // A transition the state machine forbids (409), with the state in French.
+    let refused = post("fr", "unschedule", &[]);
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let html = text(refused);
+    assert!(
+        html.contains(
+            "Refusé : L’annulation de la publication programmée n’est pas possible pour un dossier « En coordination »"
+        ),
+        "{html}"
+    );
+
+    // A bad CVSS vector (the field's error, 422) and a bad CVE id.
+    let refused = post(
+        "fr",
+        "scores",
+        &[("cvss_v31", "CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), ("cvss_v40", ""), ("cve_ids", "")],
+    );
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = text(refused);
+    assert!(html.contains("id=\"scores-error\">Vecteur refusé : AV : "), "{html}");
+    assert!(html.contains("n’est pas une valeur de Attack Vector (N, A, L, P)."), "{html}");
+    let english = text(post(
+        "en",
+        "scores",
+        &[("cvss_v31", "CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), ("cvss_v40", ""), ("cve_ids", "")],
+    ));
+    assert!(english.contains("is not a value of Attack Vector (N, A, L, P)"), "{english}");
+    let refused = post("fr", "scores", &[("cvss_v31", ""), ("cvss_v40", ""), ("cve_ids", "CVE-24-1")]);
+    assert!(text(refused).contains("n’est pas un identifiant CVE (CVE-AAAA-NNNN)."));
+
+    // The JSON API keeps its English message.
+    let id = case_path.rsplit('/').next().unwrap();
+    let token = json(s.post_json(
+        "/api/v1/users",
+        Some(ADMIN_TOKEN),
+        &json!({"name": "Coordinator two", "role": "coordinator", "email": "c2@cert.example"}),
+    ))["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let api = s.post_json(&format!("/api/v1/cases/{id}/publish"), Some(&token), &json!({}));
+    assert_eq!(api.status(), StatusCode::CONFLICT);
+    let body = json(api);
+    assert!(body["message"].as_str().unwrap().starts_with("the agreed public date is "), "{body}");
 }

@@ -435,3 +435,153 @@ fn case_events_reach_their_vendors_without_confidential_text() {
     }
     let _ = bystander;
 }
+
+/// An anonymous finder who gave an e-mail address as contact is told by e-mail what becomes of
+/// the report — triage, a message from someone else in the case thread, publication — with no
+/// case text and no follow-up secret; the address is sealed in the outbox (administrators see
+/// `(sealed)`), so no store file holds it in clear. A contact that is not an address gets
+/// nothing.
+#[test]
+fn a_finder_with_an_email_contact_is_told_what_becomes_of_the_report() {
+    let sink = SmtpSink::start();
+    let keep = tempfile::tempdir().unwrap();
+    let data = keep.path().join("data");
+    let s = TestServer::start_in_with_env(bin(), &data, &["--smtp-url", &sink.url], &[]).expect("start");
+    let coordinator = json(s.post_json(
+        "/api/v1/users",
+        Some(ADMIN_TOKEN),
+        &json!({"name": "Coordinator", "role": "coordinator", "email": "coordinator@accord.test"}),
+    ))["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let address = "zoe.finder@researcher.example";
+    let secret_text = "stack smash in the grault parser 7Q";
+    let report = |contact: &str, title: &str| {
+        let resp = s.post_json(
+            "/api/v1/reports",
+            None,
+            &json!({"title": title, "description": secret_text, "contact": contact}),
+        );
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        let r = json(resp);
+        (r["id"].as_str().unwrap().to_owned(), r["followup_token"].as_str().unwrap().to_owned())
+    };
+    let to_finder = || sink.mails().into_iter().filter(|m| m.to == [address]).collect::<Vec<_>>();
+    let wait_finder = |n: usize| {
+        let start = Instant::now();
+        loop {
+            let mails = to_finder();
+            if mails.len() >= n {
+                return mails;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "expected {n} mails to the finder: {mails:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+
+    // Accepted into a case.
+    let (id, token) = report(address, "Grault parser flaw");
+    let case = json(s.post_json("/api/v1/cases", Some(&coordinator), &json!({"report_id": id})));
+    let case_id = case["id"].as_str().unwrap().to_owned();
+    let accepted = wait_finder(1).remove(0);
+    assert_eq!(
+        accepted.header("Subject").as_deref(),
+        Some(format!("Your vulnerability report {id}: accepted").as_str())
+    );
+    let body = accepted.body();
+    assert!(body.contains(&id) && body.contains("was accepted") && body.contains("follow-up link"), "{body}");
+
+    // A coordinator's message in the case thread; the finder's own answer is not news to them.
+    let posted = s.post_json(
+        &format!("/api/v1/cases/{case_id}/messages"),
+        Some(&coordinator),
+        &json!({"body": "Thanks, we reproduced it."}),
+    );
+    assert_eq!(posted.status(), StatusCode::CREATED, "{}", posted.text().unwrap());
+    let message = wait_finder(2).remove(1);
+    assert!(message.body().contains("has a new message in its case thread"), "{}", message.body());
+    let answered =
+        s.post_json(&format!("/api/v1/followup/{token}/messages"), None, &json!({"body": "Great, thanks."}));
+    assert_eq!(answered.status(), StatusCode::CREATED);
+
+    // Published (early, with a reason), once a vendor is in.
+    let vendor = create_org(&s, "grault.example", None);
+    let invited = s.post_json(
+        &format!("/api/v1/cases/{case_id}/vendors"),
+        Some(&coordinator),
+        &json!({"organization_id": vendor}),
+    );
+    assert_eq!(invited.status(), StatusCode::CREATED);
+    let published = s.post_json(
+        &format!("/api/v1/cases/{case_id}/publish"),
+        Some(&coordinator),
+        &json!({"reason": "exploited"}),
+    );
+    assert_eq!(published.status(), StatusCode::CREATED, "{}", published.text().unwrap());
+    let mails = wait_finder(3);
+    assert!(mails[2].header("Subject").unwrap().ends_with(": published"), "{:?}", mails[2].header("Subject"));
+
+    // Rejected.
+    let (rejected_id, _) = report(address, "Second report");
+    let resp = s.post_json(
+        &format!("/api/v1/reports/{rejected_id}/rejection"),
+        Some(&coordinator),
+        &json!({"reason": "out of scope"}),
+    );
+    assert_eq!(resp.status(), StatusCode::OK, "{}", resp.text().unwrap());
+    let mails = wait_finder(4);
+    assert_eq!(
+        mails[3].header("Subject").as_deref(),
+        Some(format!("Your vulnerability report {rejected_id}: rejected").as_str())
+    );
+
+    // A contact that is not an e-mail address: nothing is queued for the finder.
+    let (handle_id, _) = report("@zoe on Mastodon", "Third report");
+    let case = s.post_json("/api/v1/cases", Some(&coordinator), &json!({"report_id": handle_id}));
+    assert_eq!(case.status(), StatusCode::CREATED);
+
+    std::thread::sleep(Duration::from_millis(500));
+    let mails = to_finder();
+    assert_eq!(mails.len(), 4, "only the four notices above: {mails:?}");
+    for m in &mails {
+        let (subject, body) = (m.header("Subject").unwrap(), m.body());
+        assert!(!body.contains("grault parser") && !subject.contains("Grault"), "no case text: {body}");
+        assert!(!body.contains(&token) && !body.contains("/followup/"), "no follow-up secret: {body}");
+    }
+    let outbox = outbox(&s, "");
+    let kinds: Vec<&str> =
+        outbox.iter().filter_map(|m| m["kind"].as_str()).filter(|k| k.starts_with("report.")).collect();
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    for m in outbox.iter().filter(|m| m["kind"].as_str().unwrap().starts_with("report.")) {
+        assert_eq!(
+            (m["destination"].as_str(), m["destination_sealed"].as_bool()),
+            (Some("(sealed)"), Some(true))
+        );
+        assert_eq!(m["state"], "delivered");
+    }
+    assert!(!serde_json::to_string(&outbox).unwrap().contains(address));
+    s.terminate().unwrap();
+
+    // Neither the store's files nor the administrators' offline listing hold the address (the
+    // case's text is public now: it is in the published advisory).
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(address) && !text.contains("researcher.example"),
+            "{} holds the address",
+            path.display()
+        );
+    }
+    let out = std::process::Command::new(bin())
+        .args(["admin", "outbox", "list", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listing = String::from_utf8(out.stdout).unwrap();
+    assert!(listing.contains("report.accepted email (sealed) delivered 1"), "{listing}");
+    assert!(!listing.contains(address), "{listing}");
+}

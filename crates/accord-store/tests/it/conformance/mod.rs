@@ -145,6 +145,7 @@ macro_rules! conformance_suite {
                 rolled_back_changes_enqueue_nothing,
                 webhooks_are_set_replaced_and_removed,
                 claims_are_limited_and_oldest_first,
+                sealed_addresses_are_kept_as_given_and_marked,
             );
             $crate::conformance::conformance_suite!(@store pull:
                 pages_and_resume_points,

@@ -244,3 +244,37 @@ pub async fn claims_are_limited_and_oldest_first(store: &dyn Store) {
     let newest_first: Vec<_> = store.outbox(None, 3).await.unwrap().iter().map(|m| m.id).collect();
     assert_eq!(newest_first, [ids[4], ids[3], ids[2]]);
 }
+
+/// A sealed address (a finder's contact, sealed by the application) is stored and handed to
+/// the worker exactly as given, marked sealed, and never shown in listings; plain addresses are
+/// not marked.
+pub async fn sealed_addresses_are_kept_as_given_and_marked(store: &dyn Store) {
+    let sealed = "v1:c2VhbGVkIGJ5IHRoZSBhcHBsaWNhdGlvbg";
+    let finder = notification(NotificationRecipient::SealedEmail(sealed.into()), day(1));
+    let plain = notification(NotificationRecipient::Email(email("psirt@example.org")), day(1));
+    write(store, vec![RegistryWrite::Notify(finder.clone()), RegistryWrite::Notify(plain.clone())]).await;
+
+    let listed = store.outbox(Some(DeliveryState::Pending), 10).await.unwrap();
+    let f = listed.iter().find(|m| m.id == finder.id).expect("the finder's message");
+    assert_eq!(
+        (f.recipient_kind, f.destination.as_str(), f.destination_sealed),
+        (RecipientKind::Email, sealed, true)
+    );
+    assert_eq!(f.organization_id, None);
+    assert_eq!(f.shown_destination(), "(sealed)");
+    let p = listed.iter().find(|m| m.id == plain.id).expect("the plain message");
+    assert!(!p.destination_sealed);
+    assert_eq!(p.shown_destination(), "psirt@example.org");
+
+    let claimed = store.claim_notifications(day(1), minutes(day(1), 1), 10).await.unwrap();
+    let c = claimed.iter().find(|c| c.message.id == finder.id).expect("claimed");
+    assert_eq!((c.message.destination.as_str(), c.message.destination_sealed), (sealed, true));
+    assert!(c.webhook.is_none());
+    store.record_failed_attempt(finder.id, "550 mailbox unavailable", Some(day(2))).await.unwrap();
+    let again = store.claim_notifications(day(2), minutes(day(2), 1), 10).await.unwrap();
+    let c = again.iter().find(|c| c.message.id == finder.id).expect("claimed again");
+    assert_eq!((c.message.destination.as_str(), c.message.destination_sealed), (sealed, true));
+    store.record_delivered(finder.id, day(2)).await.unwrap();
+    let delivered = store.outbox(Some(DeliveryState::Delivered), 10).await.unwrap();
+    assert!(delivered.iter().any(|m| m.id == finder.id && m.destination_sealed && m.destination == sealed));
+}
