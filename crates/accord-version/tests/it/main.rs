@@ -1,0 +1,3 @@
+//! Integration tests of accord-version: osv-scanner's comparison vectors for every ecosystem.
+
+mod vectors;
