@@ -12,6 +12,11 @@
 //! numbers by value; qualifiers `alpha < beta < milestone < rc < snapshot < "" < sp < others`
 //! (others alphabetically); a number is above any qualifier; and when the separators differ,
 //! `.qualifier < -qualifier < -number < .number`.
+//!
+//! As in Maven, padding is equal to `0` and to the empty qualifier while an unknown qualifier
+//! sits between them; trimming keeps this from mattering for real versions, but a `0` that
+//! cannot be trimmed because a qualifier follows it in the same `-` part makes odd strings
+//! compare in a cycle (`-a < -.a0 < - < -a`). The order is transitive on version-shaped input.
 
 use std::cmp::Ordering;
 
