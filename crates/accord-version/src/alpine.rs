@@ -9,8 +9,8 @@
 //! What does not fit this shape is kept as a remainder: a version with a remainder sorts just
 //! below the same version without it, and two versions that apk cannot read at all (no `-r`
 //! where one is due) fall back to comparing their text, as osv-scanner does. That fallback is
-//! not transitive across readable and unreadable versions (`^ <= a <= 1~` yet `^ > 1~`); the order is a
-//! total order on versions apk can read.
+//! not transitive across readable and unreadable versions (`^ <= a <= 1~` yet `^ > 1~`); the
+//! order is a total order on versions apk can read.
 
 use std::cmp::Ordering;
 

@@ -32,10 +32,10 @@ const LAYERS: &[&[&str]] = &[
     &["accord-store"],
     // the pure crates
     &["accord-taxii"],
-    &["accord-model", "accord-stix", "accord-cvss"],
+    &["accord-model", "accord-stix", "accord-cvss", "accord-version"],
 ];
 
-const PURE: &[&str] = &["accord-model", "accord-stix", "accord-taxii", "accord-cvss"];
+const PURE: &[&str] = &["accord-model", "accord-stix", "accord-taxii", "accord-cvss", "accord-version"];
 const IO_CRATES: &[&str] =
     &["tokio", "rusqlite", "axum", "reqwest", "lettre", "tokio-postgres", "hyper", "getrandom"];
 
