@@ -38,6 +38,8 @@
 //! [`affected`] evaluates an OSV `affected` entry's [`Range`]s and `versions` list for one
 //! version, as the OSV schema's evaluation pseudo-code does.
 
+#![warn(missing_docs)]
+
 mod alpine;
 mod composer;
 mod debian;

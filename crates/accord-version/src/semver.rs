@@ -104,3 +104,30 @@ impl PartialOrd for SemVer {
         Some(self.cmp(other))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn go(s: &str) -> SemVer {
+        SemVer::parse(s, Scheme::SemVer).expect("a valid version")
+    }
+
+    #[test]
+    fn go_pseudo_versions_sort_as_prereleases() {
+        // vX.0.0-timestamp-commit: before every release of that line.
+        assert!(go("v0.0.0-20191109021931-daa7c04131f5") < go("v0.0.0-20201109021931-aaaaaaaaaaaa"));
+        assert!(go("v0.0.0-20201109021931-aaaaaaaaaaaa") < go("v0.0.1"));
+        // vX.Y.(Z+1)-0.timestamp-commit: after vX.Y.Z, before vX.Y.(Z+1)-alpha.
+        assert!(go("v1.2.3") < go("v1.2.4-0.20191109021931-daa7c04131f5"));
+        assert!(go("v1.2.4-0.20191109021931-daa7c04131f5") < go("v1.2.4-alpha"));
+        assert_eq!(go("v2.0.0+incompatible"), go("2.0.0"));
+    }
+
+    #[test]
+    fn extra_numeric_components_order_numerically() {
+        assert!(go("1.1.3") < go("1.1.3.4"));
+        assert_eq!(go("1.2"), go("1.2.0.0"));
+        assert!(go("1.2.3.4-beta") < go("1.2.3.4"));
+    }
+}
