@@ -32,12 +32,12 @@ const LAYERS: &[&[&str]] = &[
     &["accord-store"],
     // the pure crates
     &["accord-taxii"],
-    &["accord-model", "accord-stix"],
+    &["accord-model", "accord-stix", "accord-version"],
     // CVSS vectors: their errors are refusals of the model (`accord_model::refusal`)
     &["accord-cvss"],
 ];
 
-const PURE: &[&str] = &["accord-model", "accord-stix", "accord-taxii", "accord-cvss"];
+const PURE: &[&str] = &["accord-model", "accord-stix", "accord-taxii", "accord-cvss", "accord-version"];
 const IO_CRATES: &[&str] =
     &["tokio", "rusqlite", "axum", "reqwest", "lettre", "tokio-postgres", "hyper", "getrandom"];
 

@@ -1,0 +1,179 @@
+//! OSV `affected[].ranges` and `affected[].versions`, evaluated as the OSV schema says.
+//!
+//! For a `SEMVER` or `ECOSYSTEM` range, the events are sorted by version (`introduced: "0"`
+//! is before everything) and walked in order: `introduced` opens the range at its version,
+//! `fixed` closes it before its version, `last_affected` closes it after its version. A
+//! version is affected when it is in an open stretch and below one of the range's `limit`s,
+//! if it has any (`limit: "*"` is no limit). A `SEMVER` range always uses SemVer order,
+//! whatever the ecosystem; an `ECOSYSTEM` range uses the ecosystem's. `GIT` ranges name
+//! commits, which a version number cannot be placed against: they are not evaluated.
+
+use std::cmp::Ordering;
+
+use crate::VersionError;
+use crate::ecosystem::{Ecosystem, Scheme};
+use crate::version::{Version, parse};
+
+/// The `type` of an OSV range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RangeKind {
+    /// `SEMVER`: versions are SemVer 2.0, whatever the ecosystem.
+    Semver,
+    /// `ECOSYSTEM`: versions are ordered by the package's ecosystem.
+    Ecosystem,
+    /// `GIT`: events are commit hashes; not evaluated here.
+    Git,
+}
+
+/// One event of an OSV range.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Event {
+    /// `introduced`: affected from this version on (`"0"`: from the beginning).
+    Introduced(String),
+    /// `fixed`: not affected from this version on.
+    Fixed(String),
+    /// `last_affected`: affected up to and including this version.
+    LastAffected(String),
+    /// `limit`: nothing at or above this version is affected (`"*"`: no limit).
+    Limit(String),
+}
+
+/// An OSV range: its type and its events.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Range {
+    /// The range's `type`.
+    pub kind: RangeKind,
+    /// The range's `events`, in any order.
+    pub events: Vec<Event>,
+}
+
+/// What the ranges and versions of an OSV `affected` entry say about one version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// The version is listed in `versions` or falls in a `SEMVER` or `ECOSYSTEM` range.
+    Affected,
+    /// Every range was evaluated and none contains the version, nor does `versions` list it.
+    NotAffected,
+    /// The version is not listed, no range contains it, and some range could not be evaluated
+    /// (a `GIT` range with no `versions` list to stand for it).
+    NotEvaluated,
+}
+
+/// Where an event's version sits: `introduced: "0"` is before every version.
+enum Bound {
+    Zero,
+    At(Version),
+}
+
+impl Bound {
+    fn cmp_version(&self, v: &Version) -> Ordering {
+        match self {
+            Bound::Zero => Ordering::Less,
+            Bound::At(b) => b.cmp(v),
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Step {
+    // At the same version, an opening comes before a closing, so that `introduced: X`,
+    // `fixed: X` stays an empty range.
+    Introduced,
+    Fixed,
+    LastAffected,
+}
+
+/// Says whether `version` of a package of `ecosystem` is affected, given the `ranges` and the
+/// explicit `versions` list of an OSV `affected` entry.
+///
+/// An exact match in `versions` (string equality, as the schema says) is affected without
+/// reading any version. Otherwise every version of a `SEMVER` or `ECOSYSTEM` range, and
+/// `version` itself, must be valid for the order used: an invalid one is an error, which names
+/// it. An `ECOSYSTEM` range in an ecosystem without a version order is an error too.
+///
+/// ```
+/// use accord_version::{Ecosystem, Event, Range, RangeKind, Verdict, affected};
+///
+/// let ranges = [Range {
+///     kind: RangeKind::Ecosystem,
+///     events: vec![Event::Introduced("0".into()), Event::Fixed("2.0.1".into())],
+/// }];
+/// let listed: &[&str] = &[];
+/// assert_eq!(affected(Ecosystem::PyPi, &ranges, listed, "2.0"), Ok(Verdict::Affected));
+/// assert_eq!(affected(Ecosystem::PyPi, &ranges, listed, "2.0.1"), Ok(Verdict::NotAffected));
+/// ```
+pub fn affected<S: AsRef<str>>(
+    ecosystem: Ecosystem,
+    ranges: &[Range],
+    versions: &[S],
+    version: &str,
+) -> Result<Verdict, VersionError> {
+    if versions.iter().any(|v| v.as_ref() == version) {
+        return Ok(Verdict::Affected);
+    }
+    let mut unevaluated = false;
+    let mut semver: Option<Version> = None;
+    let mut native: Option<Version> = None;
+    for range in ranges {
+        let read = |text: &str| match range.kind {
+            RangeKind::Semver => Version::parse_with(Scheme::SemVer, text),
+            _ => parse(ecosystem, text),
+        };
+        let subject = match range.kind {
+            RangeKind::Git => {
+                unevaluated = true;
+                continue;
+            }
+            RangeKind::Semver => &mut semver,
+            RangeKind::Ecosystem => &mut native,
+        };
+        if subject.is_none() {
+            *subject = Some(read(version)?);
+        }
+        let subject = subject.as_ref().expect("set just above");
+        if range_includes(range, subject, read)? {
+            return Ok(Verdict::Affected);
+        }
+    }
+    if unevaluated && versions.is_empty() { Ok(Verdict::NotEvaluated) } else { Ok(Verdict::NotAffected) }
+}
+
+fn range_includes(
+    range: &Range,
+    version: &Version,
+    read: impl Fn(&str) -> Result<Version, VersionError>,
+) -> Result<bool, VersionError> {
+    let mut steps = Vec::with_capacity(range.events.len());
+    let mut limits = Vec::new();
+    for event in &range.events {
+        match event {
+            Event::Introduced(v) if v == "0" => steps.push((Bound::Zero, Step::Introduced)),
+            Event::Introduced(v) => steps.push((Bound::At(read(v)?), Step::Introduced)),
+            Event::Fixed(v) => steps.push((Bound::At(read(v)?), Step::Fixed)),
+            Event::LastAffected(v) => steps.push((Bound::At(read(v)?), Step::LastAffected)),
+            Event::Limit(v) if v == "*" => {}
+            Event::Limit(v) => limits.push(read(v)?),
+        }
+    }
+    steps.sort_by(|(a, sa), (b, sb)| {
+        let by_version = match (a, b) {
+            (Bound::Zero, Bound::Zero) => Ordering::Equal,
+            (Bound::Zero, Bound::At(_)) => Ordering::Less,
+            (Bound::At(_), Bound::Zero) => Ordering::Greater,
+            (Bound::At(x), Bound::At(y)) => x.cmp(y),
+        };
+        by_version.then(sa.cmp(sb))
+    });
+    let mut is_affected = false;
+    for (bound, step) in &steps {
+        let here = bound.cmp_version(version);
+        match step {
+            Step::Introduced if here != Ordering::Greater => is_affected = true,
+            Step::Fixed if here != Ordering::Greater => is_affected = false,
+            Step::LastAffected if here == Ordering::Less => is_affected = false,
+            _ => {}
+        }
+    }
+    let below_limits = limits.is_empty() || limits.iter().any(|limit| version < limit);
+    Ok(is_affected && below_limits)
+}
