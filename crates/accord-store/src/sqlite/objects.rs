@@ -33,8 +33,20 @@ pub(super) fn object_key(collection: &str, object_id: &str) -> i64 {
 
 /// The rows whose object has this key. (Queries name the other columns of such rows with a unary
 /// `+`, so that SQLite reads these rows by `seq` rather than walking an index of the collection.)
-const SEQS_BY_KEY: &str = "SELECT seq FROM stix_object_keys WHERE okey = $1
-     UNION ALL SELECT seq FROM stix_object_keys_recent WHERE okey = $1";
+macro_rules! seqs_by_key {
+    () => {
+        "SELECT seq FROM stix_object_keys WHERE okey = $1
+         UNION ALL SELECT seq FROM stix_object_keys_recent WHERE okey = $1"
+    };
+}
+
+/// An object's versions (`$1` its key, `$2` the collection, `$3` the object id).
+const VERSIONS_OF: &str = concat!(
+    "SELECT seq, spec_version, version, is_last, is_first, is_latest_spec FROM stix_objects
+     WHERE seq IN (",
+    seqs_by_key!(),
+    ") AND +collection_id = $2 AND +object_id = $3"
+);
 
 /// One stored version of an object and its flags.
 #[derive(Debug)]
@@ -59,11 +71,7 @@ fn versions_of(
     collection: &str,
     object_id: &str,
 ) -> Result<Vec<VersionRow>, StoreError> {
-    let sql = format!(
-        "SELECT seq, spec_version, version, is_last, is_first, is_latest_spec FROM stix_objects
-         WHERE seq IN ({SEQS_BY_KEY}) AND +collection_id = $2 AND +object_id = $3"
-    );
-    let mut stmt = tx.prepare_cached(&sql).map_err(backend)?;
+    let mut stmt = tx.prepare_cached(VERSIONS_OF).map_err(backend)?;
     let rows = stmt
         .query_map(rusqlite::params![okey, collection, object_id], |r| {
             Ok(VersionRow {
@@ -242,9 +250,11 @@ pub(super) fn delete_objects(
         None => (false, None, None),
     };
     let okey = object_key(collection, object_id);
-    let sql = format!(
+    let sql = concat!(
         "DELETE FROM stix_objects
-         WHERE seq IN ({SEQS_BY_KEY}) AND +collection_id = $2 AND +object_id = $3
+         WHERE seq IN (",
+        seqs_by_key!(),
+        ") AND +collection_id = $2 AND +object_id = $3
            AND ($4 = '[]' OR spec_version IN (SELECT value FROM json_each($4)))
            AND ($5 OR ($6 AND is_last) OR ($7 AND is_first)
                 OR version IN (SELECT value FROM json_each($8)))
@@ -252,7 +262,7 @@ pub(super) fn delete_objects(
          RETURNING seq"
     );
     let deleted: Vec<i64> = tx
-        .prepare_cached(&sql)
+        .prepare_cached(sql)
         .and_then(|mut s| {
             s.query_map(
                 rusqlite::params![
@@ -277,8 +287,11 @@ pub(super) fn delete_objects(
         return Err(StoreError::NotFound { what: "object" });
     }
     for seq in &deleted {
-        for table in ["stix_object_keys", "stix_object_keys_recent"] {
-            tx.prepare_cached(&format!("DELETE FROM {table} WHERE okey = $1 AND seq = $2"))
+        for sql in [
+            "DELETE FROM stix_object_keys WHERE okey = $1 AND seq = $2",
+            "DELETE FROM stix_object_keys_recent WHERE okey = $1 AND seq = $2",
+        ] {
+            tx.prepare_cached(sql)
                 .and_then(|mut s| s.execute(rusqlite::params![okey, seq]))
                 .map_err(backend)?;
         }
@@ -504,11 +517,8 @@ mod tests {
                 .collect();
             rows.join("\n")
         };
-        let versions = format!(
-            "SELECT seq FROM stix_objects WHERE seq IN ({SEQS_BY_KEY}) AND +collection_id = $2 AND +object_id = $3"
-        );
         for (name, sql) in
-            [("versions_of", versions.as_str()), ("objects by id", super::super::read::OBJECTS_BY_KEY_SQL)]
+            [("versions_of", VERSIONS_OF), ("objects by id", super::super::read::OBJECTS_BY_KEY_SQL)]
         {
             let plan = plan(sql);
             assert!(plan.contains("SEARCH stix_objects USING INTEGER PRIMARY KEY"), "{name}:\n{plan}");
