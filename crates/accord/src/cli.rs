@@ -29,6 +29,8 @@ pub enum Command {
     Signature(SignatureArgs),
     /// TAXII 2.1 federation: pull remote collections into the local store
     Taxii(TaxiiArgs),
+    /// Version order of a package ecosystem, as the scanner and the OSV query API apply it
+    Version(VersionArgs),
 }
 
 /// Where the store is.
@@ -385,4 +387,38 @@ pub struct PullArgs {
     /// Objects asked for per page (servers may send fewer)
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
     pub page_size: u32,
+}
+
+#[derive(Args)]
+pub struct VersionArgs {
+    #[command(subcommand)]
+    pub command: VersionCommand,
+}
+
+#[derive(Subcommand)]
+pub enum VersionCommand {
+    /// Compare two versions in an ecosystem's order: prints `<`, `=` or `>`
+    ///
+    /// ECOSYSTEM takes the OSV names: PyPI, crates.io, npm, Go, Maven, RubyGems, NuGet,
+    /// Packagist, Debian, Ubuntu, Alpine, "Red Hat", Pub, Hex, CRAN, … (a suffix such as
+    /// `Debian:12` is allowed). Exit code 2 when a version is not valid in that ecosystem. With
+    /// --batch, reads lines `A B` from standard input and prints one of `<`, `=`, `>` or
+    /// `invalid` per line.
+    Compare(CompareArgs),
+}
+
+#[derive(Args)]
+pub struct CompareArgs {
+    /// The ecosystem, by its OSV name
+    #[arg(value_name = "ECOSYSTEM")]
+    pub ecosystem: String,
+    /// The first version
+    #[arg(value_name = "A", required_unless_present = "batch", conflicts_with = "batch")]
+    pub a: Option<String>,
+    /// The second version
+    #[arg(value_name = "B", required_unless_present = "batch", conflicts_with = "batch")]
+    pub b: Option<String>,
+    /// Read pairs `A B`, one per line, from standard input
+    #[arg(long)]
+    pub batch: bool,
 }

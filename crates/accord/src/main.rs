@@ -8,6 +8,7 @@ mod output;
 mod serve;
 mod signature;
 mod taxii;
+mod version;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         cli::Command::Admin(args) => admin::run(args),
         cli::Command::Signature(args) => signature::run(args),
         cli::Command::Taxii(args) => taxii::run(args),
+        cli::Command::Version(args) => version::run(args),
     };
     match result {
         Ok(code) => code,

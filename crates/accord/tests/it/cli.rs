@@ -242,3 +242,42 @@ fn taxii_collections_from_the_cli() {
     let o = accord(dir.path(), &["admin", "audit"]);
     assert!(stdout(&o).contains("taxii.collection_granted"));
 }
+
+#[test]
+fn version_compare_answers_in_each_ecosystems_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    // (ecosystem, a, b, expected): orders where plain text or plain SemVer would answer otherwise
+    for (eco, a, b, want) in [
+        ("PyPI", "1.0", "1.0.post1", "<"),
+        ("PyPI", "1.0.0", "1.0", "="),
+        ("PyPI", "2.0rc1", "2.0", "<"),
+        ("crates.io", "1.10.0", "1.9.0", ">"),
+        ("npm", "1.0.0-alpha", "1.0.0", "<"),
+        ("Go", "v1.2.3", "v1.2.10", "<"),
+        ("Maven", "1.0-SNAPSHOT", "1.0", "<"),
+        ("Debian:12", "1:1.0", "2.0", ">"),
+        ("Debian", "1.0~rc1", "1.0", "<"),
+        ("RubyGems", "1.0.a", "1.0", "<"),
+    ] {
+        let o = accord(data, &["version", "compare", eco, a, b]);
+        assert!(o.status.success(), "{eco} {a} {b}: {}", stderr(&o));
+        assert_eq!(stdout(&o), format!("{want}\n"), "{eco} {a} {b}");
+    }
+
+    let o = accord(data, &["version", "compare", "PyPI", "1.0", "not a version!"]);
+    assert_eq!(o.status.code(), Some(2), "an invalid version exits 2");
+    assert!(stderr(&o).contains("not a version!"), "the error names the version: {}", stderr(&o));
+
+    let o = accord(data, &["version", "compare", "Cobol", "1", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Cobol") && stderr(&o).contains("PyPI"), "{}", stderr(&o));
+
+    let o = accord_stdin(
+        data,
+        &["version", "compare", "npm", "--batch"],
+        "1.0.0 1.0.1\n2.0.0 2.0.0\n1.10.0 1.9.0\nnonsense!! 1.0.0\none-field\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "<\n=\n>\ninvalid\ninvalid\n");
+}
