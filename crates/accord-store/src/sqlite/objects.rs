@@ -146,7 +146,12 @@ pub(super) fn add_objects(
     for v in versions {
         let (key, written) = v.version.clone().unwrap_or_else(|| (date_added.clone(), date_added.clone()));
         let okey = object_key(collection, &v.object_id);
-        let mut rows = versions_of(tx, okey, collection, &v.object_id)?;
+        // Most objects are new: when no row has the key, there are no versions to read.
+        let keyed: bool = tx
+            .prepare_cached(concat!("SELECT EXISTS (", seqs_by_key!(), ")"))
+            .and_then(|mut s| s.query_row([okey], |r| r.get(0)))
+            .map_err(backend)?;
+        let mut rows = if keyed { versions_of(tx, okey, collection, &v.object_id)? } else { Vec::new() };
         if rows.iter().any(|r| r.spec_version == v.spec_version && r.version == key) {
             continue; // the same version again: already stored
         }
