@@ -43,16 +43,29 @@ pub struct Version {
 
 impl Version {
     /// Reads `text` with the rules of `scheme`.
+    ///
+    /// Whatever the scheme, a version holds no whitespace or control character, and (except for
+    /// RPM, whose comparison gives `+` and `_` a meaning) a letter or digit: no ecosystem
+    /// publishes anything else, even where its own comparison would accept any text (Maven,
+    /// legacy PyPI versions, Packagist).
     pub fn parse_with(scheme: Scheme, text: &str) -> Result<Version, VersionError> {
+        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(VersionError::invalid(
+                text,
+                scheme.name(),
+                "it holds whitespace or a control character",
+            ));
+        }
+        if !text.is_empty() && scheme != Scheme::Rpm && !text.chars().any(|c| c.is_alphanumeric()) {
+            return Err(VersionError::invalid(text, scheme.name(), "it has no letter or digit"));
+        }
         let parsed = match scheme {
             Scheme::SemVer | Scheme::NuGet | Scheme::Pub => Parsed::SemVer(SemVer::parse(text, scheme)?),
             Scheme::Pep440 => Parsed::PyPi(PyPi::parse(text)?),
-            Scheme::Maven => {
-                if text.trim().is_empty() {
-                    return Err(VersionError::invalid(text, scheme.name(), "it is empty"));
-                }
-                Parsed::Maven(Maven::parse(text))
+            Scheme::Maven if text.is_empty() => {
+                return Err(VersionError::invalid(text, scheme.name(), "it is empty"));
             }
+            Scheme::Maven => Parsed::Maven(Maven::parse(text)),
             Scheme::RubyGems => Parsed::RubyGems(RubyGems::parse(text)?),
             Scheme::Composer => Parsed::Composer(Composer::parse(text)?),
             Scheme::Debian => Parsed::Debian(Debian::parse(text)?),

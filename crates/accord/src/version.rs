@@ -27,7 +27,8 @@ fn symbol(o: Ordering) -> &'static str {
 
 fn ecosystem(name: &str) -> anyhow::Result<Ecosystem> {
     name.parse::<Ecosystem>().map_err(|e| {
-        let known: Vec<&str> = Ecosystem::ALL.iter().filter(|e| e.scheme().is_some()).map(|e| e.name()).collect();
+        let known: Vec<&str> =
+            Ecosystem::ALL.iter().filter(|e| e.scheme().is_some()).map(|e| e.name()).collect();
         anyhow!("{e}\nhint: ecosystems with a version order: {}", known.join(", "))
     })
 }

@@ -14,18 +14,23 @@ fn invalid_versions_are_refused_with_the_version_and_the_reason() {
     check(Ecosystem::Npm, "", "must start with a number");
     check(Ecosystem::Npm, "latest", "\"latest\" is not a valid SemVer version");
     check(Ecosystem::Go, "vX", "must start with a number");
-    check(Ecosystem::NuGet, "1.0 beta", "space");
+    check(Ecosystem::NuGet, "1.0 beta", "whitespace");
     check(Ecosystem::Debian, "1.2.3-not-a-debian:version!@#$", "epoch");
-    check(Ecosystem::Debian, "1.0 1", "may only hold");
+    check(Ecosystem::Debian, "1.0 1", "whitespace");
+    check(Ecosystem::Debian, "1.0#1", "may only hold");
     check(Ecosystem::Ubuntu, "", "upstream version is empty");
     check(Ecosystem::Debian, "1.0-", "revision");
     check(Ecosystem::Cran, "1.0a", "integers separated by . or -");
     check(Ecosystem::Hackage, "1.0-1", "integers separated by .");
-    check(Ecosystem::PyPi, " ", "empty");
+    check(Ecosystem::PyPi, " ", "whitespace");
+    check(Ecosystem::PyPi, "not a version!", "whitespace");
+    check(Ecosystem::PyPi, "!!", "no letter or digit");
+    check(Ecosystem::Maven, "1.0\t", "whitespace");
+    check(Ecosystem::RubyGems, "1.0 beta", "whitespace");
     check(Ecosystem::Maven, "", "empty");
-    check(Ecosystem::RubyGems, "..", "no number or letter");
+    check(Ecosystem::RubyGems, "..", "no letter or digit");
     check(Ecosystem::Packagist, "", "no number or letter");
-    check(Ecosystem::Alpine, "1.0 r1", "spaces");
+    check(Ecosystem::Alpine, "1.0 r1", "whitespace");
     check(Ecosystem::RedHat, "", "empty");
 }
 
