@@ -57,5 +57,5 @@ mod version;
 
 pub use ecosystem::{Ecosystem, Scheme};
 pub use error::{UnknownEcosystem, VersionError};
-pub use range::{Event, Range, RangeKind, Verdict, affected};
+pub use range::{Affected, Event, Range, RangeKind, Verdict, affected};
 pub use version::{Version, compare, parse};

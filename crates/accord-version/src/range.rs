@@ -60,6 +60,7 @@ pub enum Verdict {
 }
 
 /// Where an event's version sits: `introduced: "0"` is before every version.
+#[derive(Debug, Clone)]
 enum Bound {
     Zero,
     At(Version),
@@ -74,7 +75,7 @@ impl Bound {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Step {
     // At the same version, an opening comes before a closing, so that `introduced: X`,
     // `fixed: X` stays an empty range.
@@ -89,7 +90,8 @@ enum Step {
 /// An exact match in `versions` (string equality, as the schema says) is affected without
 /// reading any version. Otherwise every version of a `SEMVER` or `ECOSYSTEM` range, and
 /// `version` itself, must be valid for the order used: an invalid one is an error, which names
-/// it. An `ECOSYSTEM` range in an ecosystem without a version order is an error too.
+/// it. An `ECOSYSTEM` range in an ecosystem without a version order is an error too. To check
+/// many versions against one entry, [`Affected::compile`] it once.
 ///
 /// ```
 /// use accord_version::{Ecosystem, Event, Range, RangeKind, Verdict, affected};
@@ -111,69 +113,123 @@ pub fn affected<S: AsRef<str>>(
     if versions.iter().any(|v| v.as_ref() == version) {
         return Ok(Verdict::Affected);
     }
-    let mut unevaluated = false;
-    let mut semver: Option<Version> = None;
-    let mut native: Option<Version> = None;
-    for range in ranges {
-        let read = |text: &str| match range.kind {
-            RangeKind::Semver => Version::parse_with(Scheme::SemVer, text),
-            _ => parse(ecosystem, text),
-        };
-        let subject = match range.kind {
-            RangeKind::Git => {
-                unevaluated = true;
-                continue;
-            }
-            RangeKind::Semver => &mut semver,
-            RangeKind::Ecosystem => &mut native,
-        };
-        if subject.is_none() {
-            *subject = Some(read(version)?);
-        }
-        let subject = subject.as_ref().expect("set just above");
-        if range_includes(range, subject, read)? {
-            return Ok(Verdict::Affected);
-        }
-    }
-    if unevaluated && versions.is_empty() { Ok(Verdict::NotEvaluated) } else { Ok(Verdict::NotAffected) }
+    Affected::compile(ecosystem, ranges, versions)?.verdict(version)
 }
 
-fn range_includes(
-    range: &Range,
-    version: &Version,
-    read: impl Fn(&str) -> Result<Version, VersionError>,
-) -> Result<bool, VersionError> {
-    let mut steps = Vec::with_capacity(range.events.len());
-    let mut limits = Vec::new();
-    for event in &range.events {
-        match event {
-            Event::Introduced(v) if v == "0" => steps.push((Bound::Zero, Step::Introduced)),
-            Event::Introduced(v) => steps.push((Bound::At(read(v)?), Step::Introduced)),
-            Event::Fixed(v) => steps.push((Bound::At(read(v)?), Step::Fixed)),
-            Event::LastAffected(v) => steps.push((Bound::At(read(v)?), Step::LastAffected)),
-            Event::Limit(v) if v == "*" => {}
-            Event::Limit(v) => limits.push(read(v)?),
-        }
-    }
-    steps.sort_by(|(a, sa), (b, sb)| {
-        let by_version = match (a, b) {
-            (Bound::Zero, Bound::Zero) => Ordering::Equal,
-            (Bound::Zero, Bound::At(_)) => Ordering::Less,
-            (Bound::At(_), Bound::Zero) => Ordering::Greater,
-            (Bound::At(x), Bound::At(y)) => x.cmp(y),
+/// An OSV `affected` entry with its range versions read once, for checking many versions (the
+/// OSV query API and the scanner). [`verdict`](Affected::verdict) answers as [`affected`].
+#[derive(Debug, Clone)]
+pub struct Affected {
+    ecosystem: Ecosystem,
+    versions: Vec<Box<str>>,
+    semver: Vec<CompiledRange>,
+    native: Vec<CompiledRange>,
+    unevaluated: bool,
+}
+
+#[derive(Debug, Clone)]
+struct CompiledRange {
+    /// sorted by version, an opening before a closing at the same version
+    steps: Vec<(Bound, Step)>,
+    limits: Vec<Version>,
+}
+
+impl Affected {
+    /// Reads every version of the entry's `SEMVER` and `ECOSYSTEM` ranges; an invalid one is an
+    /// error that names it.
+    pub fn compile<S: AsRef<str>>(
+        ecosystem: Ecosystem,
+        ranges: &[Range],
+        versions: &[S],
+    ) -> Result<Affected, VersionError> {
+        let mut compiled = Affected {
+            ecosystem,
+            versions: versions.iter().map(|v| v.as_ref().into()).collect(),
+            semver: Vec::new(),
+            native: Vec::new(),
+            unevaluated: false,
         };
-        by_version.then(sa.cmp(sb))
-    });
-    let mut is_affected = false;
-    for (bound, step) in &steps {
-        let here = bound.cmp_version(version);
-        match step {
-            Step::Introduced if here != Ordering::Greater => is_affected = true,
-            Step::Fixed if here != Ordering::Greater => is_affected = false,
-            Step::LastAffected if here == Ordering::Less => is_affected = false,
-            _ => {}
+        for range in ranges {
+            match range.kind {
+                RangeKind::Git => compiled.unevaluated = true,
+                RangeKind::Semver => compiled
+                    .semver
+                    .push(CompiledRange::new(range, |t| Version::parse_with(Scheme::SemVer, t))?),
+                RangeKind::Ecosystem => {
+                    compiled.native.push(CompiledRange::new(range, |t| parse(ecosystem, t))?)
+                }
+            }
+        }
+        Ok(compiled)
+    }
+
+    /// Whether `version` is affected. `version` is read only when a range needs it: an invalid
+    /// version is an error unless `versions` lists it.
+    pub fn verdict(&self, version: &str) -> Result<Verdict, VersionError> {
+        if self.versions.iter().any(|v| &**v == version) {
+            return Ok(Verdict::Affected);
+        }
+        if !self.semver.is_empty() {
+            let v = Version::parse_with(Scheme::SemVer, version)?;
+            if self.semver.iter().any(|r| r.includes(&v)) {
+                return Ok(Verdict::Affected);
+            }
+        }
+        if !self.native.is_empty() {
+            let v = parse(self.ecosystem, version)?;
+            if self.native.iter().any(|r| r.includes(&v)) {
+                return Ok(Verdict::Affected);
+            }
+        }
+        if self.unevaluated && self.versions.is_empty() {
+            Ok(Verdict::NotEvaluated)
+        } else {
+            Ok(Verdict::NotAffected)
         }
     }
-    let below_limits = limits.is_empty() || limits.iter().any(|limit| version < limit);
-    Ok(is_affected && below_limits)
+}
+
+impl CompiledRange {
+    fn new(
+        range: &Range,
+        read: impl Fn(&str) -> Result<Version, VersionError>,
+    ) -> Result<Self, VersionError> {
+        let mut steps = Vec::with_capacity(range.events.len());
+        let mut limits = Vec::new();
+        for event in &range.events {
+            match event {
+                Event::Introduced(v) if v == "0" => steps.push((Bound::Zero, Step::Introduced)),
+                Event::Introduced(v) => steps.push((Bound::At(read(v)?), Step::Introduced)),
+                Event::Fixed(v) => steps.push((Bound::At(read(v)?), Step::Fixed)),
+                Event::LastAffected(v) => steps.push((Bound::At(read(v)?), Step::LastAffected)),
+                Event::Limit(v) if v == "*" => {}
+                Event::Limit(v) => limits.push(read(v)?),
+            }
+        }
+        steps.sort_by(|(a, sa), (b, sb)| {
+            let by_version = match (a, b) {
+                (Bound::Zero, Bound::Zero) => Ordering::Equal,
+                (Bound::Zero, Bound::At(_)) => Ordering::Less,
+                (Bound::At(_), Bound::Zero) => Ordering::Greater,
+                (Bound::At(x), Bound::At(y)) => x.cmp(y),
+            };
+            by_version.then(sa.cmp(sb))
+        });
+        Ok(CompiledRange { steps, limits })
+    }
+
+    fn includes(&self, version: &Version) -> bool {
+        let mut is_affected = false;
+        for (bound, step) in &self.steps {
+            let here = bound.cmp_version(version);
+            match step {
+                Step::Introduced if here != Ordering::Greater => is_affected = true,
+                Step::Fixed if here != Ordering::Greater => is_affected = false,
+                Step::LastAffected if here == Ordering::Less => is_affected = false,
+                _ => {}
+            }
+        }
+        let below_limits = self.limits.is_empty() || self.limits.iter().any(|limit| version < limit);
+        is_affected && below_limits
+    }
 }

@@ -1,7 +1,7 @@
 //! OSV range evaluation against the cases of `fixtures/ranges.txt` (its header gives the
 //! format), with one `check` helper.
 
-use accord_version::{Ecosystem, Event, Range, RangeKind, Verdict, VersionError, affected};
+use accord_version::{Affected, Ecosystem, Event, Range, RangeKind, Verdict, VersionError, affected};
 
 const CASES: &str = include_str!("fixtures/ranges.txt");
 
@@ -55,10 +55,20 @@ fn verdict_name(result: &Result<Verdict, VersionError>) -> &'static str {
     }
 }
 
-/// Evaluates `input` and compares with `expected`; on a mismatch returns what was got.
+/// Evaluates `input` with [`affected`] and with a compiled [`Affected`] (where the entry
+/// compiles) and compares with `expected`; on a mismatch returns what was got.
 fn check(input: &Case, expected: &str) -> Result<(), String> {
     let got = affected(input.ecosystem, &input.ranges, &input.versions, &input.version);
-    if verdict_name(&got) == expected { Ok(()) } else { Err(format!("got {got:?}")) }
+    if verdict_name(&got) != expected {
+        return Err(format!("got {got:?}"));
+    }
+    if let Ok(compiled) = Affected::compile(input.ecosystem, &input.ranges, &input.versions) {
+        let again = compiled.verdict(&input.version);
+        if verdict_name(&again) != expected {
+            return Err(format!("compiled: got {again:?}"));
+        }
+    }
+    Ok(())
 }
 
 #[test]
