@@ -127,11 +127,19 @@ impl App {
         permissions::manage_organization(caller, org)?;
         let url: WebhookUrl = req.url.parse()?;
         let secret: WebhookSecret = req.secret.parse()?;
+        // Sealed at rest when the server has a sealing key: the worker opens it to sign.
+        let (secret, secret_sealed) = match self.sealing_key.as_deref() {
+            Some(key) => {
+                let sealed = key.seal(random::bytes::<24>()?, &aad_webhook_secret(org), secret.expose());
+                (WebhookSecret::from_stored(sealed), true)
+            }
+            None => (secret, false),
+        };
         let existed = self.store.organization_webhook(org).await?.is_some();
         self.store
             .write(
                 &caller.audit_name(),
-                vec![RegistryWrite::SetWebhook { organization_id: org, url, secret, at: now }],
+                vec![RegistryWrite::SetWebhook { organization_id: org, url, secret, secret_sealed, at: now }],
             )
             .await?;
         let record = self.store.organization_webhook(org).await?.ok_or(AppError::NotFound("webhook"))?;
@@ -206,7 +214,8 @@ impl App {
         c: ClaimedMessage,
     ) -> Result<Outcome, AppError> {
         let m = c.message;
-        let result = match outgoing(&m, c.webhook, self.sealing_key.as_deref()) {
+        let key = self.sealing_key.as_deref();
+        let result = match outgoing(&m, c.webhook, c.webhook_secret_sealed, key) {
             Ok(message) => {
                 // The sender has its own timeout; this one only guards against a sender that
                 // forgets it.
@@ -329,6 +338,10 @@ impl App {
 const SEALED_ADDRESS: &str = "(sealed address)";
 
 /// The additional data that binds a sealed e-mail address to its outbox row.
+fn aad_webhook_secret(org: OrganizationId) -> String {
+    format!("organization:{org}:webhook-secret")
+}
+
 fn aad_destination(id: NotificationId) -> String {
     format!("outbox:{id}:destination")
 }
@@ -403,6 +416,7 @@ pub(crate) fn notices(
 fn outgoing(
     m: &OutboxMessage,
     webhook: Option<(WebhookUrl, WebhookSecret)>,
+    webhook_secret_sealed: bool,
     key: Option<&SealingKey>,
 ) -> Result<OutgoingMessage, String> {
     let payload: Value =
@@ -416,9 +430,16 @@ fn outgoing(
             DeliveryTarget::Email { to }
         }
         RecipientKind::Email => DeliveryTarget::Email { to: m.destination.clone() },
-        RecipientKind::Webhook => match webhook {
-            Some((url, secret)) => DeliveryTarget::Webhook { url, secret },
-            None => return Err("the organization's webhook was removed".to_owned()),
+        RecipientKind::Webhook => match (webhook, m.organization_id) {
+            (Some((url, secret)), Some(org)) if webhook_secret_sealed => {
+                let key = key.ok_or("the webhook's secret is sealed and no sealing key is configured")?;
+                let secret = key.open(&aad_webhook_secret(org), secret.expose()).map_err(|_| {
+                    "the webhook's sealed secret does not open with the configured key".to_owned()
+                })?;
+                DeliveryTarget::Webhook { url, secret: WebhookSecret::from_stored(secret) }
+            }
+            (Some((url, secret)), _) => DeliveryTarget::Webhook { url, secret },
+            (None, _) => return Err("the organization's webhook was removed".to_owned()),
         },
     };
     Ok(OutgoingMessage {

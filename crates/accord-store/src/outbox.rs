@@ -78,6 +78,8 @@ pub struct ClaimedMessage {
     /// For webhook messages: the organisation's webhook as configured now, or `None` when it
     /// was removed after the message was enqueued.
     pub webhook: Option<(WebhookUrl, WebhookSecret)>,
+    /// The webhook's secret as stored is sealed with the server's sealing key.
+    pub webhook_secret_sealed: bool,
 }
 
 /// An organisation's webhook as the API shows it: never its secret.

@@ -21,6 +21,8 @@ pub enum RegistryWrite {
         organization_id: OrganizationId,
         url: accord_model::notification::WebhookUrl,
         secret: accord_model::notification::WebhookSecret,
+        /// `secret` holds the secret sealed with the server's sealing key, not the secret.
+        secret_sealed: bool,
         at: Timestamp,
     },
     /// Removes an organisation's webhook (`NotFound` when it has none). Pending messages for

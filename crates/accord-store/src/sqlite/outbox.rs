@@ -75,17 +75,18 @@ pub(super) fn set_webhook(
     actor: &str,
     organization: OrganizationId,
     url: &WebhookUrl,
-    secret: &WebhookSecret,
+    (secret, sealed): (&WebhookSecret, bool),
     at: Timestamp,
 ) -> Result<(), StoreError> {
     super::write::require_organization(tx, organization)?;
     tx.prepare_cached(
-        "INSERT INTO organization_webhooks (organization_id, url, secret, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $4)
+        "INSERT INTO organization_webhooks (organization_id, url, secret, secret_sealed, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)
          ON CONFLICT (organization_id)
-         DO UPDATE SET url = excluded.url, secret = excluded.secret, updated_at = excluded.updated_at",
+         DO UPDATE SET url = excluded.url, secret = excluded.secret, secret_sealed = excluded.secret_sealed,
+                       updated_at = excluded.updated_at",
     )
-    .and_then(|mut s| s.execute((organization.to_string(), url.as_str(), secret.expose(), text(at))))
+    .and_then(|mut s| s.execute((organization.to_string(), url.as_str(), secret.expose(), sealed, text(at))))
     .map_err(backend)?;
     // The audit line names the URL, never the secret.
     audit(
@@ -136,20 +137,23 @@ pub(super) fn claim(
             .and_then(|rows| rows.collect())
             .map_err(backend)?;
         for mut m in due {
-            let webhook = match m.organization_id {
+            let configured = match m.organization_id {
                 Some(org) if m.recipient_kind == accord_model::notification::RecipientKind::Webhook => tx
                     .prepare_cached(
-                        "SELECT url, secret FROM organization_webhooks WHERE organization_id = $1",
+                        "SELECT url, secret, secret_sealed FROM organization_webhooks WHERE organization_id = $1",
                     )
                     .and_then(|mut s| {
                         s.query_row([org.to_string()], |r| {
-                            Ok((WebhookUrl::from_stored(r.get(0)?), WebhookSecret::from_stored(r.get(1)?)))
+                            let webhook = (WebhookUrl::from_stored(r.get(0)?), WebhookSecret::from_stored(r.get(1)?));
+                            Ok((webhook, r.get::<_, bool>(2)?))
                         })
                         .optional()
                     })
                     .map_err(backend)?,
                 _ => None,
             };
+            let webhook_secret_sealed = configured.as_ref().is_some_and(|c| c.1);
+            let webhook = configured.map(|c| c.0);
             if let Some((url, _)) = &webhook {
                 m.destination = url.as_str().to_owned();
             }
@@ -157,7 +161,7 @@ pub(super) fn claim(
             tx.prepare_cached("UPDATE outbox SET next_attempt_at = $1, destination = $2 WHERE id = $3")
                 .and_then(|mut s| s.execute((text(lease_until), &m.destination, m.id.to_string())))
                 .map_err(backend)?;
-            claimed.push(ClaimedMessage { message: m, webhook });
+            claimed.push(ClaimedMessage { message: m, webhook, webhook_secret_sealed });
         }
     }
     tx.commit().map_err(backend)?;

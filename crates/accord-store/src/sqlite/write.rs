@@ -75,8 +75,8 @@ fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(),
     match w {
         RegistryWrite::Cvd(w) => super::cvd::apply(tx, w),
         RegistryWrite::Notify(n) => super::outbox::enqueue(tx, n),
-        RegistryWrite::SetWebhook { organization_id, url, secret, at } => {
-            super::outbox::set_webhook(tx, actor, *organization_id, url, secret, *at)
+        RegistryWrite::SetWebhook { organization_id, url, secret, secret_sealed, at } => {
+            super::outbox::set_webhook(tx, actor, *organization_id, url, (secret, *secret_sealed), *at)
         }
         RegistryWrite::DeleteWebhook { organization_id, at } => {
             super::outbox::delete_webhook(tx, actor, *organization_id, *at)

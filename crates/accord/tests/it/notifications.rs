@@ -138,6 +138,12 @@ fn an_invitation_is_a_signed_webhook_event_and_an_email_to_the_security_contact(
     assert_eq!(kinds, ["email", "webhook"]);
     assert!(delivered.iter().any(|m| m["destination"] == "psirt@invited.example"));
     assert!(delivered.iter().any(|m| m["destination"] == receiver.url.as_str()));
+    // The secret is sealed at rest with the server's key: no file of the store holds it, yet
+    // the delivery above was signed with it.
+    for entry in std::fs::read_dir(s.data_dir()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains(SECRET), "the webhook secret is in a store file");
+    }
 
     // Replacing the webhook answers 200; a second invitation of an invited organisation is
     // refused, and the refused change sends nothing.

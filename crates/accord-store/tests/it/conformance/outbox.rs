@@ -42,7 +42,13 @@ fn secret(s: &str) -> WebhookSecret {
 async fn with_webhook(store: &dyn Store, org: OrganizationId, u: &str, s: &str) {
     write(
         store,
-        vec![RegistryWrite::SetWebhook { organization_id: org, url: url(u), secret: secret(s), at: day(1) }],
+        vec![RegistryWrite::SetWebhook {
+            organization_id: org,
+            url: url(u),
+            secret: secret(s),
+            secret_sealed: false,
+            at: day(1),
+        }],
     )
     .await;
 }
@@ -184,6 +190,7 @@ pub async fn webhooks_are_set_replaced_and_removed(store: &dyn Store) {
             organization_id: o.id,
             url: url("https://b.example.org/in"),
             secret: secret("second-secret-value"),
+            secret_sealed: false,
             at: day(2),
         }],
     )
@@ -202,6 +209,25 @@ pub async fn webhooks_are_set_replaced_and_removed(store: &dyn Store) {
     let (u, s) = claimed[0].webhook.clone().expect("webhook");
     assert_eq!((u.as_str(), s.expose()), ("https://b.example.org/in", "second-secret-value"));
     assert_eq!(claimed[0].message.destination, "https://b.example.org/in");
+    assert!(!claimed[0].webhook_secret_sealed);
+    store.record_failed_attempt(claimed[0].message.id, "HTTP 503", Some(day(3))).await.unwrap();
+
+    // A sealed secret is kept as given and claimed with its flag, for the worker to open.
+    write(
+        store,
+        vec![RegistryWrite::SetWebhook {
+            organization_id: o.id,
+            url: url("https://b.example.org/in"),
+            secret: secret("v1:sealed-secret-text"),
+            secret_sealed: true,
+            at: day(2),
+        }],
+    )
+    .await;
+    let claimed = store.claim_notifications(day(3), day(3), 10).await.unwrap();
+    let (_, s) = claimed[0].webhook.clone().expect("webhook");
+    assert_eq!(s.expose(), "v1:sealed-secret-text");
+    assert!(claimed[0].webhook_secret_sealed);
     store.record_failed_attempt(claimed[0].message.id, "HTTP 503", Some(day(3))).await.unwrap();
 
     write(store, vec![RegistryWrite::DeleteWebhook { organization_id: o.id, at: day(3) }]).await;
@@ -222,6 +248,7 @@ pub async fn webhooks_are_set_replaced_and_removed(store: &dyn Store) {
                 organization_id: unknown,
                 url: url("https://x.example/"),
                 secret: secret("0123456789abcdef"),
+                secret_sealed: false,
                 at: day(1),
             }],
         )
