@@ -127,7 +127,9 @@ ecosystems! {
     Go = "Go" => Some(Scheme::SemVer),
     Hackage = "Hackage" => Some(Scheme::Hackage),
     Hex = "Hex" => Some(Scheme::SemVer),
-    Julia = "Julia" => Some(Scheme::SemVer),
+    // Julia's VersionNumber orders build numbers (JLL packages are versioned 4.3.1+0, 4.3.1+2…),
+    // as Pub does.
+    Julia = "Julia" => Some(Scheme::Pub),
     Kubernetes = "Kubernetes" => None,
     Linux = "Linux" => None,
     Mageia = "Mageia" => Some(Scheme::Rpm),

@@ -23,6 +23,12 @@ pub enum VersionError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The ecosystem is not one of the OSV schema's, so its versions cannot be ordered.
+    #[error("unknown OSV ecosystem {name:?}: its versions cannot be ordered")]
+    UnknownEcosystem {
+        /// The ecosystem's name as given.
+        name: String,
+    },
     /// The ecosystem is known but has no version order (its advisories list versions or use
     /// GIT ranges only, e.g. `Android`, `Linux`, `GitHub Actions`).
     #[error("the {ecosystem} ecosystem has no version order; only exact versions can be matched")]

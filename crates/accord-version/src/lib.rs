@@ -45,6 +45,7 @@ mod composer;
 mod debian;
 mod ecosystem;
 mod error;
+mod index;
 mod maven;
 mod number;
 mod numeric;
@@ -57,5 +58,6 @@ mod version;
 
 pub use ecosystem::{Ecosystem, Scheme};
 pub use error::{UnknownEcosystem, VersionError};
+pub use index::{PackageEntry, PackageIndex, normalize_name};
 pub use range::{Affected, Event, Range, RangeKind, Verdict, affected};
 pub use version::{Version, compare, parse};

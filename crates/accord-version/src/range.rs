@@ -4,8 +4,9 @@
 //! is before everything) and walked in order: `introduced` opens the range at its version,
 //! `fixed` closes it before its version, `last_affected` closes it after its version. A
 //! version is affected when it is in an open stretch and below one of the range's `limit`s,
-//! if it has any (`limit: "*"` is no limit). A `SEMVER` range always uses SemVer order,
-//! whatever the ecosystem; an `ECOSYSTEM` range uses the ecosystem's. `GIT` ranges name
+//! if it has any (`limit: "*"` is no limit). A `SEMVER` range uses SemVer order whatever the
+//! ecosystem, except that in Pub and Julia, whose own tools order build metadata, it orders
+//! build metadata too; an `ECOSYSTEM` range uses the ecosystem's order. `GIT` ranges name
 //! commits, which a version number cannot be placed against: they are not evaluated.
 
 use std::cmp::Ordering;
@@ -121,6 +122,9 @@ pub fn affected<S: AsRef<str>>(
 #[derive(Debug, Clone)]
 pub struct Affected {
     ecosystem: Ecosystem,
+    /// how `SEMVER` ranges order: SemVer 2.0, or the ecosystem's own SemVer variant when it
+    /// orders build metadata (Pub, Julia), as its own tools and its advisories' authors do
+    semver_scheme: Scheme,
     versions: Vec<Box<str>>,
     semver: Vec<CompiledRange>,
     native: Vec<CompiledRange>,
@@ -142,8 +146,13 @@ impl Affected {
         ranges: &[Range],
         versions: &[S],
     ) -> Result<Affected, VersionError> {
+        let semver_scheme = match ecosystem.scheme() {
+            Some(Scheme::Pub) => Scheme::Pub,
+            _ => Scheme::SemVer,
+        };
         let mut compiled = Affected {
             ecosystem,
+            semver_scheme,
             versions: versions.iter().map(|v| v.as_ref().into()).collect(),
             semver: Vec::new(),
             native: Vec::new(),
@@ -154,7 +163,7 @@ impl Affected {
                 RangeKind::Git => compiled.unevaluated = true,
                 RangeKind::Semver => compiled
                     .semver
-                    .push(CompiledRange::new(range, |t| Version::parse_with(Scheme::SemVer, t))?),
+                    .push(CompiledRange::new(range, |t| Version::parse_with(semver_scheme, t))?),
                 RangeKind::Ecosystem => {
                     compiled.native.push(CompiledRange::new(range, |t| parse(ecosystem, t))?)
                 }
@@ -170,7 +179,7 @@ impl Affected {
             return Ok(Verdict::Affected);
         }
         if !self.semver.is_empty() {
-            let v = Version::parse_with(Scheme::SemVer, version)?;
+            let v = Version::parse_with(self.semver_scheme, version)?;
             if self.semver.iter().any(|r| r.includes(&v)) {
                 return Ok(Verdict::Affected);
             }

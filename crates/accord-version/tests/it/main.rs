@@ -2,6 +2,7 @@
 //! property tests of each order, OSV range evaluation, errors, and a speed sanity check.
 
 mod errors;
+mod index;
 mod properties;
 mod ranges;
 mod speed;

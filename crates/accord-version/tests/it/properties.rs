@@ -84,9 +84,15 @@ fn check_transitive(ecosystem: Ecosystem, pattern: &str) {
         .unwrap_or_else(|e| panic!("{ecosystem} ({pattern}): {e}"));
 }
 
+/// Maven's pattern without its odd-strings alternative, which meets the Maven exception
+/// described below (`0 >= 0alpha >= .a` yet `0 < .a`).
+const MAVEN_SHAPED: &str =
+    "[0-9]{1,2}(\\.[0-9]{1,2}){0,3}(-?(alpha|beta|rc|cr|snapshot|ga|final|sp|a|b|m|x)[0-9]?){0,2}";
+
 #[test]
 fn every_order_is_transitive() {
     for (ecosystem, pattern) in SCHEMES {
+        let pattern = if *ecosystem == Ecosystem::Maven { MAVEN_SHAPED } else { pattern };
         check_transitive(*ecosystem, pattern);
     }
 }
