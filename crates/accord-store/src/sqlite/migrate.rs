@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "outbox_sealed_destination",
         include_str!("../../migrations/sqlite/0014_outbox_sealed_destination.sql"),
     ),
+    (15, "osv_advisories", include_str!("../../migrations/sqlite/0015_osv_advisories.sql")),
 ];
 
 /// The Rust steps, by migration version.
