@@ -89,7 +89,7 @@ fn collect(path: &Path, files: &mut Vec<OsvFile>) -> anyhow::Result<()> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let name = path.display().to_string();
     if is_zip(&bytes) {
-        files.extend(osv_files_in_zip(&name, &bytes)?);
+        files.extend(osv_files_in_zip(&name, &bytes, u64::MAX)?);
     } else {
         files.push(OsvFile { name, bytes });
     }
@@ -97,7 +97,9 @@ fn collect(path: &Path, files: &mut Vec<OsvFile>) -> anyhow::Result<()> {
 }
 
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read the folder {}", dir.display()))? {
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("cannot read the folder {}", dir.display()))?
+    {
         let entry = entry.with_context(|| format!("cannot read the folder {}", dir.display()))?;
         let path = entry.path();
         let kind = entry.file_type().with_context(|| format!("cannot read {}", path.display()))?;
