@@ -196,6 +196,9 @@ pub const PUBLIC_BUNDLE: &str = include_str!("../demo/public.json");
 /// indicators, and one TLP:AMBER indicator.
 pub const MEMBERS_BUNDLE: &str = include_str!("../demo/members.json");
 
+/// Ten fictional OSV records imported with the demo (see `demo/README.md`).
+pub const DEMO_OSV: &str = include_str!("../demo/osv.json");
+
 /// Who posts which demo content: (collection title, domain of the producing signatory, bundle).
 pub const STIX_CONTENT: [(&str, &str, &str); 2] =
     [(PUBLIC_COLLECTION, "microsoft.com", PUBLIC_BUNDLE), (MEMBERS_COLLECTION, "cisco.com", MEMBERS_BUNDLE)];
@@ -360,6 +363,12 @@ impl App {
         let coordinator = demo_coordinator(now)?;
         all.push(RegistryWrite::CreateUser { user: coordinator.clone(), password_hash: None });
         self.store.write("demo", all).await?;
+        let files = [crate::advisories::OsvFile {
+            name: "demo/osv.json".to_owned(),
+            bytes: DEMO_OSV.as_bytes().to_vec(),
+        }];
+        let batch = crate::advisories::read_osv_files(&files, &|_| {})?;
+        self.store.import_osv("demo", batch.into_records(), now).await?;
         if self.has_sealing_key() {
             self.load_demo_cases(&coordinator, now).await?;
         }

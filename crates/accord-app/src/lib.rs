@@ -4,6 +4,7 @@
 //! this crate is the only way to the store for the layers above it.
 
 mod accounts;
+pub mod advisories;
 mod caller;
 mod cvd;
 pub mod demo;

@@ -103,3 +103,11 @@ pub(crate) fn read_outbox(caller: &Caller) -> Result<(), AppError> {
         Err(deny(caller, "only an administrator can read the notification outbox"))
     }
 }
+
+pub(crate) fn import_advisories(caller: &Caller) -> Result<(), AppError> {
+    if caller.is_operator_or(Role::Admin) {
+        Ok(())
+    } else {
+        Err(deny(caller, "only an administrator can import advisories"))
+    }
+}

@@ -73,3 +73,18 @@ impl IntoResponse for ApiError {
         resp
     }
 }
+
+/// An error of the OSV-compatible API (`/v1/…`), in the public OSV service's style: a gRPC
+/// status code and message (`404 {"code": 5, "message": "Bug not found."}`).
+pub fn osv_api_error(e: AppError) -> Response {
+    let (status, code, message) = match e {
+        AppError::NotFound(_) => (StatusCode::NOT_FOUND, 5, "Bug not found.".to_owned()),
+        AppError::Invalid(v) => (StatusCode::BAD_REQUEST, 3, v.to_string()),
+        AppError::Internal(detail) => {
+            tracing::error!(%detail, "internal error");
+            (StatusCode::INTERNAL_SERVER_ERROR, 13, "Internal error.".to_owned())
+        }
+        other => (StatusCode::BAD_REQUEST, 9, other.to_string()),
+    };
+    (status, Json(serde_json::json!({ "code": code, "message": message }))).into_response()
+}

@@ -120,6 +120,10 @@ async fn reject_declared_oversize(State(s): State<AppState>, req: Request, next:
         if declared.is_some_and(|n| n > limit as u64) {
             return too_large().into_response();
         }
+    } else if req.uri().path() == "/api/v1/admin/advisories/import" {
+        if declared.is_some_and(|n| n > crate::OSV_IMPORT_BODY_LIMIT as u64) {
+            return too_large().into_response();
+        }
     } else if declared.is_some_and(|n| n > s.config.body_limit as u64) {
         return too_large().into_response();
     }

@@ -4,6 +4,7 @@
 //! Handlers reach data only through [`accord_app::App`], which checks permissions; this crate
 //! never sees the store. Errors become responses in one place: [`error::ApiError`].
 
+mod advisories;
 mod api;
 mod cases;
 mod error;
@@ -32,6 +33,9 @@ pub const ATTACHMENT_BODY_LIMIT: usize = accord_app::model::cvd::ATTACHMENT_MAX 
 /// Largest request body of an upload form of the web pages: the attachment, plus the multipart
 /// boundaries, the part headers (a file name of up to 200 characters) and the CSRF field.
 pub const WEB_UPLOAD_BODY_LIMIT: usize = ATTACHMENT_BODY_LIMIT + 16 * 1024;
+
+/// Largest request body of the administrators' OSV import (a zip archive or JSON).
+pub const OSV_IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -74,7 +78,14 @@ pub fn router(app: App, config: ServerConfig) -> Router {
         login_throttle: Arc::new(web::LoginThrottle::default()),
     };
     let routes = Router::new()
-        .nest("/api/v1", api::routes().merge(cases::routes()).merge(notifications::routes()))
+        .nest(
+            "/api/v1",
+            api::routes()
+                .merge(cases::routes())
+                .merge(notifications::routes())
+                .merge(advisories::api_routes()),
+        )
+        .merge(advisories::osv_api_routes())
         .merge(metrics::routes())
         .merge(taxii::routes())
         .merge(web::routes())

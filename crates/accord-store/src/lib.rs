@@ -5,6 +5,7 @@
 //! thread so that the async runtime is never held up by disk I/O. All SQL of the project lives in
 //! this crate, and none of it is assembled from user input: values are always bound parameters.
 
+pub mod advisories;
 pub mod cvd;
 mod error;
 pub mod outbox;
@@ -147,6 +148,34 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<(cvd::AttachmentRecord, Vec<u8>)>, StoreError>;
     /// A published advisory's case and document.
     async fn advisory(&self, id: &str) -> Result<Option<(accord_model::CaseId, String)>, StoreError>;
+    /// Every advisory published from a case, as `(id, document)`, newest publication first.
+    async fn published_advisories(&self) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Imports OSV records in one transaction, all or nothing. A record whose id is not stored
+    /// is added; one stored with the same document text is unchanged (nothing is written); one
+    /// stored with another text is replaced, with its aliases and packages. A record repeated
+    /// in `records` counts again against its earlier occurrence. An import that added or
+    /// updated something has an audit line (`advisories.osv_imported`) with its counts. A
+    /// record without id or document is a [`StoreError::Conflict`], and nothing is imported.
+    async fn import_osv(
+        &self,
+        actor: &str,
+        records: Vec<advisories::OsvImport>,
+        at: Timestamp,
+    ) -> Result<advisories::ImportCounts, StoreError>;
+    /// An imported record by id; failing that, the record (lowest id first) that has this alias.
+    async fn osv_advisory(&self, id_or_alias: &str) -> Result<Option<advisories::OsvAdvisory>, StoreError>;
+    /// Imported records matching `filter`, newest `modified` first then id descending, strictly
+    /// after `after`, at most `limit`.
+    async fn osv_advisories(
+        &self,
+        filter: &advisories::OsvFilter,
+        after: Option<&advisories::OsvCursor>,
+        limit: u32,
+    ) -> Result<Vec<advisories::OsvSummary>, StoreError>;
+    /// The `(id, document)` of every imported record affecting a package, by id. An ecosystem
+    /// without release suffix (`Debian`) also matches its releases (`Debian:12`).
+    async fn osv_by_package(&self, ecosystem: &str, name: &str) -> Result<Vec<(String, String)>, StoreError>;
 
     /// Claims up to `limit` pending messages due at `now` (`next_attempt_at <= now`, oldest
     /// due first) for delivery: their `next_attempt_at` moves to `lease_until`, so that no

@@ -114,6 +114,7 @@ async fn admin(app: &App, command: AdminCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        AdminCommand::ImportOsv { paths } => crate::import_osv::run(app, &paths, now).await,
         AdminCommand::Demo => {
             if app.load_demo(now).await? {
                 eprintln!("Loaded the demo data set.");

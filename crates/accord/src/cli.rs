@@ -118,6 +118,14 @@ pub enum AdminCommand {
     },
     /// Load the demo data set into an empty store
     Demo,
+    /// Import OSV advisories: zip archives of OSV JSON files, folders (every *.json below
+    /// them), or JSON files holding one record, a list, or {"vulns": [...]}. All or nothing;
+    /// re-importing the same records changes nothing
+    #[command(name = "import-osv")]
+    ImportOsv {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]

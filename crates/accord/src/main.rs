@@ -4,6 +4,7 @@
 mod admin;
 mod cli;
 mod env;
+mod import_osv;
 mod output;
 mod serve;
 mod signature;

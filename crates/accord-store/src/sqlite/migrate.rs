@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "outbox_sealed_destination",
         include_str!("../../migrations/sqlite/0014_outbox_sealed_destination.sql"),
     ),
+    (15, "osv_advisories", include_str!("../../migrations/sqlite/0015_osv_advisories.sql")),
     (16, "webhook_secret_sealed", include_str!("../../migrations/sqlite/0016_webhook_secret_sealed.sql")),
 ];
 

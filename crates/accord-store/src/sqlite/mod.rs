@@ -5,6 +5,7 @@
 //! writer. Every call runs on a blocking thread. Commits use `synchronous=FULL`: a transaction
 //! that returned is on disk, so a write the server acknowledged survives `kill -9` and power loss.
 
+mod advisories;
 mod cvd;
 mod migrate;
 mod objects;

@@ -542,6 +542,43 @@ impl Store for SqliteStore {
         self.with_reader(move |c| super::cvd::advisory(c, &id)).await
     }
 
+    async fn published_advisories(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.with_reader(super::advisories::published).await
+    }
+
+    async fn import_osv(
+        &self,
+        actor: &str,
+        records: Vec<crate::advisories::OsvImport>,
+        at: jiff::Timestamp,
+    ) -> Result<crate::advisories::ImportCounts, StoreError> {
+        let actor = actor.to_owned();
+        self.with_writer(move |conn| super::advisories::import(conn, &actor, &records, at)).await
+    }
+
+    async fn osv_advisory(
+        &self,
+        id_or_alias: &str,
+    ) -> Result<Option<crate::advisories::OsvAdvisory>, StoreError> {
+        let id = id_or_alias.to_owned();
+        self.with_reader(move |c| super::advisories::advisory(c, &id)).await
+    }
+
+    async fn osv_advisories(
+        &self,
+        filter: &crate::advisories::OsvFilter,
+        after: Option<&crate::advisories::OsvCursor>,
+        limit: u32,
+    ) -> Result<Vec<crate::advisories::OsvSummary>, StoreError> {
+        let (filter, after) = (filter.clone(), after.cloned());
+        self.with_reader(move |c| super::advisories::advisories(c, &filter, after.as_ref(), limit)).await
+    }
+
+    async fn osv_by_package(&self, ecosystem: &str, name: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let (ecosystem, name) = (ecosystem.to_owned(), name.to_owned());
+        self.with_reader(move |c| super::advisories::by_package(c, &ecosystem, &name)).await
+    }
+
     async fn server_secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let name = name.to_owned();
         self.with_reader(move |c| {

@@ -31,13 +31,14 @@ const LAYERS: &[&[&str]] = &[
     &["accord-app"],
     &["accord-store"],
     // the pure crates
-    &["accord-taxii"],
+    &["accord-taxii", "accord-formats"],
     &["accord-model", "accord-stix", "accord-version"],
     // CVSS vectors: their errors are refusals of the model (`accord_model::refusal`)
     &["accord-cvss"],
 ];
 
-const PURE: &[&str] = &["accord-model", "accord-stix", "accord-taxii", "accord-cvss", "accord-version"];
+const PURE: &[&str] =
+    &["accord-model", "accord-stix", "accord-taxii", "accord-cvss", "accord-version", "accord-formats"];
 const IO_CRATES: &[&str] =
     &["tokio", "rusqlite", "axum", "reqwest", "lettre", "tokio-postgres", "hyper", "getrandom"];
 

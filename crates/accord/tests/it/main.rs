@@ -1,6 +1,7 @@
 //! Integration tests of the `accord` binary: the real server on a random loopback port with a
 //! temporary data folder, and the command line.
 
+mod advisories;
 mod api;
 mod architecture;
 mod cli;

@@ -10,6 +10,7 @@
 //! area module and listed once in the macro.
 
 pub mod accord;
+pub mod advisories;
 pub mod atomicity;
 pub mod audit;
 pub mod cvd;
@@ -150,6 +151,14 @@ macro_rules! conformance_suite {
             $crate::conformance::conformance_suite!(@store pull:
                 pages_and_resume_points,
                 a_refused_page_stores_nothing,
+            );
+            $crate::conformance::conformance_suite!(@store advisories:
+                imports_add_then_leave_unchanged,
+                changed_content_replaces_aliases_and_packages,
+                a_refused_record_imports_nothing,
+                found_by_id_or_alias,
+                lists_filter_and_page,
+                found_by_package,
             );
             $crate::conformance::conformance_suite!(@store taxii:
                 roots_collections_and_grants,

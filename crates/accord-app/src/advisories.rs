@@ -1,0 +1,480 @@
+//! Advisories for everyone: OSV records imported from data sets, advisories published from
+//! cases, and their OSV documents.
+//!
+//! Importing is two steps: [`read_osv_files`] parses and checks every record (in parallel,
+//! no store involved, so a bad record stops everything before anything is written), then
+//! [`App::import_osv`] stores the batch in one transaction. Reads are public: everything
+//! here was published.
+
+use std::io::Read;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use accord_formats::osv::{self, Record};
+use accord_model::ValidationError;
+use accord_store::advisories::{ImportCounts, OsvImport};
+use jiff::Timestamp;
+
+use crate::{App, AppError, Caller, permissions};
+
+/// One file of OSV JSON (a record, a list, or `{"vulns": [...]}`), named for error messages.
+#[derive(Debug, Clone)]
+pub struct OsvFile {
+    /// The file's path, or `archive.zip:path/in/archive.json`, or what the request was.
+    pub name: String,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
+/// Records read and checked by [`read_osv_files`], ready for [`App::import_osv`].
+#[derive(Debug, Default)]
+pub struct OsvBatch {
+    records: Vec<OsvImport>,
+}
+
+impl OsvBatch {
+    /// How many records (a record repeated in several files counts each time).
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub(crate) fn into_records(self) -> Vec<OsvImport> {
+        self.records
+    }
+
+    /// Whether the batch holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+}
+
+/// What an import did.
+pub type ImportSummary = ImportCounts;
+
+/// Whether bytes are a zip archive (its local file header signature).
+pub fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
+fn invalid(message: String) -> AppError {
+    AppError::Invalid(ValidationError::new("osv", message))
+}
+
+/// How many bytes a zip archive sent to the API may expand to.
+pub const ZIP_EXPANDED_MAX: u64 = 1 << 30;
+
+/// The `*.json` members of a zip archive, in archive order, named `{name}:{member}`; refused
+/// when they expand to more than `max_expanded` bytes in all.
+pub fn osv_files_in_zip(name: &str, bytes: &[u8], max_expanded: u64) -> Result<Vec<OsvFile>, AppError> {
+    let mut left = max_expanded;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| invalid(format!("{name}: not a readable zip archive: {e}")))?;
+    let mut files = Vec::new();
+    for i in 0..archive.len() {
+        let mut member =
+            archive.by_index(i).map_err(|e| invalid(format!("{name}: member {i} cannot be read: {e}")))?;
+        let member_name = match member.name() {
+            Ok(n) => format!("{name}:{n}"),
+            Err(e) => return Err(invalid(format!("{name}: member {i} has an unreadable name: {e}"))),
+        };
+        if !member.is_file() || !member_name.ends_with(".json") {
+            continue;
+        }
+        let mut content = Vec::with_capacity(usize::try_from(member.size()).unwrap_or(0).min(1 << 24));
+        (&mut member)
+            .take(left.saturating_add(1))
+            .read_to_end(&mut content)
+            .map_err(|e| invalid(format!("{member_name}: cannot be read: {e}")))?;
+        left = left
+            .checked_sub(content.len() as u64)
+            .ok_or_else(|| invalid(format!("{name}: expands to more than {max_expanded} bytes")))?;
+        files.push(OsvFile { name: member_name, bytes: content });
+    }
+    Ok(files)
+}
+
+/// Parses and checks the records of every file, on every core; `progress(1)` after each file.
+/// The first bad record found is the error, naming its file and JSON path; nothing is kept.
+pub fn read_osv_files(files: &[OsvFile], progress: &(dyn Fn(u64) + Sync)) -> Result<OsvBatch, AppError> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+    let next = AtomicUsize::new(0);
+    // The failure with the lowest file index wins, so the error does not depend on timing.
+    let failure: Mutex<Option<(usize, AppError)>> = Mutex::new(None);
+    let mut parts: Vec<Vec<(usize, Vec<OsvImport>)>> = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        match read_file(file) {
+                            Ok(records) => done.push((i, records)),
+                            Err(e) => {
+                                let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
+                                if slot.as_ref().is_none_or(|(j, _)| i < *j) {
+                                    *slot = Some((i, e));
+                                }
+                            }
+                        }
+                        progress(1);
+                    }
+                    done
+                })
+            })
+            .collect();
+        for h in handles {
+            parts.push(h.join().unwrap_or_default());
+        }
+    });
+    if let Some((_, e)) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    let mut all: Vec<(usize, Vec<OsvImport>)> = parts.into_iter().flatten().collect();
+    all.sort_unstable_by_key(|(i, _)| *i);
+    Ok(OsvBatch { records: all.into_iter().flat_map(|(_, r)| r).collect() })
+}
+
+fn read_file(file: &OsvFile) -> Result<Vec<OsvImport>, AppError> {
+    let text = std::str::from_utf8(&file.bytes)
+        .map_err(|e| invalid(format!("{}: not UTF-8 text: {e}", file.name)))?;
+    let records = osv::parse_records(text).map_err(|e| invalid(format!("{}: {e}", file.name)))?;
+    Ok(records.into_iter().map(to_import).collect())
+}
+
+fn to_import(record: Record) -> OsvImport {
+    OsvImport {
+        packages: record.packages().into_iter().map(|(e, n)| (e.to_owned(), n.to_owned())).collect(),
+        modified: record.modified.to_string(),
+        modified_at: record.modified.at(),
+        published: record.published.as_ref().map(ToString::to_string),
+        withdrawn: record.withdrawn.as_ref().map(ToString::to_string),
+        document: record.to_json(),
+        id: record.id.to_string(),
+        summary: record.summary,
+        aliases: record.aliases,
+    }
+}
+
+impl App {
+    /// Stores records read by [`read_osv_files`] in one transaction (administrators and the
+    /// operator): new ids are added, changed texts replace the stored ones, identical texts
+    /// change nothing.
+    pub async fn import_osv(
+        &self,
+        caller: &Caller,
+        batch: OsvBatch,
+        now: Timestamp,
+    ) -> Result<ImportSummary, AppError> {
+        permissions::import_advisories(caller)?;
+        Ok(self.store.import_osv(&caller.audit_name(), batch.records, now).await?)
+    }
+
+    /// Imports a request body (administrators): one OSV record, a JSON list of them,
+    /// `{"vulns": [...]}`, or a zip archive of such files.
+    pub async fn import_osv_body(
+        &self,
+        caller: &Caller,
+        body: Vec<u8>,
+        now: Timestamp,
+    ) -> Result<ImportSummary, AppError> {
+        permissions::import_advisories(caller)?;
+        let batch = tokio::task::spawn_blocking(move || {
+            let files = if is_zip(&body) {
+                osv_files_in_zip("body", &body, ZIP_EXPANDED_MAX)?
+            } else {
+                vec![OsvFile { name: "body".to_owned(), bytes: body }]
+            };
+            read_osv_files(&files, &|_| {})
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("import task failed: {e}")))??;
+        self.import_osv(caller, batch, now).await
+    }
+}
+
+/// Largest page of [`App::advisories`].
+pub const ADVISORY_PAGE_MAX: u32 = 1000;
+
+/// A list request of [`App::advisories`].
+#[derive(Debug, Clone, Default)]
+pub struct AdvisoryListRequest {
+    /// Advisories affecting a package of this ecosystem (`Debian` also matches `Debian:12`).
+    pub ecosystem: Option<String>,
+    /// Advisories affecting a package of this name.
+    pub package: Option<String>,
+    /// Advisories modified at or after this instant.
+    pub since: Option<Timestamp>,
+    /// Page size (default 100, at most [`ADVISORY_PAGE_MAX`]).
+    pub limit: Option<u32>,
+    /// The `next` of the previous page.
+    pub next: Option<String>,
+}
+
+/// What a list shows of an advisory, imported or published from a case.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AdvisorySummary {
+    /// The advisory's id: the OSV id of an imported record, `ACCORD-YYYY-NNNN` for one
+    /// published from a case (its OSV document says `x_ACCORD-YYYY-NNNN`).
+    pub id: String,
+    /// `imported` (from an OSV data set) or `accord` (published through coordinated disclosure).
+    pub source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    pub modified: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<String>,
+    pub aliases: Vec<String>,
+    /// The affected packages (`{"ecosystem", "name"}`) or, for a case, products
+    /// (`{"vendor", "product"}`).
+    pub affected: Vec<serde_json::Value>,
+    #[serde(skip)]
+    modified_at: Timestamp,
+}
+
+/// A page of advisories, newest `modified` first.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AdvisoryPage {
+    pub advisories: Vec<AdvisorySummary>,
+    /// Give it back as `next` for the following page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// An advisory's OSV document and its entity tag.
+#[derive(Debug, Clone)]
+pub struct OsvDocument {
+    /// The JSON text.
+    pub json: String,
+    /// A strong entity tag of the text (SHA-256, hex, without quotes).
+    pub etag: String,
+}
+
+/// The local id of a case advisory, from either of its spellings (`ACCORD-…`, `x_ACCORD-…`).
+fn case_advisory_id(id: &str) -> Option<&str> {
+    let local = id.strip_prefix("x_").unwrap_or(id);
+    local.starts_with("ACCORD-").then_some(local)
+}
+
+fn encode_cursor(s: &AdvisorySummary) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!(
+        "{}:{}",
+        s.modified_at.as_microsecond(),
+        s.id
+    ))
+}
+
+fn decode_cursor(text: &str) -> Result<accord_store::advisories::OsvCursor, AppError> {
+    use base64::Engine;
+    let bad = || AppError::Invalid(ValidationError::new("next", "not a `next` value of this list"));
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
+    let raw = String::from_utf8(raw).map_err(|_| bad())?;
+    let (micros, id) = raw.split_once(':').ok_or_else(bad)?;
+    let micros: i64 = micros.parse().map_err(|_| bad())?;
+    Ok(accord_store::advisories::OsvCursor {
+        modified_at: Timestamp::from_microsecond(micros).map_err(|_| bad())?,
+        id: id.to_owned(),
+    })
+}
+
+/// Newest first, then id descending: the order of every list.
+fn list_order(a: &AdvisorySummary, b: &AdvisorySummary) -> std::cmp::Ordering {
+    b.modified_at.cmp(&a.modified_at).then_with(|| b.id.cmp(&a.id))
+}
+
+fn imported_summary(s: accord_store::advisories::OsvSummary) -> AdvisorySummary {
+    AdvisorySummary {
+        source: "imported",
+        affected: s
+            .packages
+            .into_iter()
+            .map(|(e, n)| serde_json::json!({ "ecosystem": e, "name": n }))
+            .collect(),
+        id: s.id,
+        summary: s.summary,
+        published: s.published,
+        modified: s.modified,
+        withdrawn: s.withdrawn,
+        aliases: s.aliases,
+        modified_at: s.modified_at,
+    }
+}
+
+/// A case advisory's stored document, as the list shows it.
+fn case_summary(id: &str, document: &serde_json::Value) -> Result<AdvisorySummary, AppError> {
+    let text = |field: &str| document.get(field).and_then(|v| v.as_str()).map(str::to_owned);
+    let modified =
+        text("modified").ok_or_else(|| AppError::Internal(format!("advisory {id} has no modified")))?;
+    let modified_at: Timestamp =
+        modified.parse().map_err(|e| AppError::Internal(format!("advisory {id}: modified: {e}")))?;
+    let mut affected: Vec<serde_json::Value> = Vec::new();
+    for a in document.get("affected").and_then(|v| v.as_array()).into_iter().flatten() {
+        let entry = serde_json::json!({ "vendor": a.get("vendor"), "product": a.get("product") });
+        if !affected.contains(&entry) {
+            affected.push(entry);
+        }
+    }
+    Ok(AdvisorySummary {
+        id: id.to_owned(),
+        source: "accord",
+        summary: text("summary"),
+        published: text("published"),
+        modified,
+        withdrawn: None,
+        aliases: strings(document.get("aliases")),
+        affected,
+        modified_at,
+    })
+}
+
+fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
+    v.and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// The OSV record of an advisory published from a case (SPEC §4): id `x_ACCORD-YYYY-NNNN`,
+/// the case's CVE ids as aliases, its CVSS vectors as severity, and each vendor product that
+/// was affected as an `affected` entry without package (a case names vendors' products, not
+/// ecosystem packages), described in its `database_specific`.
+pub fn case_advisory_osv(id: &str, document: &serde_json::Value) -> Result<osv::Record, AppError> {
+    use serde_json::{Value, json};
+    let get = |field: &str| document.get(field).cloned().unwrap_or(Value::Null);
+    let osv_time = |field: &str| -> Result<Value, AppError> {
+        let at: Timestamp = document
+            .get(field)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| AppError::Internal(format!("advisory {id} has no {field}")))?
+            .parse()
+            .map_err(|e| AppError::Internal(format!("advisory {id}: {field}: {e}")))?;
+        Ok(Value::String(osv::OsvTimestamp::from(at).to_string()))
+    };
+    let mut severity = Vec::new();
+    if let Some(v) = document.get("cvss_v31").and_then(|v| v.as_str()) {
+        severity.push(json!({ "type": "CVSS_V3", "score": v }));
+    }
+    if let Some(v) = document.get("cvss_v40").and_then(|v| v.as_str()) {
+        severity.push(json!({ "type": "CVSS_V4", "score": v }));
+    }
+    let affected: Vec<Value> = document
+        .get("affected")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter(|a| matches!(a.get("status").and_then(|s| s.as_str()), Some("affected" | "fixed")))
+        .map(|a| {
+            let mut detail = serde_json::Map::new();
+            for key in ["vendor", "product", "status", "fixed_version", "remediation"] {
+                if let Some(v) = a.get(key).filter(|v| !v.is_null()) {
+                    detail.insert(key.to_owned(), v.clone());
+                }
+            }
+            json!({ "database_specific": detail })
+        })
+        .collect();
+    let mut record = json!({
+        "schema_version": osv::SCHEMA_VERSION,
+        "id": format!("x_{id}"),
+        "modified": osv_time("modified")?,
+        "published": osv_time("published")?,
+        "aliases": get("aliases"),
+        "summary": get("summary"),
+        "details": get("details"),
+        "severity": severity,
+        "affected": affected,
+        "references": get("references"),
+        "credits": get("credits"),
+        "database_specific": { "source": "Accord coordinated vulnerability disclosure", "accord_id": id },
+    });
+    if let Value::Object(map) = &mut record {
+        map.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+    }
+    let text = record.to_string();
+    osv::parse_record(&text).map_err(|e| AppError::Internal(format!("advisory {id} as OSV: {e}")))
+}
+
+fn osv_document(json: String) -> OsvDocument {
+    use sha2::Digest;
+    let etag = hex::encode(sha2::Sha256::digest(json.as_bytes()));
+    OsvDocument { json, etag }
+}
+
+impl App {
+    /// Public advisories, imported and published from cases, newest `modified` first, paged.
+    /// A filter by ecosystem or package leaves out case advisories (they name products, not
+    /// packages). Nothing of a case exists here before its publication.
+    pub async fn advisories(&self, request: &AdvisoryListRequest) -> Result<AdvisoryPage, AppError> {
+        let limit = request.limit.unwrap_or(100);
+        if limit == 0 || limit > ADVISORY_PAGE_MAX {
+            return Err(AppError::Invalid(ValidationError::new(
+                "limit",
+                format!("limit is from 1 to {ADVISORY_PAGE_MAX}"),
+            )));
+        }
+        let after = request.next.as_deref().map(decode_cursor).transpose()?;
+        let filter = accord_store::advisories::OsvFilter {
+            ecosystem: request.ecosystem.clone(),
+            package: request.package.clone(),
+            since: request.since,
+        };
+        let mut page: Vec<AdvisorySummary> = self
+            .store
+            .osv_advisories(&filter, after.as_ref(), limit + 1)
+            .await?
+            .into_iter()
+            .map(imported_summary)
+            .collect();
+        if request.ecosystem.is_none() && request.package.is_none() {
+            for (id, document) in self.store.published_advisories().await? {
+                let document: serde_json::Value =
+                    serde_json::from_str(&document).map_err(|e| AppError::Internal(e.to_string()))?;
+                let s = case_summary(&id, &document)?;
+                let recent_enough = request.since.is_none_or(|since| s.modified_at >= since);
+                let after_cursor = after
+                    .as_ref()
+                    .is_none_or(|c| (s.modified_at, s.id.as_str()) < (c.modified_at, c.id.as_str()));
+                if recent_enough && after_cursor {
+                    page.push(s);
+                }
+            }
+        }
+        page.sort_by(list_order);
+        let more = page.len() > limit as usize;
+        page.truncate(limit as usize);
+        let next = if more { page.last().map(encode_cursor) } else { None };
+        Ok(AdvisoryPage { advisories: page, next })
+    }
+
+    /// One advisory: an imported record by id or alias, or a case advisory by
+    /// `ACCORD-YYYY-NNNN` (or `x_ACCORD-YYYY-NNNN`).
+    pub async fn advisory(&self, id: &str) -> Result<AdvisorySummary, AppError> {
+        if let Some(local) = case_advisory_id(id) {
+            let (_, document) = self.store.advisory(local).await?.ok_or(AppError::NotFound("advisory"))?;
+            let document: serde_json::Value =
+                serde_json::from_str(&document).map_err(|e| AppError::Internal(e.to_string()))?;
+            return case_summary(local, &document);
+        }
+        let stored = self.store.osv_advisory(id).await?.ok_or(AppError::NotFound("advisory"))?;
+        Ok(imported_summary(stored.summary))
+    }
+
+    /// An advisory's OSV document: the original text of an imported record (found by id or
+    /// alias), or the OSV rendering of a case advisory.
+    pub async fn advisory_osv(&self, id: &str) -> Result<OsvDocument, AppError> {
+        if let Some(local) = case_advisory_id(id) {
+            let (_, document) = self.store.advisory(local).await?.ok_or(AppError::NotFound("advisory"))?;
+            let document: serde_json::Value =
+                serde_json::from_str(&document).map_err(|e| AppError::Internal(e.to_string()))?;
+            let record = case_advisory_osv(local, &document)?;
+            // Written from the typed record: the schema's field order.
+            let json = serde_json::to_string(&record).map_err(|e| AppError::Internal(e.to_string()))?;
+            return Ok(osv_document(json));
+        }
+        let stored = self.store.osv_advisory(id).await?.ok_or(AppError::NotFound("advisory"))?;
+        Ok(OsvDocument { json: stored.document, etag: stored.sha256 })
+    }
+}

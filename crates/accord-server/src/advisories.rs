@@ -1,0 +1,133 @@
+//! Advisories for everyone: the JSON API (`/api/v1/advisories…`, public), the administrators'
+//! OSV import (`POST /api/v1/admin/advisories/import`), and the OSV API's `GET /v1/vulns/{id}`.
+
+use accord_app::advisories::{AdvisoryListRequest, AdvisoryPage, AdvisorySummary, OsvDocument};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::error::osv_api_error;
+use crate::extract::{ApiCaller, ApiQuery, too_large};
+use crate::{ApiError, AppState};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// How long clients and caches may keep an advisory document without asking again.
+const CACHE_CONTROL: &str = "public, max-age=300";
+
+/// Routes under `/api/v1`.
+pub(crate) fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/advisories", get(list))
+        .route("/advisories/{id}", get(one))
+        .route("/advisories/{id}/osv", get(osv))
+        .route(
+            "/admin/advisories/import",
+            post(import).layer(DefaultBodyLimit::max(crate::OSV_IMPORT_BODY_LIMIT)),
+        )
+}
+
+/// The OSV API's routes (at the root).
+pub(crate) fn osv_api_routes() -> Router<AppState> {
+    Router::new().route("/v1/vulns/{id}", get(vuln))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    ecosystem: Option<String>,
+    package: Option<String>,
+    since: Option<String>,
+    limit: Option<u32>,
+    next: Option<String>,
+}
+
+async fn list(State(s): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<AdvisoryPage>> {
+    let since = q
+        .since
+        .as_deref()
+        .map(|t| {
+            t.parse::<Timestamp>().map_err(|_| {
+                ApiError::bad_request("since", format!("since: {t:?} is not an RFC 3339 timestamp"))
+            })
+        })
+        .transpose()?;
+    let request = AdvisoryListRequest {
+        ecosystem: q.ecosystem.filter(|e| !e.is_empty()),
+        package: q.package.filter(|p| !p.is_empty()),
+        since,
+        limit: q.limit,
+        next: q.next,
+    };
+    Ok(Json(s.app.advisories(&request).await?))
+}
+
+async fn one(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<AdvisorySummary>> {
+    Ok(Json(s.app.advisory(&id).await?))
+}
+
+async fn osv(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+    Ok(document(s.app.advisory_osv(&id).await?, &headers))
+}
+
+/// `GET /v1/vulns/{id}` as the public OSV service answers it: the record, or
+/// `404 {"code": 5, "message": "Bug not found."}`.
+async fn vuln(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    match s.app.advisory_osv(&id).await {
+        Ok(doc) => document(doc, &headers),
+        Err(e) => osv_api_error(e),
+    }
+}
+
+/// A cacheable JSON document: strong `ETag`, `Cache-Control`, `304` for a matching
+/// `If-None-Match`.
+fn document(doc: OsvDocument, headers: &HeaderMap) -> Response {
+    let etag = format!("\"{}\"", doc.etag);
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut resp = if matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut r = Response::new(Body::from(doc.json));
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        r
+    };
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+    resp
+}
+
+/// Imports one OSV record, a JSON list of them, `{"vulns": [...]}`, or a zip archive of such
+/// files (administrators); all or nothing.
+async fn import(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Value>> {
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::new(r.status(), "invalid_request", r.body_text())
+        }
+    })?;
+    let counts = s.app.import_osv_body(&caller, body.to_vec(), Timestamp::now()).await?;
+    Ok(Json(json!({
+        "added": counts.added,
+        "updated": counts.updated,
+        "unchanged": counts.unchanged,
+        "records": counts.added + counts.updated + counts.unchanged,
+    })))
+}

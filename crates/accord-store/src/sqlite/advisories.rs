@@ -1,0 +1,222 @@
+//! SQL of imported OSV advisories: the import (one transaction, prepared statements, a digest
+//! comparison per record) and the reads by id, alias, filter and package.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::backend;
+use accord_model::time::parse_timestamp;
+
+use super::rows::text;
+use super::write::audit;
+use crate::StoreError;
+use crate::advisories::{ImportCounts, OsvAdvisory, OsvCursor, OsvFilter, OsvImport, OsvSummary};
+
+pub(super) fn import(
+    conn: &mut Connection,
+    actor: &str,
+    records: &[OsvImport],
+    at: Timestamp,
+) -> Result<ImportCounts, StoreError> {
+    let tx = conn.transaction().map_err(backend)?;
+    let imported_at = text(at);
+    let mut counts = ImportCounts::default();
+    {
+        let prepare = |sql: &str| tx.prepare_cached(sql).map_err(backend);
+        let mut stored_digest = prepare("SELECT sha256 FROM osv_advisories WHERE id = $1")?;
+        let mut insert = prepare(
+            "INSERT INTO osv_advisories
+                 (id, modified, modified_us, published, withdrawn, summary, document, sha256, imported_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )?;
+        let mut update = prepare(
+            // `?N`, not `$N`: SQLite numbers `$N` parameters by first appearance.
+            "UPDATE osv_advisories SET modified = ?2, modified_us = ?3, published = ?4, withdrawn = ?5,
+                 summary = ?6, document = ?7, sha256 = ?8, imported_at = ?9
+             WHERE id = ?1",
+        )?;
+        let mut delete_aliases = prepare("DELETE FROM osv_advisory_aliases WHERE id = $1")?;
+        let mut delete_packages = prepare("DELETE FROM osv_advisory_packages WHERE id = $1")?;
+        let mut insert_alias =
+            prepare("INSERT OR IGNORE INTO osv_advisory_aliases (id, alias) VALUES ($1, $2)")?;
+        let mut insert_package =
+            prepare("INSERT OR IGNORE INTO osv_advisory_packages (ecosystem, name, id) VALUES ($1, $2, $3)")?;
+        for r in records {
+            if r.id.is_empty() || r.document.is_empty() {
+                return Err(StoreError::conflict("an OSV record needs an id and a document"));
+            }
+            let digest: [u8; 32] = Sha256::digest(r.document.as_bytes()).into();
+            let stored: Option<Vec<u8>> =
+                stored_digest.query_row([&r.id], |row| row.get(0)).optional().map_err(backend)?;
+            let values = rusqlite::params![
+                r.id,
+                r.modified,
+                r.modified_at.as_microsecond(),
+                r.published,
+                r.withdrawn,
+                r.summary,
+                r.document,
+                digest.as_slice(),
+                imported_at,
+            ];
+            match stored {
+                Some(d) if d == digest => {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                Some(_) => {
+                    update.execute(values).map_err(backend)?;
+                    delete_aliases.execute([&r.id]).map_err(backend)?;
+                    delete_packages.execute([&r.id]).map_err(backend)?;
+                    counts.updated += 1;
+                }
+                None => {
+                    insert.execute(values).map_err(backend)?;
+                    counts.added += 1;
+                }
+            }
+            for alias in &r.aliases {
+                insert_alias.execute((&r.id, alias)).map_err(backend)?;
+            }
+            for (ecosystem, name) in &r.packages {
+                insert_package.execute((ecosystem, name, &r.id)).map_err(backend)?;
+            }
+        }
+    }
+    if counts.added + counts.updated > 0 {
+        let detail =
+            json!({ "added": counts.added, "updated": counts.updated, "unchanged": counts.unchanged });
+        audit(&tx, actor, at, "advisories.osv_imported", "osv", detail)?;
+    }
+    tx.commit().map_err(backend)?;
+    Ok(counts)
+}
+
+fn summary_row(row: &Row<'_>) -> rusqlite::Result<OsvSummary> {
+    let micros: i64 = row.get(2)?;
+    Ok(OsvSummary {
+        id: row.get(0)?,
+        modified: row.get(1)?,
+        modified_at: Timestamp::from_microsecond(micros).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Integer, Box::new(e))
+        })?,
+        published: row.get(3)?,
+        withdrawn: row.get(4)?,
+        summary: row.get(5)?,
+        aliases: Vec::new(),
+        packages: Vec::new(),
+    })
+}
+
+/// Fills in the aliases and packages of summaries.
+fn with_lists(c: &Connection, mut list: Vec<OsvSummary>) -> Result<Vec<OsvSummary>, StoreError> {
+    let mut aliases = c
+        .prepare_cached("SELECT alias FROM osv_advisory_aliases WHERE id = $1 ORDER BY alias")
+        .map_err(backend)?;
+    let mut packages = c
+        .prepare_cached(
+            "SELECT ecosystem, name FROM osv_advisory_packages WHERE id = $1 ORDER BY ecosystem, name",
+        )
+        .map_err(backend)?;
+    for s in &mut list {
+        s.aliases = aliases.query_map([&s.id], |r| r.get(0)).and_then(Iterator::collect).map_err(backend)?;
+        s.packages = packages
+            .query_map([&s.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(Iterator::collect)
+            .map_err(backend)?;
+    }
+    Ok(list)
+}
+
+pub(super) fn advisory(c: &Connection, id_or_alias: &str) -> Result<Option<OsvAdvisory>, StoreError> {
+    let row = c
+        .prepare_cached(
+            "SELECT a.id, a.modified, a.modified_us, a.published, a.withdrawn, a.summary,
+                    a.document, a.sha256, a.imported_at
+             FROM osv_advisories a
+             WHERE a.id = coalesce(
+                 (SELECT id FROM osv_advisories WHERE id = $1),
+                 (SELECT id FROM osv_advisory_aliases WHERE alias = $1 ORDER BY id LIMIT 1))",
+        )
+        .and_then(|mut s| {
+            s.query_row([id_or_alias], |r| {
+                let digest: Vec<u8> = r.get(7)?;
+                let imported_at: String = r.get(8)?;
+                Ok((summary_row(r)?, r.get::<_, String>(6)?, digest, imported_at))
+            })
+            .optional()
+        })
+        .map_err(backend)?;
+    let Some((summary, document, digest, imported_at)) = row else { return Ok(None) };
+    let mut summary = with_lists(c, vec![summary])?;
+    Ok(Some(OsvAdvisory {
+        summary: summary.remove(0),
+        document,
+        sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        imported_at: parse_timestamp(&imported_at).map_err(|e| StoreError::Backend(e.to_string()))?,
+    }))
+}
+
+pub(super) fn advisories(
+    c: &Connection,
+    filter: &OsvFilter,
+    after: Option<&OsvCursor>,
+    limit: u32,
+) -> Result<Vec<OsvSummary>, StoreError> {
+    let since = filter.since.map_or(i64::MIN, |t| t.as_microsecond());
+    let (before_us, before_id) =
+        after.map_or((i64::MAX, String::new()), |a| (a.modified_at.as_microsecond(), a.id.clone()));
+    let list = if filter.ecosystem.is_none() && filter.package.is_none() {
+        c.prepare_cached(
+            "SELECT a.id, a.modified, a.modified_us, a.published, a.withdrawn, a.summary FROM osv_advisories a
+             WHERE a.modified_us >= $1 AND (a.modified_us < $2 OR (a.modified_us = $2 AND a.id < $3))
+             ORDER BY a.modified_us DESC, a.id DESC LIMIT $4",
+        )
+        .and_then(|mut s| s.query_map((since, before_us, before_id, limit), summary_row)?.collect())
+    } else {
+        c.prepare_cached(
+            "SELECT a.id, a.modified, a.modified_us, a.published, a.withdrawn, a.summary FROM osv_advisories a
+             WHERE a.id IN (
+                 SELECT p.id FROM osv_advisory_packages p
+                 WHERE ($1 IS NULL OR p.ecosystem = $1 OR (p.ecosystem > $1 || ':' AND p.ecosystem < $1 || ';'))
+                   AND ($2 IS NULL OR p.name = $2))
+               AND a.modified_us >= $3 AND (a.modified_us < $4 OR (a.modified_us = $4 AND a.id < $5))
+             ORDER BY a.modified_us DESC, a.id DESC LIMIT $6",
+        )
+        .and_then(|mut s| {
+            s.query_map(
+                (&filter.ecosystem, &filter.package, since, before_us, before_id, limit),
+                summary_row,
+            )?
+            .collect()
+        })
+    }
+    .map_err(backend)?;
+    with_lists(c, list)
+}
+
+pub(super) fn by_package(
+    c: &Connection,
+    ecosystem: &str,
+    name: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    c.prepare_cached(
+        "SELECT a.id, a.document FROM osv_advisories a
+         WHERE a.id IN (
+             SELECT p.id FROM osv_advisory_packages p WHERE p.ecosystem = $1 AND p.name = $2
+             UNION
+             SELECT p.id FROM osv_advisory_packages p
+             WHERE p.ecosystem > $1 || ':' AND p.ecosystem < $1 || ';' AND p.name = $2)
+         ORDER BY a.id",
+    )
+    .and_then(|mut s| s.query_map((ecosystem, name), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+    .map_err(backend)
+}
+
+pub(super) fn published(c: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    c.prepare_cached("SELECT id, document FROM advisories ORDER BY published_at DESC, id DESC")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(backend)
+}

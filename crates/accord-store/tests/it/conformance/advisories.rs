@@ -1,0 +1,192 @@
+//! Imported OSV advisories: idempotent all-or-nothing imports, replacement with their aliases
+//! and packages, lookups by id, alias and package, filtered and paged lists.
+
+use accord_store::advisories::{ImportCounts, OsvCursor, OsvFilter, OsvImport};
+use accord_store::{Store, StoreError};
+use sha2::{Digest, Sha256};
+
+use super::fixtures::*;
+
+/// A record modified on `day(modified_day)`, with its aliases and packages; the document says
+/// the same (with `variant` to make another text of it).
+fn record(
+    id: &str,
+    modified_day: i64,
+    aliases: &[&str],
+    packages: &[(&str, &str)],
+    variant: &str,
+) -> OsvImport {
+    let modified = day(modified_day).to_string();
+    OsvImport {
+        id: id.to_owned(),
+        modified: modified.clone(),
+        modified_at: day(modified_day),
+        published: Some(day(0).to_string()),
+        withdrawn: None,
+        summary: Some(format!("summary of {id}{variant}")),
+        aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        packages: packages.iter().map(|(e, n)| (e.to_string(), n.to_string())).collect(),
+        document: format!(r#"{{"id":"{id}","modified":"{modified}","summary":"summary of {id}{variant}"}}"#),
+    }
+}
+
+fn counts(added: u64, updated: u64, unchanged: u64) -> ImportCounts {
+    ImportCounts { added, updated, unchanged }
+}
+
+async fn import(store: &dyn Store, records: Vec<OsvImport>) -> ImportCounts {
+    store.import_osv(ACTOR, records, day(100)).await.expect("import")
+}
+
+async fn ids(store: &dyn Store, filter: OsvFilter) -> Vec<String> {
+    store.osv_advisories(&filter, None, 100).await.unwrap().into_iter().map(|s| s.id).collect()
+}
+
+pub async fn imports_add_then_leave_unchanged(store: &dyn Store) {
+    let batch = || {
+        vec![
+            record("GHSA-1", 1, &["CVE-2018-0001"], &[("npm", "left-pad")], ""),
+            record("PYSEC-2018-2", 2, &[], &[("PyPI", "demo")], ""),
+            record("RUSTSEC-2018-0003", 3, &[], &[], ""),
+        ]
+    };
+    assert_eq!(import(store, batch()).await, counts(3, 0, 0));
+    let events = store.events(10).await.unwrap().len();
+    assert_eq!(import(store, batch()).await, counts(0, 0, 3));
+    assert_eq!(store.events(10).await.unwrap().len(), events, "an unchanged import writes no audit line");
+    let stored = store.osv_advisory("GHSA-1").await.unwrap().expect("stored");
+    assert_eq!(stored.imported_at, day(100));
+    assert_eq!(stored.document, batch()[0].document);
+    let digest: String =
+        Sha256::digest(stored.document.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(stored.sha256, digest);
+}
+
+pub async fn changed_content_replaces_aliases_and_packages(store: &dyn Store) {
+    import(store, vec![record("GHSA-1", 1, &["CVE-2018-0001"], &[("npm", "a")], "")]).await;
+    let changed = record("GHSA-1", 5, &["CVE-2018-0002"], &[("PyPI", "b")], " (revised)");
+    assert_eq!(import(store, vec![changed.clone()]).await, counts(0, 1, 0));
+    let stored = store.osv_advisory("GHSA-1").await.unwrap().unwrap();
+    assert_eq!(stored.document, changed.document);
+    assert_eq!(stored.summary.modified_at, day(5));
+    assert_eq!(stored.summary.summary.as_deref(), Some("summary of GHSA-1 (revised)"));
+    assert_eq!(stored.summary.aliases, ["CVE-2018-0002"]);
+    assert_eq!(stored.summary.packages, [("PyPI".to_owned(), "b".to_owned())]);
+    assert!(store.osv_advisory("CVE-2018-0001").await.unwrap().is_none());
+    assert!(store.osv_by_package("npm", "a").await.unwrap().is_empty());
+    assert_eq!(store.osv_by_package("PyPI", "b").await.unwrap(), [("GHSA-1".to_owned(), changed.document)]);
+    // The same id twice in one import: the second counts against the first.
+    let twice = vec![record("GHSA-9", 1, &[], &[], ""), record("GHSA-9", 1, &[], &[], "")];
+    assert_eq!(import(store, twice).await, counts(1, 0, 1));
+}
+
+pub async fn a_refused_record_imports_nothing(store: &dyn Store) {
+    let mut no_document = record("GHSA-3", 3, &[], &[], "");
+    no_document.document.clear();
+    let batch = vec![record("GHSA-1", 1, &["CVE-2018-0001"], &[("npm", "a")], ""), no_document];
+    let err = store.import_osv(ACTOR, batch, day(100)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    assert!(store.osv_advisory("GHSA-1").await.unwrap().is_none());
+    assert!(store.osv_by_package("npm", "a").await.unwrap().is_empty());
+    assert!(ids(store, OsvFilter::default()).await.is_empty());
+}
+
+pub async fn found_by_id_or_alias(store: &dyn Store) {
+    import(
+        store,
+        vec![
+            record("GHSA-2", 1, &["CVE-2018-0001", "PYSEC-2018-1"], &[("PyPI", "demo")], ""),
+            record("GHSA-1", 1, &["CVE-2018-0001"], &[], ""),
+            record("CVE-2018-0009", 1, &[], &[], ""),
+        ],
+    )
+    .await;
+    let by_id = store.osv_advisory("GHSA-2").await.unwrap().unwrap();
+    assert_eq!(by_id.summary.aliases, ["CVE-2018-0001", "PYSEC-2018-1"]);
+    assert_eq!(by_id.summary.packages, [("PyPI".to_owned(), "demo".to_owned())]);
+    assert_eq!(store.osv_advisory("PYSEC-2018-1").await.unwrap().unwrap().summary.id, "GHSA-2");
+    // Two records share an alias: the lowest id.
+    assert_eq!(store.osv_advisory("CVE-2018-0001").await.unwrap().unwrap().summary.id, "GHSA-1");
+    assert_eq!(store.osv_advisory("CVE-2018-0009").await.unwrap().unwrap().summary.id, "CVE-2018-0009");
+    assert!(store.osv_advisory("GHSA-404").await.unwrap().is_none());
+}
+
+pub async fn lists_filter_and_page(store: &dyn Store) {
+    import(
+        store,
+        vec![
+            record("DSA-1", 1, &[], &[("Debian:11", "openssl"), ("Debian:12", "openssl")], ""),
+            record("GHSA-2", 2, &[], &[("npm", "openssl")], ""),
+            record("GHSA-3", 3, &[], &[("npm", "left-pad")], ""),
+            record("GHSA-4", 3, &[], &[("Debian", "zlib")], ""),
+            record("GHSA-5", 5, &[], &[], ""),
+            record("GHSA-6", 6, &[], &[("Debianish", "zlib")], ""),
+        ],
+    )
+    .await;
+    let all = ids(store, OsvFilter::default()).await;
+    assert_eq!(
+        all,
+        ["GHSA-6", "GHSA-5", "GHSA-4", "GHSA-3", "GHSA-2", "DSA-1"],
+        "newest first, then id descending"
+    );
+    // Pages of two follow each other without gap or repeat, through equal `modified`.
+    let mut paged = Vec::new();
+    let mut after: Option<OsvCursor> = None;
+    loop {
+        let page = store.osv_advisories(&OsvFilter::default(), after.as_ref(), 2).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(OsvCursor { modified_at: last.modified_at, id: last.id.clone() });
+        paged.extend(page.into_iter().map(|s| s.id));
+    }
+    assert_eq!(paged, all);
+    let f = |ecosystem: Option<&str>, package: Option<&str>, since: Option<i64>| OsvFilter {
+        ecosystem: ecosystem.map(str::to_owned),
+        package: package.map(str::to_owned),
+        since: since.map(day),
+    };
+    assert_eq!(ids(store, f(None, None, Some(3))).await, ["GHSA-6", "GHSA-5", "GHSA-4", "GHSA-3"]);
+    assert_eq!(
+        ids(store, f(Some("Debian"), None, None)).await,
+        ["GHSA-4", "DSA-1"],
+        "releases match their family"
+    );
+    assert_eq!(ids(store, f(Some("Debian:12"), None, None)).await, ["DSA-1"]);
+    assert_eq!(ids(store, f(None, Some("openssl"), None)).await, ["GHSA-2", "DSA-1"]);
+    assert_eq!(ids(store, f(Some("npm"), Some("openssl"), None)).await, ["GHSA-2"]);
+    assert_eq!(ids(store, f(Some("npm"), None, Some(3))).await, ["GHSA-3"]);
+    assert!(ids(store, f(Some("PyPI"), None, None)).await.is_empty());
+    let listed = store.osv_advisories(&f(Some("Debian:11"), None, None), None, 10).await.unwrap();
+    assert_eq!(
+        listed[0].packages,
+        [("Debian:11".to_owned(), "openssl".to_owned()), ("Debian:12".to_owned(), "openssl".to_owned())]
+    );
+    assert_eq!(listed[0].modified, day(1).to_string());
+}
+
+pub async fn found_by_package(store: &dyn Store) {
+    import(
+        store,
+        vec![
+            record("DSA-2", 1, &[], &[("Debian:11", "openssl"), ("Debian:12", "openssl")], ""),
+            record("DSA-1", 1, &[], &[("Debian:12", "openssl")], ""),
+            record("GHSA-3", 1, &[], &[("npm", "openssl")], ""),
+            record("GHSA-4", 1, &[], &[("Debian", "openssl")], ""),
+        ],
+    )
+    .await;
+    let found = |ecosystem: &'static str| async move {
+        store
+            .osv_by_package(ecosystem, "openssl")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found("Debian").await, ["DSA-1", "DSA-2", "GHSA-4"]);
+    assert_eq!(found("Debian:12").await, ["DSA-1", "DSA-2"]);
+    assert_eq!(found("npm").await, ["GHSA-3"]);
+    assert!(found("PyPI").await.is_empty());
+    assert!(store.published_advisories().await.unwrap().is_empty());
+}

@@ -1,0 +1,113 @@
+//! `accord admin import-osv PATH…`: OSV data sets into the store, offline, all or nothing.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use accord_app::advisories::{OsvFile, is_zip, osv_files_in_zip, read_osv_files};
+use accord_app::{App, AppError, Caller};
+use anyhow::{Context, anyhow};
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::Timestamp;
+
+pub async fn run(app: &App, paths: &[PathBuf], now: Timestamp) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files)?;
+    }
+    if files.is_empty() {
+        return Err(anyhow!("no OSV JSON file found in {}", shown(paths)));
+    }
+    let bar = progress_bar(files.len() as u64);
+    let batch = read_osv_files(&files, &|n| bar.inc(n));
+    let batch = match batch {
+        Ok(batch) => batch,
+        Err(e) => {
+            bar.finish_and_clear();
+            return Err(refused(e));
+        }
+    };
+    bar.set_message("writing");
+    let records = batch.len();
+    let counts = app.import_osv(&Caller::Operator, batch, now).await;
+    bar.finish_and_clear();
+    let counts = counts.map_err(refused)?;
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "Imported {records} OSV record{} from {} file{} in {seconds:.2} s ({:.0} records/s): {} added, {} updated, {} unchanged.",
+        if records == 1 { "" } else { "s" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        records as f64 / seconds.max(1e-9),
+        counts.added,
+        counts.updated,
+        counts.unchanged,
+    );
+    Ok(())
+}
+
+/// The reason first (file, JSON path, what is wrong), then that nothing was stored.
+fn refused(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(v) => anyhow!("{}; nothing was imported", v.message),
+        other => anyhow!("{other}; nothing was imported"),
+    }
+}
+
+fn shown(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn progress_bar(files: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(files);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar.set_message("reading");
+    bar
+}
+
+/// A zip archive's JSON members, every `*.json` below a folder (sorted), or one JSON file.
+fn collect(path: &Path, files: &mut Vec<OsvFile>) -> anyhow::Result<()> {
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.is_dir() {
+        let mut found = Vec::new();
+        walk(path, &mut found)?;
+        found.sort();
+        for file in found {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            files.push(OsvFile { name: file.display().to_string(), bytes });
+        }
+        return Ok(());
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path.display().to_string();
+    if is_zip(&bytes) {
+        files.extend(osv_files_in_zip(&name, &bytes, u64::MAX)?);
+    } else {
+        files.push(OsvFile { name, bytes });
+    }
+    Ok(())
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    for entry in
+        std::fs::read_dir(dir).with_context(|| format!("cannot read the folder {}", dir.display()))?
+    {
+        let entry = entry.with_context(|| format!("cannot read the folder {}", dir.display()))?;
+        let path = entry.path();
+        let kind = entry.file_type().with_context(|| format!("cannot read {}", path.display()))?;
+        if kind.is_dir() {
+            walk(&path, found)?;
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "json") {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
