@@ -10,6 +10,7 @@ mod cvd;
 pub mod demo;
 mod error;
 mod notifications;
+pub mod osv_query;
 mod permissions;
 mod random;
 mod registry;
@@ -64,6 +65,8 @@ pub struct App {
     outbox: Arc<notifications::OutboxSettings>,
     /// Wakes the delivery worker when a change enqueued messages.
     outbox_signal: Arc<tokio::sync::Notify>,
+    /// The OSV query API's index of the imported advisories, built when first needed.
+    osv_index: Arc<osv_query::OsvIndexCache>,
 }
 
 /// A fresh key for [`App::with_sealing_key`], as 64 hexadecimal digits.
@@ -84,6 +87,7 @@ impl App {
             embargo_days: accord_model::cvd::DEFAULT_EMBARGO_DAYS,
             outbox: Arc::default(),
             outbox_signal: Arc::default(),
+            osv_index: Arc::default(),
         })
     }
 

@@ -36,7 +36,84 @@ pub(crate) fn api_routes() -> Router<AppState> {
 
 /// The OSV API's routes (at the root).
 pub(crate) fn osv_api_routes() -> Router<AppState> {
-    Router::new().route("/v1/vulns/{id}", get(vuln))
+    Router::new()
+        .route("/v1/vulns/{id}", get(vuln))
+        .route("/v1/query", post(query))
+        .route("/v1/querybatch", post(querybatch))
+}
+
+/// A JSON body of the OSV API, or the message of the OSV error for a body that is not one.
+fn osv_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, String> {
+    serde_json::from_slice(body).map_err(|e| format!("Invalid query: {e}"))
+}
+
+fn invalid_body(message: String) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "code": 3, "message": message }))).into_response()
+}
+
+fn answer_json<T: serde::Serialize>(a: accord_app::osv_query::Answer<T>) -> Value {
+    // As the public service: `{}` for no advisory, `next_page_token` only when more follow.
+    let mut out = serde_json::Map::new();
+    if !a.vulns.is_empty() {
+        out.insert("vulns".into(), json!(a.vulns));
+    }
+    if let Some(token) = a.next_page_token {
+        out.insert("next_page_token".into(), json!(token));
+    }
+    Value::Object(out)
+}
+
+/// `POST /v1/query`: the full records of the advisories affecting a package version (or a
+/// commit), as the public OSV service answers.
+async fn query(State(s): State<AppState>, body: Bytes) -> Response {
+    let q: accord_app::osv_query::OsvQuery = match osv_body(&body) {
+        Ok(q) => q,
+        Err(m) => return invalid_body(m),
+    };
+    match s.app.osv_query(&q).await {
+        Ok(a) => {
+            // The records are sent as stored (their original text).
+            let mut out = String::from("{");
+            if !a.vulns.is_empty() {
+                out.push_str("\"vulns\":[");
+                out.push_str(&a.vulns.join(","));
+                out.push(']');
+            }
+            if let Some(token) = &a.next_page_token {
+                if !a.vulns.is_empty() {
+                    out.push(',');
+                }
+                out.push_str(&format!("\"next_page_token\":{}", json!(token)));
+            }
+            out.push('}');
+            let mut r = Response::new(Body::from(out));
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r
+        }
+        Err(e) => osv_api_error(e),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Batch {
+    queries: Vec<accord_app::osv_query::OsvQuery>,
+}
+
+/// `POST /v1/querybatch`: for each query, the ids and modification times of the advisories
+/// that answer it.
+async fn querybatch(State(s): State<AppState>, body: Bytes) -> Response {
+    let batch: Batch = match osv_body(&body) {
+        Ok(b) => b,
+        Err(m) => return invalid_body(m),
+    };
+    match s.app.osv_querybatch(&batch.queries).await {
+        Ok(answers) => {
+            let results: Vec<Value> = answers.into_iter().map(answer_json).collect();
+            Json(json!({ "results": results })).into_response()
+        }
+        Err(e) => osv_api_error(e),
+    }
 }
 
 #[derive(Deserialize)]

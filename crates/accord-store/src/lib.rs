@@ -176,6 +176,15 @@ pub trait Store: Send + Sync + 'static {
     /// The `(id, document)` of every imported record affecting a package, by id. An ecosystem
     /// without release suffix (`Debian`) also matches its releases (`Debian:12`).
     async fn osv_by_package(&self, ecosystem: &str, name: &str) -> Result<Vec<(String, String)>, StoreError>;
+    /// A page of imported records as `(id, document)`, by id, strictly after `after`.
+    async fn osv_documents(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<(String, String)>, StoreError>;
+    /// Changes whenever an import adds or replaces a record (their number and the latest time
+    /// one was stored), so that what was built from the records knows to build again.
+    async fn osv_generation(&self) -> Result<String, StoreError>;
 
     /// Claims up to `limit` pending messages due at `now` (`next_attempt_at <= now`, oldest
     /// due first) for delivery: their `next_attempt_at` moves to `lease_until`, so that no

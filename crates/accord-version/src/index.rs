@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use crate::ecosystem::Ecosystem;
-use crate::range::{Affected, Range, RangeKind, Verdict};
+use crate::range::{Affected, Range, RangeKind};
+use crate::version::Version;
 use crate::{Event, VersionError};
 
 /// One `affected` entry of an advisory, as the index takes it.
@@ -36,9 +37,15 @@ struct PackageKey {
 struct Entry<T> {
     advisory: T,
     release: Option<Box<str>>,
-    /// `None` when a range version could not be read: only `versions` is then used
-    affected: Option<Affected>,
-    versions: Vec<Box<str>>,
+    matcher: Matcher,
+}
+
+#[derive(Debug, Clone)]
+enum Matcher {
+    Compiled(Affected),
+    /// A range version could not be read (or the ecosystem is unknown): only the sorted
+    /// `versions` list is used
+    Listed(Vec<Box<str>>),
 }
 
 /// The index: advisory handles (`T`, e.g. a row number) by package.
@@ -115,15 +122,20 @@ impl<T: Copy + Eq + Hash> PackageIndex<T> {
             Err(_) if entry.ranges.iter().all(|r| r.kind == RangeKind::Git) => Ok(None),
             Err(_) => Err(VersionError::UnknownEcosystem { name: family.to_owned() }),
         };
-        let (affected, error) = match compiled {
-            Ok(a) => (a, None),
-            Err(e) => (None, Some(e)),
+        let listed = || {
+            let mut v: Vec<Box<str>> = entry.versions.iter().map(|v| v.as_str().into()).collect();
+            v.sort_unstable();
+            v
+        };
+        let (matcher, error) = match compiled {
+            Ok(Some(a)) => (Matcher::Compiled(a), None),
+            Ok(None) => (Matcher::Listed(listed()), None),
+            Err(e) => (Matcher::Listed(listed()), Some(e)),
         };
         self.packages.entry(key).or_default().push(Entry {
             advisory,
             release: release.map(Into::into),
-            affected,
-            versions: entry.versions.iter().map(|v| v.as_str().into()).collect(),
+            matcher,
         });
         self.entries += 1;
         match error {
@@ -149,6 +161,14 @@ impl<T: Copy + Eq + Hash> PackageIndex<T> {
         let (family, release) = split_ecosystem(ecosystem);
         let key = PackageKey { family: family.into(), name: normalize_name(family, name).into() };
         let Some(entries) = self.packages.get(&key) else { return Vec::new() };
+        // The version is read once per order, not once per entry.
+        let eco = family.parse::<Ecosystem>().ok();
+        let semver_scheme = entries.iter().find_map(|e| match &e.matcher {
+            Matcher::Compiled(a) => Some(a.semver_scheme()),
+            Matcher::Listed(_) => None,
+        });
+        let semver = version.zip(semver_scheme).and_then(|(v, s)| Version::parse_with(s, v).ok());
+        let native = version.zip(eco).and_then(|(v, e)| crate::version::parse(e, v).ok());
         let mut found: Vec<T> = Vec::new();
         for e in entries {
             if let (Some(want), Some(have)) = (release, e.release.as_deref())
@@ -161,9 +181,9 @@ impl<T: Copy + Eq + Hash> PackageIndex<T> {
             }
             let hit = match version {
                 None => true,
-                Some(v) => match &e.affected {
-                    Some(a) => matches!(a.verdict(v), Ok(Verdict::Affected)),
-                    None => e.versions.iter().any(|listed| &**listed == v),
+                Some(v) => match &e.matcher {
+                    Matcher::Compiled(a) => a.includes(v, semver.as_ref(), native.as_ref()),
+                    Matcher::Listed(listed) => listed.binary_search_by(|l| (**l).cmp(v)).is_ok(),
                 },
             };
             if hit {

@@ -153,7 +153,12 @@ impl Affected {
         let mut compiled = Affected {
             ecosystem,
             semver_scheme,
-            versions: versions.iter().map(|v| v.as_ref().into()).collect(),
+            versions: {
+                let mut listed: Vec<Box<str>> = versions.iter().map(|v| v.as_ref().into()).collect();
+                listed.sort_unstable();
+                listed.dedup();
+                listed
+            },
             semver: Vec::new(),
             native: Vec::new(),
             unevaluated: false,
@@ -175,7 +180,7 @@ impl Affected {
     /// Whether `version` is affected. `version` is read only when a range needs it: an invalid
     /// version is an error unless `versions` lists it.
     pub fn verdict(&self, version: &str) -> Result<Verdict, VersionError> {
-        if self.versions.iter().any(|v| &**v == version) {
+        if self.lists(version) {
             return Ok(Verdict::Affected);
         }
         if !self.semver.is_empty() {
@@ -195,6 +200,26 @@ impl Affected {
         } else {
             Ok(Verdict::NotAffected)
         }
+    }
+
+    /// Whether the entry's `versions` list names `version` exactly.
+    pub fn lists(&self, version: &str) -> bool {
+        self.versions.binary_search_by(|v| (**v).cmp(version)).is_ok()
+    }
+
+    /// The order of the entry's `SEMVER` ranges (SemVer, or Pub for Pub and Julia).
+    pub fn semver_scheme(&self) -> Scheme {
+        self.semver_scheme
+    }
+
+    /// Whether `version`, already read with [`semver_scheme`](Affected::semver_scheme) (for
+    /// `SEMVER` ranges) and with the ecosystem's order (for `ECOSYSTEM` ranges), is affected;
+    /// `None` for a reading that failed, which then matches no range of that type. For asking
+    /// many entries of one package about one version without reading it again for each.
+    pub fn includes(&self, version: &str, semver: Option<&Version>, native: Option<&Version>) -> bool {
+        self.lists(version)
+            || semver.is_some_and(|v| self.semver.iter().any(|r| r.includes(v)))
+            || native.is_some_and(|v| self.native.iter().any(|r| r.includes(v)))
     }
 }
 

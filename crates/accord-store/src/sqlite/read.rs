@@ -542,6 +542,31 @@ impl Store for SqliteStore {
         self.with_reader(move |c| super::cvd::advisory(c, &id)).await
     }
 
+    async fn osv_documents(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let after = after.unwrap_or_default().to_owned();
+        self.with_reader(move |c| {
+            c.prepare_cached("SELECT id, document FROM osv_advisories WHERE id > $1 ORDER BY id LIMIT $2")
+                .and_then(|mut s| s.query_map((after, limit), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+                .map_err(backend)
+        })
+        .await
+    }
+
+    async fn osv_generation(&self) -> Result<String, StoreError> {
+        self.with_reader(|c| {
+            c.prepare_cached("SELECT COUNT(*), COALESCE(MAX(imported_at), '') FROM osv_advisories")
+                .and_then(|mut s| {
+                    s.query_row([], |r| Ok(format!("{}:{}", r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                })
+                .map_err(backend)
+        })
+        .await
+    }
+
     async fn published_advisories(&self) -> Result<Vec<(String, String)>, StoreError> {
         self.with_reader(super::advisories::published).await
     }

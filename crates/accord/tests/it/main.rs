@@ -11,6 +11,7 @@ mod demo;
 mod durability;
 mod notifications;
 mod ops;
+mod osv_api;
 mod pull;
 mod signing;
 mod taxii;

@@ -190,3 +190,30 @@ pub async fn found_by_package(store: &dyn Store) {
     assert!(found("PyPI").await.is_empty());
     assert!(store.published_advisories().await.unwrap().is_empty());
 }
+
+/// Every document in id order, page by page; the generation moves with every import that adds
+/// or replaces a record, and not with one that changes nothing.
+pub async fn documents_page_by_id_and_the_generation_follows_imports(store: &dyn Store) {
+    let empty = store.osv_generation().await.unwrap();
+    let batch = || {
+        vec![record("B-2", 2, &[], &[], ""), record("A-1", 1, &[], &[], ""), record("C-3", 3, &[], &[], "")]
+    };
+    store.import_osv(ACTOR, batch(), day(100)).await.unwrap();
+    let first = store.osv_generation().await.unwrap();
+    assert_ne!(first, empty);
+
+    let page = store.osv_documents(None, 2).await.unwrap();
+    assert_eq!(page.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["A-1", "B-2"]);
+    assert_eq!(page[0].1, batch()[1].document);
+    let rest = store.osv_documents(Some("B-2"), 2).await.unwrap();
+    assert_eq!(rest.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["C-3"]);
+    assert!(store.osv_documents(Some("C-3"), 2).await.unwrap().is_empty());
+
+    store.import_osv(ACTOR, batch(), day(101)).await.unwrap();
+    assert_eq!(store.osv_generation().await.unwrap(), first, "nothing changed");
+    store.import_osv(ACTOR, vec![record("B-2", 2, &[], &[], " again")], day(102)).await.unwrap();
+    let replaced = store.osv_generation().await.unwrap();
+    assert_ne!(replaced, first, "a replaced record");
+    store.import_osv(ACTOR, vec![record("D-4", 4, &[], &[], "")], day(103)).await.unwrap();
+    assert_ne!(store.osv_generation().await.unwrap(), replaced, "an added record");
+}

@@ -159,6 +159,7 @@ macro_rules! conformance_suite {
                 found_by_id_or_alias,
                 lists_filter_and_page,
                 found_by_package,
+                documents_page_by_id_and_the_generation_follows_imports,
             );
             $crate::conformance::conformance_suite!(@store taxii:
                 roots_collections_and_grants,
