@@ -2,9 +2,9 @@
 //! public OSV service answers them, from an index of the imported records kept in memory.
 //!
 //! The index ([`accord_version::PackageIndex`]) holds every `affected` entry of every imported
-//! record that is not withdrawn, with its range versions read once. It is built on the first
-//! query and built again when the store's records change (an import, here or offline), which
-//! each query checks with one cheap store read. Queries name a package by ecosystem and name or
+//! record that is not withdrawn, with each package's answers worked out in advance. It is built
+//! on the first query and built again when the store's records change (an import, here or
+//! offline), which each query checks with one store read. Queries name a package by ecosystem and name or
 //! by purl, with a version (or none: every advisory of the package), or name a commit, which
 //! matches the `introduced` and `last_affected` commits of `GIT` ranges (the commits between
 //! them are not known without the repository's history).
@@ -243,6 +243,7 @@ impl App {
                 advisories.push(Indexed { id: id.into(), modified: record.modified.as_str().into() });
             }
         }
+        packages.finish();
         tracing::info!(
             advisories = advisories.len(),
             entries = packages.len(),

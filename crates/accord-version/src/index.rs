@@ -48,17 +48,46 @@ enum Matcher {
     Listed(Vec<Box<str>>),
 }
 
+/// One package's answers worked out in advance ([`PackageIndex::finish`]): for each order its
+/// entries' ranges use, every boundary version of those ranges, sorted, and the advisories
+/// affected at each boundary and between each two (the answer cannot change in between); and
+/// the advisories listing each exact version.
+#[derive(Debug, Clone)]
+struct Table<T> {
+    orders: Vec<OrderTable<T>>,
+    exact: HashMap<Box<str>, Vec<T>>,
+}
+
+#[derive(Debug, Clone)]
+struct OrderTable<T> {
+    scheme: crate::Scheme,
+    boundaries: Vec<Version>,
+    /// `2 * boundaries.len() + 1` slots: below the first boundary, at it, between it and the
+    /// next, …, above the last
+    slots: Vec<Vec<T>>,
+}
+
+impl<T: Copy + Eq> OrderTable<T> {
+    fn slot(&self, v: &Version) -> &[T] {
+        match self.boundaries.binary_search(v) {
+            Ok(i) => &self.slots[2 * i + 1],
+            Err(i) => &self.slots[2 * i],
+        }
+    }
+}
+
 /// The index: advisory handles (`T`, e.g. a row number) by package.
 #[derive(Debug, Clone)]
 pub struct PackageIndex<T> {
     packages: HashMap<PackageKey, Vec<Entry<T>>>,
+    tables: HashMap<PackageKey, Table<T>>,
     commits: HashMap<Box<str>, Vec<T>>,
     entries: usize,
 }
 
 impl<T> Default for PackageIndex<T> {
     fn default() -> Self {
-        PackageIndex { packages: HashMap::new(), commits: HashMap::new(), entries: 0 }
+        PackageIndex { packages: HashMap::new(), tables: HashMap::new(), commits: HashMap::new(), entries: 0 }
     }
 }
 
@@ -132,6 +161,7 @@ impl<T: Copy + Eq + Hash> PackageIndex<T> {
             Ok(None) => (Matcher::Listed(listed()), None),
             Err(e) => (Matcher::Listed(listed()), Some(e)),
         };
+        self.tables.remove(&key);
         self.packages.entry(key).or_default().push(Entry {
             advisory,
             release: release.map(Into::into),
@@ -142,6 +172,72 @@ impl<T: Copy + Eq + Hash> PackageIndex<T> {
             Some(e) => Err(e),
             None => Ok(()),
         }
+    }
+
+    /// Works out every package's answers in advance, so that a query reads one table per
+    /// version order instead of evaluating each entry of the package. Packages whose entries
+    /// name releases (`Debian:12`) keep the per-entry evaluation. Adding entries afterwards
+    /// drops the work for their package.
+    pub fn finish(&mut self) {
+        for (key, entries) in &self.packages {
+            if self.tables.contains_key(key) || entries.iter().any(|e| e.release.is_some()) {
+                continue;
+            }
+            self.tables.insert(key.clone(), Self::table(entries));
+        }
+    }
+
+    fn table(entries: &[Entry<T>]) -> Table<T> {
+        let mut exact: HashMap<Box<str>, Vec<T>> = HashMap::new();
+        // (scheme, advisory, range) for every SEMVER and ECOSYSTEM range
+        let mut ranges = Vec::new();
+        for e in entries {
+            let listed = match &e.matcher {
+                Matcher::Compiled(a) => {
+                    let native = a.native_scheme();
+                    ranges.extend(a.semver.iter().map(|r| (a.semver_scheme(), e.advisory, r)));
+                    if let Some(native) = native {
+                        ranges.extend(a.native.iter().map(|r| (native, e.advisory, r)));
+                    }
+                    &a.versions
+                }
+                Matcher::Listed(listed) => listed,
+            };
+            for v in listed {
+                let at = exact.entry(v.clone()).or_default();
+                if !at.contains(&e.advisory) {
+                    at.push(e.advisory);
+                }
+            }
+        }
+        let mut schemes: Vec<crate::Scheme> = ranges.iter().map(|r| r.0).collect();
+        schemes.sort();
+        schemes.dedup();
+        let orders = schemes
+            .into_iter()
+            .map(|scheme| {
+                let mine: Vec<_> = ranges.iter().filter(|r| r.0 == scheme).collect();
+                let mut boundaries: Vec<Version> =
+                    mine.iter().flat_map(|r| r.2.boundaries().cloned()).collect();
+                boundaries.sort();
+                boundaries.dedup_by(|a, b| a == b);
+                let mut slots: Vec<Vec<T>> = vec![Vec::new(); 2 * boundaries.len() + 1];
+                for (_, advisory, range) in &mine {
+                    for (i, slot) in slots.iter_mut().enumerate() {
+                        let hit = if i % 2 == 1 {
+                            range.includes(&boundaries[i / 2])
+                        } else {
+                            range.includes_between(if i == 0 { None } else { Some(&boundaries[i / 2 - 1]) })
+                        };
+                        if hit && !slot.contains(advisory) {
+                            slot.push(*advisory);
+                        }
+                    }
+                }
+                OrderTable { scheme, boundaries, slots }
+            })
+            .collect();
+        Table { orders, exact }
     }
 
     /// The number of entries indexed.
@@ -160,6 +256,19 @@ impl<T: Copy + Eq + Hash> PackageIndex<T> {
     pub fn affecting(&self, ecosystem: &str, name: &str, version: Option<&str>) -> Vec<T> {
         let (family, release) = split_ecosystem(ecosystem);
         let key = PackageKey { family: family.into(), name: normalize_name(family, name).into() };
+        if let (Some(table), Some(v)) = (self.tables.get(&key), version) {
+            let mut found: Vec<T> = table.exact.get(v).cloned().unwrap_or_default();
+            for order in &table.orders {
+                if let Ok(parsed) = Version::parse_with(order.scheme, v) {
+                    for a in order.slot(&parsed) {
+                        if !found.contains(a) {
+                            found.push(*a);
+                        }
+                    }
+                }
+            }
+            return found;
+        }
         let Some(entries) = self.packages.get(&key) else { return Vec::new() };
         // The version is read once per order, not once per entry.
         let eco = family.parse::<Ecosystem>().ok();
@@ -295,5 +404,69 @@ mod tests {
         assert_eq!(index.affecting("crates.io", "c", Some("1.2.5")), [1]);
         assert_eq!(index.affecting_commit("abc123"), [2]);
         assert_eq!(index.affecting_commit("def456"), Vec::<i32>::new(), "the fixing commit is not affected");
+    }
+}
+
+#[cfg(test)]
+mod finished_tests {
+    use super::*;
+
+    /// The answers worked out in advance agree with the entries' own, at boundaries, between
+    /// them, below and above them, with limits, last_affected, several ranges and orders.
+    #[test]
+    fn finished_tables_answer_as_the_entries() {
+        let r = |kind, events: &[(&str, &str)]| Range {
+            kind,
+            events: events
+                .iter()
+                .map(|(k, v)| match *k {
+                    "introduced" => Event::Introduced((*v).into()),
+                    "fixed" => Event::Fixed((*v).into()),
+                    "last_affected" => Event::LastAffected((*v).into()),
+                    _ => Event::Limit((*v).into()),
+                })
+                .collect(),
+        };
+        let a = [r(
+            RangeKind::Semver,
+            &[("introduced", "0"), ("fixed", "1.2.0"), ("introduced", "2.0.0"), ("last_affected", "2.3.0")],
+        )];
+        let b = [r(RangeKind::Ecosystem, &[("introduced", "1.0.0"), ("limit", "1.5.0")])];
+        let c = [r(RangeKind::Semver, &[("introduced", "1.1.0"), ("fixed", "1.1.0")])];
+        let listed = ["9.9.9".to_owned()];
+        let mut index = PackageIndex::new();
+        index.add(1, &PackageEntry { ecosystem: "npm", name: "p", ranges: &a, versions: &[] }).unwrap();
+        index.add(2, &PackageEntry { ecosystem: "npm", name: "p", ranges: &b, versions: &listed }).unwrap();
+        index.add(3, &PackageEntry { ecosystem: "npm", name: "p", ranges: &c, versions: &[] }).unwrap();
+        let mut finished = index.clone();
+        finished.finish();
+        for v in [
+            "0.0.1",
+            "1.0.0",
+            "1.0.5",
+            "1.1.0",
+            "1.1.5",
+            "1.2.0",
+            "1.2.0-rc.1",
+            "1.4.9",
+            "1.5.0",
+            "1.9.0",
+            "2.0.0",
+            "2.2.0",
+            "2.3.0",
+            "2.3.1",
+            "9.9.9",
+            "not-a-version",
+        ] {
+            let (mut slow, mut fast) =
+                (index.affecting("npm", "p", Some(v)), finished.affecting("npm", "p", Some(v)));
+            slow.sort_unstable();
+            fast.sort_unstable();
+            assert_eq!(slow, fast, "{v}");
+        }
+        assert_eq!(finished.affecting("npm", "p", Some("1.1.5")), [1, 2]);
+        assert_eq!(finished.affecting("npm", "p", Some("2.3.0")), [1]);
+        assert_eq!(finished.affecting("npm", "p", Some("9.9.9")), [2]);
+        assert!(finished.affecting("npm", "p", Some("1.5.0")).is_empty());
     }
 }

@@ -125,14 +125,14 @@ pub struct Affected {
     /// how `SEMVER` ranges order: SemVer 2.0, or the ecosystem's own SemVer variant when it
     /// orders build metadata (Pub, Julia), as its own tools and its advisories' authors do
     semver_scheme: Scheme,
-    versions: Vec<Box<str>>,
-    semver: Vec<CompiledRange>,
-    native: Vec<CompiledRange>,
+    pub(crate) versions: Vec<Box<str>>,
+    pub(crate) semver: Vec<CompiledRange>,
+    pub(crate) native: Vec<CompiledRange>,
     unevaluated: bool,
 }
 
 #[derive(Debug, Clone)]
-struct CompiledRange {
+pub(crate) struct CompiledRange {
     /// sorted by version, an opening before a closing at the same version
     steps: Vec<(Bound, Step)>,
     limits: Vec<Version>,
@@ -207,6 +207,11 @@ impl Affected {
         self.versions.binary_search_by(|v| (**v).cmp(version)).is_ok()
     }
 
+    /// The order of the entry's `ECOSYSTEM` ranges (`None` when it has none to order).
+    pub(crate) fn native_scheme(&self) -> Option<Scheme> {
+        self.ecosystem.scheme()
+    }
+
     /// The order of the entry's `SEMVER` ranges (SemVer, or Pub for Pub and Julia).
     pub fn semver_scheme(&self) -> Scheme {
         self.semver_scheme
@@ -252,7 +257,43 @@ impl CompiledRange {
         Ok(CompiledRange { steps, limits })
     }
 
-    fn includes(&self, version: &Version) -> bool {
+    /// The versions where the range's answer can change: its events' and limits' versions.
+    pub(crate) fn boundaries(&self) -> impl Iterator<Item = &Version> {
+        self.steps
+            .iter()
+            .filter_map(|(b, _)| match b {
+                Bound::Zero => None,
+                Bound::At(v) => Some(v),
+            })
+            .chain(self.limits.iter())
+    }
+
+    /// The answer for every version strictly above `after` (`None`: below everything) and below
+    /// the next of a set of versions that holds all of this range's [`boundaries`]: it is the
+    /// same for all of them.
+    ///
+    /// [`boundaries`]: CompiledRange::boundaries
+    pub(crate) fn includes_between(&self, after: Option<&Version>) -> bool {
+        // An event's version is below such a version when it is at or below `after`, and
+        // above it otherwise: never equal.
+        let below = |b: &Version| after.is_some_and(|a| b <= a);
+        let mut is_affected = false;
+        for (bound, step) in &self.steps {
+            let passed = match bound {
+                Bound::Zero => true,
+                Bound::At(b) => below(b),
+            };
+            match step {
+                Step::Introduced if passed => is_affected = true,
+                Step::Fixed | Step::LastAffected if passed => is_affected = false,
+                _ => {}
+            }
+        }
+        let below_limits = self.limits.is_empty() || self.limits.iter().any(|limit| !below(limit));
+        is_affected && below_limits
+    }
+
+    pub(crate) fn includes(&self, version: &Version) -> bool {
         let mut is_affected = false;
         for (bound, step) in &self.steps {
             let here = bound.cmp_version(version);
