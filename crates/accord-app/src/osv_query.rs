@@ -60,10 +60,13 @@ pub struct VulnRef {
     pub modified: String,
 }
 
-/// The advisories that answer one query, one page of them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The advisories that answer one query, one page of them. Serialized as the public service
+/// writes it: `{}` for none, `next_page_token` only when more follow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Answer<T> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub vulns: Vec<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 

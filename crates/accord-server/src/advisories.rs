@@ -51,16 +51,9 @@ fn invalid_body(message: String) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "code": 3, "message": message }))).into_response()
 }
 
-fn answer_json<T: serde::Serialize>(a: accord_app::osv_query::Answer<T>) -> Value {
-    // As the public service: `{}` for no advisory, `next_page_token` only when more follow.
-    let mut out = serde_json::Map::new();
-    if !a.vulns.is_empty() {
-        out.insert("vulns".into(), json!(a.vulns));
-    }
-    if let Some(token) = a.next_page_token {
-        out.insert("next_page_token".into(), json!(token));
-    }
-    Value::Object(out)
+#[derive(serde::Serialize)]
+struct BatchAnswer {
+    results: Vec<accord_app::osv_query::Answer<accord_app::osv_query::VulnRef>>,
 }
 
 /// `POST /v1/query`: the full records of the advisories affecting a package version (or a
@@ -108,10 +101,7 @@ async fn querybatch(State(s): State<AppState>, body: Bytes) -> Response {
         Err(m) => return invalid_body(m),
     };
     match s.app.osv_querybatch(&batch.queries).await {
-        Ok(answers) => {
-            let results: Vec<Value> = answers.into_iter().map(answer_json).collect();
-            Json(json!({ "results": results })).into_response()
-        }
+        Ok(results) => Json(BatchAnswer { results }).into_response(),
         Err(e) => osv_api_error(e),
     }
 }

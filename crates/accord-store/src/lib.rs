@@ -182,8 +182,8 @@ pub trait Store: Send + Sync + 'static {
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<(String, String)>, StoreError>;
-    /// Changes whenever an import adds or replaces a record (their number and the latest time
-    /// one was stored), so that what was built from the records knows to build again.
+    /// Changes whenever an import adds or replaces a record (a counter the import increments),
+    /// so that what was built from the records knows to build again.
     async fn osv_generation(&self) -> Result<String, StoreError>;
 
     /// Claims up to `limit` pending messages due at `now` (`next_attempt_at <= now`, oldest

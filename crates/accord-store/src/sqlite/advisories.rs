@@ -89,6 +89,9 @@ pub(super) fn import(
         let detail =
             json!({ "added": counts.added, "updated": counts.updated, "unchanged": counts.unchanged });
         audit(&tx, actor, at, "advisories.osv_imported", "osv", detail)?;
+        tx.prepare_cached("UPDATE osv_generation SET generation = generation + 1 WHERE id = 1")
+            .and_then(|mut s| s.execute([]))
+            .map_err(backend)?;
     }
     tx.commit().map_err(backend)?;
     Ok(counts)

@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (15, "osv_advisories", include_str!("../../migrations/sqlite/0015_osv_advisories.sql")),
     (16, "webhook_secret_sealed", include_str!("../../migrations/sqlite/0016_webhook_secret_sealed.sql")),
+    (17, "osv_generation", include_str!("../../migrations/sqlite/0017_osv_generation.sql")),
 ];
 
 /// The Rust steps, by migration version.

@@ -558,10 +558,8 @@ impl Store for SqliteStore {
 
     async fn osv_generation(&self) -> Result<String, StoreError> {
         self.with_reader(|c| {
-            c.prepare_cached("SELECT COUNT(*), COALESCE(MAX(imported_at), '') FROM osv_advisories")
-                .and_then(|mut s| {
-                    s.query_row([], |r| Ok(format!("{}:{}", r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-                })
+            c.prepare_cached("SELECT generation FROM osv_generation WHERE id = 1")
+                .and_then(|mut s| s.query_row([], |r| Ok(r.get::<_, i64>(0)?.to_string())))
                 .map_err(backend)
         })
         .await
