@@ -405,34 +405,17 @@ mod tests {
         assert_eq!(index.affecting_commit("abc123"), [2]);
         assert_eq!(index.affecting_commit("def456"), Vec::<i32>::new(), "the fixing commit is not affected");
     }
-}
-
-#[cfg(test)]
-mod finished_tests {
-    use super::*;
 
     /// The answers worked out in advance agree with the entries' own, at boundaries, between
     /// them, below and above them, with limits, last_affected, several ranges and orders.
     #[test]
     fn finished_tables_answer_as_the_entries() {
-        let r = |kind, events: &[(&str, &str)]| Range {
-            kind,
-            events: events
-                .iter()
-                .map(|(k, v)| match *k {
-                    "introduced" => Event::Introduced((*v).into()),
-                    "fixed" => Event::Fixed((*v).into()),
-                    "last_affected" => Event::LastAffected((*v).into()),
-                    _ => Event::Limit((*v).into()),
-                })
-                .collect(),
-        };
-        let a = [r(
+        let a = [range(
             RangeKind::Semver,
             &[("introduced", "0"), ("fixed", "1.2.0"), ("introduced", "2.0.0"), ("last_affected", "2.3.0")],
         )];
-        let b = [r(RangeKind::Ecosystem, &[("introduced", "1.0.0"), ("limit", "1.5.0")])];
-        let c = [r(RangeKind::Semver, &[("introduced", "1.1.0"), ("fixed", "1.1.0")])];
+        let b = [range(RangeKind::Ecosystem, &[("introduced", "1.0.0"), ("limit", "1.5.0")])];
+        let c = [range(RangeKind::Semver, &[("introduced", "1.1.0"), ("fixed", "1.1.0")])];
         let listed = ["9.9.9".to_owned()];
         let mut index = PackageIndex::new();
         index.add(1, &PackageEntry { ecosystem: "npm", name: "p", ranges: &a, versions: &[] }).unwrap();
