@@ -5,12 +5,12 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use accord_testkit::{ADMIN_TOKEN, StatusCode, TestServer, json};
 use serde_json::{Value, json as j};
 
-use crate::{bin, demo_server, empty_server};
+use crate::{accord, bin, demo_server, empty_server};
 
 /// A small OSV record of `ecosystem`/`package`, modified on day `day` of January 2024.
 fn record(id: &str, ecosystem: &str, package: &str, day: u32, aliases: &[&str]) -> Value {
@@ -28,16 +28,6 @@ fn record(id: &str, ecosystem: &str, package: &str, day: u32, aliases: &[&str]) 
         }],
         "references": [{ "type": "WEB", "url": "https://advisories.example/test" }],
     })
-}
-
-fn accord(data: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(args)
-        .env("ACCORD_DATA", data)
-        .env_remove("ACCORD_DATABASE")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run accord")
 }
 
 fn stderr(o: &Output) -> String {

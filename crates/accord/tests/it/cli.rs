@@ -1,17 +1,7 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::bin;
-
-fn accord(data: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(args)
-        .env("ACCORD_DATA", data)
-        .env_remove("ACCORD_DATABASE")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run accord")
-}
+use crate::{accord, bin};
 
 fn accord_stdin(data: &Path, args: &[&str], input: &str) -> Output {
     use std::io::Write;

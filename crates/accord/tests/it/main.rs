@@ -19,6 +19,7 @@ mod tlp;
 mod web;
 
 use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 use accord_testkit::TestServer;
 
@@ -32,4 +33,15 @@ pub fn demo_server() -> TestServer {
 
 pub fn empty_server() -> TestServer {
     TestServer::start(bin(), &[]).expect("start a server")
+}
+
+/// Runs the command line on the store in `data` (no standard input).
+pub fn accord(data: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .env("ACCORD_DATA", data)
+        .env_remove("ACCORD_DATABASE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run accord")
 }

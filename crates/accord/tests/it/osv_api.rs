@@ -6,12 +6,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use accord_testkit::{StatusCode, TestServer, json};
 use serde_json::{Value, json as j};
 
-use crate::bin;
+use crate::{accord, bin};
 
 /// (advisory id, ranges as (kind, events), listed versions) of one package.
 type Entries = Vec<(String, Vec<Vec<(String, String)>>, Vec<String>)>;
@@ -70,12 +69,7 @@ fn querybatch_answers_every_boundary_of_real_advisories_as_their_ranges_say() {
     let data = dir.path().join("store");
     let mut packages: BTreeMap<(String, String), Entries> = BTreeMap::new();
     for set in ["rustsec", "go"] {
-        let o = Command::new(bin())
-            .args(["admin", "import-osv", root.join(set).to_str().unwrap()])
-            .env("ACCORD_DATA", &data)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+        let o = accord(&data, &["admin", "import-osv", root.join(set).to_str().unwrap()]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         for r in read_records(&root.join(set)) {
             if r.get("withdrawn").is_some() {
