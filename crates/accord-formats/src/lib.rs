@@ -6,4 +6,5 @@
 
 #![warn(missing_docs)]
 
+pub mod csaf;
 pub mod osv;

@@ -270,26 +270,49 @@ pub fn python_oracles() -> Option<PathBuf> {
     None
 }
 
+/// The folder of the npm reference validators (`ACCORD_NODE_TOOLS`, set by `./test`: it holds
+/// `tests/node` with its `node_modules`), with the rules of [`shared_fixtures`].
+pub fn node_oracles() -> Option<PathBuf> {
+    let dir = std::env::var_os("ACCORD_NODE_TOOLS").map(PathBuf::from);
+    if let Some(d) = dir.filter(|d| d.join("node_modules").is_dir()) {
+        return Some(d);
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(!ci, "the Node test oracles are missing under CI (run the suite with ./test)");
+    eprintln!("SKIPPED: no Node test oracles (ACCORD_NODE_TOOLS); run the suite with ./test");
+    None
+}
+
+/// Runs `node SCRIPT` in the oracles' folder (see [`node_oracles`]), feeding `input` on stdin,
+/// and returns its standard output.
+pub fn run_node(dir: &Path, script: &str, input: &str) -> anyhow::Result<String> {
+    run_feeding(Command::new("node").arg(dir.join(script)).current_dir(dir), input)
+}
+
 /// Runs a script of `tests/python/` with the oracles' interpreter and `args`, feeding `input`
 /// on stdin, and returns its standard output.
 pub fn run_python(python: &Path, script: &str, args: &[&str], input: &str) -> anyhow::Result<String> {
-    use std::io::Write;
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/python").join(script);
-    let mut child = Command::new(python)
-        .arg(&path)
-        .args(args)
+    run_feeding(Command::new(python).arg(&path).args(args), input)
+}
+
+/// Runs a command with `input` on its stdin; its standard output, or an error with its stderr.
+fn run_feeding(command: &mut Command, input: &str) -> anyhow::Result<String> {
+    use std::io::Write;
+    let what = format!("{:?}", command);
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .with_context(|| format!("cannot run {}", python.display()))?;
+        .with_context(|| format!("cannot run {what}"))?;
     let mut stdin = child.stdin.take().context("stdin")?;
     let input = input.to_owned();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let out = child.wait_with_output()?;
     writer.join().map_err(|_| anyhow::anyhow!("writer thread panicked"))??;
     if !out.status.success() {
-        bail!("{} failed: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        bail!("{what} failed: {}", String::from_utf8_lossy(&out.stderr));
     }
     Ok(String::from_utf8(out.stdout)?)
 }

@@ -1,5 +1,6 @@
 //! Integration tests of accord-formats: every real OSV record of the shared fixtures, the
 //! official OSV JSON schema as an oracle for what is written, and bad inputs one rule at a time.
 
+mod csaf;
 mod osv_bad_inputs;
 mod osv_fixtures;

@@ -20,7 +20,7 @@ const SCHEMA_INVALID_GIT_EVENTS: &[&str] = &[
     "PYSEC-2023-80",
 ];
 
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
