@@ -6,6 +6,7 @@
 mod accounts;
 pub mod advisories;
 mod caller;
+pub mod csaf;
 mod cvd;
 pub mod demo;
 mod error;
@@ -67,6 +68,10 @@ pub struct App {
     outbox_signal: Arc<tokio::sync::Notify>,
     /// The OSV query API's index of the imported advisories, built when first needed.
     osv_index: Arc<osv_query::OsvIndexCache>,
+    /// The CSAF provider's publisher and signing key.
+    csaf_settings: Arc<csaf::CsafSettings>,
+    /// The CSAF provider's list of documents, built when first needed.
+    csaf_cache: Arc<csaf::CsafCache>,
 }
 
 /// A fresh key for [`App::with_sealing_key`], as 64 hexadecimal digits.
@@ -88,6 +93,8 @@ impl App {
             outbox: Arc::default(),
             outbox_signal: Arc::default(),
             osv_index: Arc::default(),
+            csaf_settings: Arc::default(),
+            csaf_cache: Arc::default(),
         })
     }
 

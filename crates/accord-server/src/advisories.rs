@@ -155,7 +155,7 @@ async fn vuln(State(s): State<AppState>, Path(id): Path<String>, headers: Header
 
 /// A cacheable JSON document: strong `ETag`, `Cache-Control`, `304` for a matching
 /// `If-None-Match`.
-fn document(doc: OsvDocument, headers: &HeaderMap) -> Response {
+pub(crate) fn document(doc: OsvDocument, headers: &HeaderMap) -> Response {
     let etag = format!("\"{}\"", doc.etag);
     let matches = headers
         .get(header::IF_NONE_MATCH)

@@ -7,6 +7,7 @@
 mod advisories;
 mod api;
 mod cases;
+mod csaf;
 mod error;
 mod extract;
 mod layers;
@@ -69,6 +70,24 @@ pub(crate) struct AppState {
     pub login_throttle: Arc<web::LoginThrottle>,
 }
 
+/// The URL clients reach the server at, for absolute URLs: the configured public URL, else
+/// `http://` and the request's `Host` (when it is a plain host name or address and port).
+pub(crate) fn base_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(public) = &state.config.public_url {
+        return public.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}
+
 /// Builds the whole router.
 pub fn router(app: App, config: ServerConfig) -> Router {
     let state = AppState {
@@ -86,6 +105,7 @@ pub fn router(app: App, config: ServerConfig) -> Router {
                 .merge(advisories::api_routes()),
         )
         .merge(advisories::osv_api_routes())
+        .merge(csaf::routes())
         .merge(metrics::routes())
         .merge(taxii::routes())
         .merge(web::routes())

@@ -161,21 +161,12 @@ impl FromRequestParts<AppState> for TaxiiCaller {
     }
 }
 
-/// The URL the client used to reach us, for the absolute URLs of discovery.
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(public) = &state.config.public_url {
-        return public.trim_end_matches('/').to_owned();
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-    format!("http://{host}")
-}
-
 async fn discovery(
     State(s): State<AppState>,
     TaxiiCaller(_): TaxiiCaller,
     headers: HeaderMap,
 ) -> Result<Response, TaxiiError> {
-    let base = base_url(&s, &headers);
+    let base = crate::base_url(&s, &headers);
     let roots = s.app.api_roots().await?;
     let urls: Vec<String> = roots.iter().map(|r| format!("{base}/taxii2/{}/", r.name)).collect();
     let mut body = json!({

@@ -71,6 +71,13 @@ pub struct ServeArgs {
     /// URL users reach the server at (https:// makes cookies Secure)
     #[arg(long, env = env::PUBLIC_URL, value_name = "URL")]
     pub public_url: Option<String>,
+    /// OpenPGP secret key (armored, no passphrase) that signs CSAF documents; made there when
+    /// missing. Default: csaf-signing.asc in the data folder
+    #[arg(long, env = env::CSAF_KEY_FILE, value_name = "FILE")]
+    pub csaf_key: Option<PathBuf>,
+    /// Publisher name in CSAF documents and the CSAF provider metadata
+    #[arg(long, env = env::CSAF_PUBLISHER, default_value = "Accord", value_name = "NAME")]
+    pub csaf_publisher: String,
     /// Log format
     #[arg(long, env = env::LOG_FORMAT, value_enum, default_value = "text")]
     pub log_format: LogFormat,

@@ -9,6 +9,8 @@ pub const LOG: &str = "ACCORD_LOG";
 pub const LOG_FORMAT: &str = "ACCORD_LOG_FORMAT";
 pub const CASE_KEY_FILE: &str = "ACCORD_CASE_KEY_FILE";
 pub const EMBARGO_DAYS: &str = "ACCORD_EMBARGO_DAYS";
+pub const CSAF_KEY_FILE: &str = "ACCORD_CSAF_KEY_FILE";
+pub const CSAF_PUBLISHER: &str = "ACCORD_CSAF_PUBLISHER";
 pub const SMTP_URL: &str = "ACCORD_SMTP_URL";
 pub const SMTP_FROM: &str = "ACCORD_SMTP_FROM";
 /// A testing knob: the first retry delay of a failed notification, in milliseconds.
@@ -29,6 +31,8 @@ Environment variables:
   ACCORD_LOG_FORMAT       text or json (default text)
   ACCORD_CASE_KEY_FILE    key file sealing confidential case text (default DATA/case-sealing.key)
   ACCORD_EMBARGO_DAYS     days from a report to its default embargo deadline (default 90)
+  ACCORD_CSAF_KEY_FILE    OpenPGP key signing CSAF documents (default DATA/csaf-signing.asc)
+  ACCORD_CSAF_PUBLISHER   publisher name of CSAF documents and provider metadata (default Accord)
   ACCORD_SMTP_URL         SMTP server for e-mail notifications (smtp://host:port, smtps://user:pass@host)
   ACCORD_SMTP_FROM        sender address of e-mail notifications (default accord@localhost)
   ACCORD_OUTBOX_RETRY_BASE_MS  for tests: first retry delay of a failed notification (default 30000)

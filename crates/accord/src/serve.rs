@@ -61,6 +61,37 @@ pub fn sealing_key(args: &StoreArgs) -> anyhow::Result<accord_app::model::seal::
     }
 }
 
+/// The OpenPGP key that signs CSAF documents: read from `--csaf-key` (default
+/// `DATA/csaf-signing.asc`), or made there, readable by its owner only, when missing.
+fn csaf_signer(args: &ServeArgs) -> anyhow::Result<accord_app::csaf::CsafSigner> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = args.csaf_key.clone().unwrap_or_else(|| args.store.data.join("csaf-signing.asc"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => accord_app::csaf::CsafSigner::from_armored(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let user_id = format!("{} CSAF signing key", args.csaf_publisher);
+            let (signer, armored) = accord_app::csaf::CsafSigner::generate(&user_id)?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)
+                .with_context(|| format!("cannot create the CSAF key file {}", path.display()))?;
+            file.write_all(armored.as_bytes())
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write the CSAF key file {}", path.display()))?;
+            tracing::info!(path = %path.display(), fingerprint = signer.fingerprint(), "made a new OpenPGP key signing CSAF documents");
+            Ok(signer)
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read the CSAF key file {}", path.display())),
+    }
+}
+
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_env(env::LOG).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -90,6 +121,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot open the store in {}", args.store.data.display()))?
         .with_sealing_key(sealing_key(&args.store)?)
         .with_embargo_days(args.embargo_days)
+        .with_csaf(accord_app::csaf::CsafSettings {
+            publisher_name: args.csaf_publisher.clone(),
+            signer: Some(std::sync::Arc::new(csaf_signer(&args)?)),
+        })
         .with_outbox(outbox);
     let now = jiff::Timestamp::now();
     let chosen = std::env::var(env::BOOTSTRAP_TOKEN).ok().filter(|t| !t.is_empty());

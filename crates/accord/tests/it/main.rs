@@ -5,6 +5,7 @@ mod advisories;
 mod api;
 mod architecture;
 mod cli;
+mod csaf;
 mod cvd;
 mod cvd_web;
 mod demo;
