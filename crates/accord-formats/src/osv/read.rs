@@ -37,16 +37,33 @@ impl OsvError {
 /// Reads one OSV record and checks it against the schema's rules (see the module
 /// documentation for the two exceptions). The record keeps `text` as its original.
 pub fn parse_record(text: &str) -> Result<Record, OsvError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let mut record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        OsvError::at(path, without_position(e.into_inner()))
-    })?;
-    de.end().map_err(|e| OsvError::at("", e.to_string()))?;
+    // Most records read: parse without tracking the path, which costs; on an error, parse
+    // again with it, to say where.
+    let mut record: Record = match serde_json::from_str(text) {
+        Ok(record) => record,
+        Err(_) => return Err(parse_with_path(text)),
+    };
     check(&record)?;
     record.original = text.trim().to_owned();
     Ok(record)
+}
+
+/// The error of a text that does not read as a record, with its JSON path.
+fn parse_with_path(text: &str) -> OsvError {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let record: Result<Record, OsvError> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        OsvError::at(path, without_position(e.into_inner()))
+    });
+    match record {
+        Err(e) => e,
+        Ok(_) => match de.end() {
+            Err(e) => OsvError::at("", e.to_string()),
+            // Both parsers agree on what reads; should they not, say so rather than guess.
+            Ok(()) => OsvError::at("", "the record does not read (and no field is at fault)"),
+        },
+    }
 }
 
 /// Reads a file of OSV records: one record, a JSON list of them, or an object whose `vulns`
@@ -68,9 +85,14 @@ pub fn parse_records(text: &str) -> Result<Vec<Record>, OsvError> {
                 #[serde(default)]
                 id: Option<IgnoredAny>,
             }
+            // A record, most often; else an object with a list of them.
+            let error = match parse_record(text) {
+                Ok(record) => return Ok(vec![record]),
+                Err(e) => e,
+            };
             match serde_json::from_str::<Probe<'_>>(text) {
                 Ok(Probe { vulns: Some(list), id: None }) => parse_list(&list, "vulns"),
-                _ => Ok(vec![parse_record(text)?]),
+                _ => Err(error),
             }
         }
         _ => Err(OsvError::at("", "expected an OSV record (a JSON object) or a list of them")),
