@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod advisories;
+pub mod advisory_cve;
 mod caller;
 mod cvd;
 pub mod demo;
@@ -67,6 +68,8 @@ pub struct App {
     outbox_signal: Arc<tokio::sync::Notify>,
     /// The OSV query API's index of the imported advisories, built when first needed.
     osv_index: Arc<osv_query::OsvIndexCache>,
+    /// The CNA that CVE records name (`advisory_cve`).
+    cve_assigner: Arc<accord_formats::cve::Assigner>,
 }
 
 /// A fresh key for [`App::with_sealing_key`], as 64 hexadecimal digits.
@@ -88,6 +91,7 @@ impl App {
             outbox: Arc::default(),
             outbox_signal: Arc::default(),
             osv_index: Arc::default(),
+            cve_assigner: Arc::new(advisory_cve::default_cve_assigner()),
         })
     }
 
