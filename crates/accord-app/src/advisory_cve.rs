@@ -38,14 +38,20 @@ pub fn default_cve_assigner() -> Assigner {
     }
 }
 
+/// A CNA as the operator names it: its organisation id as the CVE program gave it (a version 4
+/// UUID) and its short name (2–32 characters). The error names the field (`cve_org_id`,
+/// `cve_org_short_name`).
+pub fn parse_cve_assigner(org_id: &str, short_name: &str) -> Result<Assigner, AppError> {
+    let org_id = org_id.trim().parse().map_err(|e| ValidationError::new("cve_org_id", e))?;
+    let short_name = short_name.trim().parse().map_err(|e| ValidationError::new("cve_org_short_name", e))?;
+    Ok(Assigner { org_id, short_name })
+}
+
 impl App {
-    /// The CNA the CVE records name (see the [module documentation](self)): its organisation id
-    /// as the CVE program gave it (a version 4 UUID) and its short name (2–32 characters).
+    /// The CNA the CVE records name (see the [module documentation](self) and
+    /// [`parse_cve_assigner`]).
     pub fn with_cve_assigner(mut self, org_id: &str, short_name: &str) -> Result<Self, AppError> {
-        let org_id = org_id.trim().parse().map_err(|e| ValidationError::new("cve_org_id", e))?;
-        let short_name =
-            short_name.trim().parse().map_err(|e| ValidationError::new("cve_org_short_name", e))?;
-        self.cve_assigner = Arc::new(Assigner { org_id, short_name });
+        self.cve_assigner = Arc::new(parse_cve_assigner(org_id, short_name)?);
         Ok(self)
     }
 
