@@ -254,7 +254,7 @@ pub struct OsvDocument {
 }
 
 /// The local id of a case advisory, from either of its spellings (`ACCORD-…`, `x_ACCORD-…`).
-fn case_advisory_id(id: &str) -> Option<&str> {
+pub(crate) fn case_advisory_id(id: &str) -> Option<&str> {
     let local = id.strip_prefix("x_").unwrap_or(id);
     local.starts_with("ACCORD-").then_some(local)
 }
@@ -397,7 +397,7 @@ pub fn case_advisory_osv(id: &str, document: &serde_json::Value) -> Result<osv::
     osv::parse_record(&text).map_err(|e| AppError::Internal(format!("advisory {id} as OSV: {e}")))
 }
 
-fn osv_document(json: String) -> OsvDocument {
+pub(crate) fn osv_document(json: String) -> OsvDocument {
     use sha2::Digest;
     let etag = hex::encode(sha2::Sha256::digest(json.as_bytes()));
     OsvDocument { json, etag }

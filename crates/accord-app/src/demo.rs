@@ -441,7 +441,8 @@ impl App {
             &id,
             Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:H"),
             Some("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:N/VA:H/SC:N/SI:N/SA:N"),
-            &[],
+            // Fictitious, in 2099 so that nobody takes it for a real CVE (see demo/README.md).
+            &["CVE-2099-0005".to_owned()],
             at,
         )
         .await?;

@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod advisories;
+pub mod advisory_cve;
 mod caller;
 pub mod csaf;
 mod cvd;
@@ -72,6 +73,8 @@ pub struct App {
     csaf_settings: Arc<csaf::CsafSettings>,
     /// The CSAF provider's list of documents, built when first needed.
     csaf_cache: Arc<csaf::CsafCache>,
+    /// The CNA that CVE records name (`advisory_cve`).
+    cve_assigner: Arc<accord_formats::cve::Assigner>,
 }
 
 /// A fresh key for [`App::with_sealing_key`], as 64 hexadecimal digits.
@@ -95,6 +98,7 @@ impl App {
             osv_index: Arc::default(),
             csaf_settings: Arc::default(),
             csaf_cache: Arc::default(),
+            cve_assigner: Arc::new(advisory_cve::default_cve_assigner()),
         })
     }
 

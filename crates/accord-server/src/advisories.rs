@@ -1,5 +1,6 @@
-//! Advisories for everyone: the JSON API (`/api/v1/advisories…`, public), the administrators'
-//! OSV import (`POST /api/v1/admin/advisories/import`), and the OSV API's `GET /v1/vulns/{id}`.
+//! Advisories for everyone: the JSON API (`/api/v1/advisories…`, public: lists, OSV documents,
+//! CVE JSON 5 records), the administrators' OSV import (`POST /api/v1/admin/advisories/import`),
+//! and the OSV API's `GET /v1/vulns/{id}`.
 
 use accord_app::advisories::{AdvisoryListRequest, AdvisoryPage, AdvisorySummary, OsvDocument};
 use axum::body::{Body, Bytes};
@@ -28,6 +29,7 @@ pub(crate) fn api_routes() -> Router<AppState> {
         .route("/advisories", get(list))
         .route("/advisories/{id}", get(one))
         .route("/advisories/{id}/osv", get(osv))
+        .route("/advisories/{id}/cve", get(cve))
         .route(
             "/admin/advisories/import",
             post(import).layer(DefaultBodyLimit::max(crate::OSV_IMPORT_BODY_LIMIT)),
@@ -142,6 +144,25 @@ async fn one(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Jso
 
 async fn osv(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
     Ok(document(s.app.advisory_osv(&id).await?, &headers))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CveQuery {
+    /// Which of the advisory's CVE ids the record is for.
+    cve: Option<String>,
+}
+
+/// `GET /api/v1/advisories/{id}/cve[?cve=CVE-…]`: the advisory's CVE JSON 5 record (CNA
+/// container); 404 when it has no CVE id, or not the one asked for.
+async fn cve(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<CveQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let wanted = q.cve.as_deref().filter(|c| !c.is_empty());
+    Ok(document(s.app.advisory_cve(&id, wanted).await?, &headers))
 }
 
 /// `GET /v1/vulns/{id}` as the public OSV service answers it: the record, or

@@ -88,6 +88,15 @@ pub struct ServeArgs {
     /// Sender address of e-mail notifications
     #[arg(long, env = env::SMTP_FROM, default_value = "accord@localhost", value_name = "ADDRESS")]
     pub smtp_from: String,
+    /// For operators who are a CVE Numbering Authority: the organisation UUID the CVE program
+    /// gave your CNA, named as assigner and provider in the CVE records of
+    /// /api/v1/advisories/{id}/cve. Without it, those records name a placeholder CNA `accord`
+    /// and are previews, not records to submit
+    #[arg(long, env = env::CVE_ORG_ID, value_name = "UUID", requires = "cve_org_short_name")]
+    pub cve_org_id: Option<String>,
+    /// Your CNA's short name in the CVE program (2 to 32 characters), with --cve-org-id
+    #[arg(long, env = env::CVE_ORG_SHORT_NAME, value_name = "NAME", requires = "cve_org_id")]
+    pub cve_org_short_name: Option<String>,
 }
 
 #[derive(Args)]

@@ -13,6 +13,8 @@ pub const CSAF_KEY_FILE: &str = "ACCORD_CSAF_KEY_FILE";
 pub const CSAF_PUBLISHER: &str = "ACCORD_CSAF_PUBLISHER";
 pub const SMTP_URL: &str = "ACCORD_SMTP_URL";
 pub const SMTP_FROM: &str = "ACCORD_SMTP_FROM";
+pub const CVE_ORG_ID: &str = "ACCORD_CVE_ORG_ID";
+pub const CVE_ORG_SHORT_NAME: &str = "ACCORD_CVE_ORG_SHORT_NAME";
 /// A testing knob: the first retry delay of a failed notification, in milliseconds.
 pub const OUTBOX_RETRY_BASE_MS: &str = "ACCORD_OUTBOX_RETRY_BASE_MS";
 pub const PULL_TOKEN: &str = "ACCORD_PULL_TOKEN";
@@ -35,6 +37,8 @@ Environment variables:
   ACCORD_CSAF_PUBLISHER   publisher name of CSAF documents and provider metadata (default Accord)
   ACCORD_SMTP_URL         SMTP server for e-mail notifications (smtp://host:port, smtps://user:pass@host)
   ACCORD_SMTP_FROM        sender address of e-mail notifications (default accord@localhost)
+  ACCORD_CVE_ORG_ID       CVE records: your CNA's organisation UUID, as the CVE program gave it
+  ACCORD_CVE_ORG_SHORT_NAME  CVE records: your CNA's short name (with ACCORD_CVE_ORG_ID)
   ACCORD_OUTBOX_RETRY_BASE_MS  for tests: first retry delay of a failed notification (default 30000)
   ACCORD_PULL_TOKEN       `accord taxii pull`: API token for the remote server (Bearer)
   ACCORD_PULL_USER        `accord taxii pull`: user name for HTTP Basic at the remote server

@@ -38,6 +38,11 @@ fn hint(e: &anyhow::Error) -> Option<&'static str> {
         Some("list users with `accord admin user list`")
     } else if text.contains("local collection") && text.contains("not found") {
         Some("list local collections with `accord admin taxii collections --api-root NAME`")
+    } else if text.contains("--cve-org-id") {
+        Some(
+            "use the organisation UUID and short name the CVE program lists for your CNA \
+             (its CNA partner page); leave both out if you are not a CNA",
+        )
     } else if text.contains("no administrator to record") {
         Some("start `accord serve` once, or add one with `accord admin user add --role admin`")
     } else {

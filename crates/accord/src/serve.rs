@@ -114,6 +114,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let cve_assigner = cve_assigner(&args)?;
     let location = location(&args.store)?;
     let (outbox, deliveries) = notifications(&args)?;
     let poll = outbox.retry.base.min(Duration::from_secs(1));
@@ -126,6 +127,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             signer: Some(std::sync::Arc::new(csaf_signer(&args)?)),
         })
         .with_outbox(outbox);
+    let app = match &cve_assigner {
+        Some((org_id, short_name)) => app.with_cve_assigner(org_id, short_name)?,
+        None => app,
+    };
     let now = jiff::Timestamp::now();
     let chosen = std::env::var(env::BOOTSTRAP_TOKEN).ok().filter(|t| !t.is_empty());
     let bootstrap = app
@@ -168,6 +173,19 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     served.context("the server failed")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `--cve-org-id` and `--cve-org-short-name` (clap requires both or neither), checked before
+/// anything is opened.
+fn cve_assigner(args: &ServeArgs) -> anyhow::Result<Option<(String, String)>> {
+    match (args.cve_org_id.as_deref(), args.cve_org_short_name.as_deref()) {
+        (Some(org_id), Some(short_name)) => {
+            accord_app::advisory_cve::parse_cve_assigner(org_id, short_name)
+                .map_err(|e| anyhow::anyhow!("--cve-org-id / --cve-org-short-name: {e}"))?;
+            Ok(Some((org_id.to_owned(), short_name.to_owned())))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The outbox settings and the sender of notifications, from the options.

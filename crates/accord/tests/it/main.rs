@@ -2,6 +2,7 @@
 //! temporary data folder, and the command line.
 
 mod advisories;
+mod advisories_cve;
 mod api;
 mod architecture;
 mod cli;
