@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod advisories;
+pub mod advisory_filters;
 mod caller;
 mod cvd;
 pub mod demo;
