@@ -278,7 +278,7 @@ pub struct OsvDocument {
 }
 
 /// The local id of a case advisory, from either of its spellings (`ACCORD-…`, `x_ACCORD-…`).
-fn case_advisory_id(id: &str) -> Option<&str> {
+pub(crate) fn case_advisory_id(id: &str) -> Option<&str> {
     let local = id.strip_prefix("x_").unwrap_or(id);
     local.starts_with("ACCORD-").then_some(local)
 }
@@ -310,7 +310,7 @@ fn list_order(a: &AdvisorySummary, b: &AdvisorySummary) -> std::cmp::Ordering {
     b.modified_at.cmp(&a.modified_at).then_with(|| b.id.cmp(&a.id))
 }
 
-fn imported_summary(s: accord_store::advisories::OsvSummary) -> AdvisorySummary {
+pub(crate) fn imported_summary(s: accord_store::advisories::OsvSummary) -> AdvisorySummary {
     AdvisorySummary {
         source: "imported",
         affected: s
@@ -330,7 +330,7 @@ fn imported_summary(s: accord_store::advisories::OsvSummary) -> AdvisorySummary 
 }
 
 /// A case advisory's stored document, as the list shows it.
-fn case_summary(id: &str, document: &serde_json::Value) -> Result<AdvisorySummary, AppError> {
+pub(crate) fn case_summary(id: &str, document: &serde_json::Value) -> Result<AdvisorySummary, AppError> {
     let text = |field: &str| document.get(field).and_then(|v| v.as_str()).map(str::to_owned);
     let modified =
         text("modified").ok_or_else(|| AppError::Internal(format!("advisory {id} has no modified")))?;

@@ -5,6 +5,7 @@
 
 mod accounts;
 pub mod advisories;
+pub mod advisory_detail;
 pub mod advisory_filters;
 mod caller;
 mod cvd;
