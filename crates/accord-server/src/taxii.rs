@@ -162,7 +162,7 @@ impl FromRequestParts<AppState> for TaxiiCaller {
 }
 
 /// The URL the client used to reach us, for the absolute URLs of discovery.
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(public) = &state.config.public_url {
         return public.trim_end_matches('/').to_owned();
     }

@@ -2,6 +2,7 @@
 //! temporary data folder, and the command line.
 
 mod advisories;
+mod advisory_pages;
 mod api;
 mod architecture;
 mod cli;
