@@ -238,9 +238,13 @@ mod tests {
             assert_eq!(list(&app, search("LANTERNFISH")).await, [demo_id(3)], "a package name");
             assert_eq!(list(&app, search("x_demo-2025-0007")).await, [demo_id(7)], "an id");
             assert_eq!(list(&app, search("heron/")).await, [demo_id(8), demo_id(7)]);
-            assert_eq!(list(&app, search("example tls")).await, [case_id.clone()], "a case's product");
-            assert_eq!(list(&app, search("out-of-bounds READ")).await, [case_id.clone()], "a case's summary");
-            assert_eq!(list(&app, search(&case_id.to_lowercase())).await, [case_id.clone()], "a case's id");
+            assert_eq!(list(&app, search("example tls")).await, [case_id.as_str()], "a case's product");
+            assert_eq!(
+                list(&app, search("out-of-bounds READ")).await,
+                [case_id.as_str()],
+                "a case's summary"
+            );
+            assert_eq!(list(&app, search(&case_id.to_lowercase())).await, [case_id.as_str()], "a case's id");
             // The case under embargo is found by nothing.
             assert!(list(&app, search("Example Gateway")).await.is_empty());
             assert!(list(&app, search("Authentication bypass in the Example")).await.is_empty());
@@ -261,7 +265,7 @@ mod tests {
             assert_eq!(list(&app, published("2025-10-02", "2025-10-19")).await, Vec::<String>::new());
             let case_published: Timestamp = case.published.as_deref().unwrap().parse().unwrap();
             let day = case_published.to_zoned(TimeZone::UTC).date().to_string();
-            assert_eq!(list(&app, published(&day, &day)).await, [case_id.clone()], "the case, on {day}");
+            assert_eq!(list(&app, published(&day, &day)).await, [case_id.as_str()], "the case, on {day}");
         }
 
         #[tokio::test]
