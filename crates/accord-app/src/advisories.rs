@@ -10,6 +10,7 @@ use std::io::Read;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub use accord_formats::osv::SeverityLevel;
 use accord_formats::osv::{self, Record};
 use accord_model::ValidationError;
 use accord_store::advisories::{ImportCounts, OsvImport};
@@ -149,6 +150,8 @@ fn to_import(record: Record) -> OsvImport {
         modified: record.modified.to_string(),
         modified_at: record.modified.at(),
         published: record.published.as_ref().map(ToString::to_string),
+        published_at: record.published.as_ref().map(osv::OsvTimestamp::at),
+        severity: osv::record_severity(&record),
         withdrawn: record.withdrawn.as_ref().map(ToString::to_string),
         document: record.to_json(),
         id: record.id.to_string(),
@@ -206,6 +209,16 @@ pub struct AdvisoryListRequest {
     pub package: Option<String>,
     /// Advisories modified at or after this instant.
     pub since: Option<Timestamp>,
+    /// Text found, in any case, in the id, an alias, the summary, or an affected package's
+    /// (or, for a case advisory, product's or vendor's) name; at most
+    /// [`crate::advisory_filters::ADVISORY_QUERY_MAX`] characters.
+    pub q: Option<String>,
+    /// Advisories of one of these severities (empty: any, or none).
+    pub severity: Vec<SeverityLevel>,
+    /// Advisories published at or after this instant.
+    pub published_since: Option<Timestamp>,
+    /// Advisories published at or before this instant.
+    pub published_until: Option<Timestamp>,
     /// Page size (default 100, at most [`ADVISORY_PAGE_MAX`]).
     pub limit: Option<u32>,
     /// The `next` of the previous page.
@@ -231,8 +244,19 @@ pub struct AdvisorySummary {
     /// The affected packages (`{"ecosystem", "name"}`) or, for a case, products
     /// (`{"vendor", "product"}`).
     pub affected: Vec<serde_json::Value>,
+    /// `CRITICAL`, `HIGH`, `MEDIUM`, `LOW` or `NONE`: the rating of the highest CVSS base
+    /// score, else the database's own severity ([`osv::record_severity`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<SeverityLevel>,
     #[serde(skip)]
     modified_at: Timestamp,
+}
+
+impl AdvisorySummary {
+    /// `modified` as an instant.
+    pub fn modified_at(&self) -> Timestamp {
+        self.modified_at
+    }
 }
 
 /// A page of advisories, newest `modified` first.
@@ -286,7 +310,7 @@ fn list_order(a: &AdvisorySummary, b: &AdvisorySummary) -> std::cmp::Ordering {
     b.modified_at.cmp(&a.modified_at).then_with(|| b.id.cmp(&a.id))
 }
 
-fn imported_summary(s: accord_store::advisories::OsvSummary) -> AdvisorySummary {
+pub(crate) fn imported_summary(s: accord_store::advisories::OsvSummary) -> AdvisorySummary {
     AdvisorySummary {
         source: "imported",
         affected: s
@@ -300,12 +324,13 @@ fn imported_summary(s: accord_store::advisories::OsvSummary) -> AdvisorySummary 
         modified: s.modified,
         withdrawn: s.withdrawn,
         aliases: s.aliases,
+        severity: s.severity,
         modified_at: s.modified_at,
     }
 }
 
 /// A case advisory's stored document, as the list shows it.
-fn case_summary(id: &str, document: &serde_json::Value) -> Result<AdvisorySummary, AppError> {
+pub(crate) fn case_summary(id: &str, document: &serde_json::Value) -> Result<AdvisorySummary, AppError> {
     let text = |field: &str| document.get(field).and_then(|v| v.as_str()).map(str::to_owned);
     let modified =
         text("modified").ok_or_else(|| AppError::Internal(format!("advisory {id} has no modified")))?;
@@ -318,6 +343,7 @@ fn case_summary(id: &str, document: &serde_json::Value) -> Result<AdvisorySummar
             affected.push(entry);
         }
     }
+    let severity = osv::record_severity(&case_advisory_osv(id, document)?);
     Ok(AdvisorySummary {
         id: id.to_owned(),
         source: "accord",
@@ -327,6 +353,7 @@ fn case_summary(id: &str, document: &serde_json::Value) -> Result<AdvisorySummar
         withdrawn: None,
         aliases: strings(document.get("aliases")),
         affected,
+        severity,
         modified_at,
     })
 }
@@ -405,8 +432,9 @@ pub(crate) fn osv_document(json: String) -> OsvDocument {
 
 impl App {
     /// Public advisories, imported and published from cases, newest `modified` first, paged.
-    /// A filter by ecosystem or package leaves out case advisories (they name products, not
-    /// packages). Nothing of a case exists here before its publication.
+    /// Every filter given must hold; a filter by ecosystem or package leaves out case
+    /// advisories (they name products, not packages). Nothing of a case exists here before its
+    /// publication.
     pub async fn advisories(&self, request: &AdvisoryListRequest) -> Result<AdvisoryPage, AppError> {
         let limit = request.limit.unwrap_or(100);
         if limit == 0 || limit > ADVISORY_PAGE_MAX {
@@ -416,10 +444,15 @@ impl App {
             )));
         }
         let after = request.next.as_deref().map(decode_cursor).transpose()?;
+        let text = crate::advisory_filters::search_text(request.q.as_deref())?;
         let filter = accord_store::advisories::OsvFilter {
             ecosystem: request.ecosystem.clone(),
             package: request.package.clone(),
             since: request.since,
+            text: text.clone(),
+            severities: request.severity.clone(),
+            published_since: request.published_since,
+            published_until: request.published_until,
         };
         let mut page: Vec<AdvisorySummary> = self
             .store
@@ -433,11 +466,10 @@ impl App {
                 let document: serde_json::Value =
                     serde_json::from_str(&document).map_err(|e| AppError::Internal(e.to_string()))?;
                 let s = case_summary(&id, &document)?;
-                let recent_enough = request.since.is_none_or(|since| s.modified_at >= since);
                 let after_cursor = after
                     .as_ref()
                     .is_none_or(|c| (s.modified_at, s.id.as_str()) < (c.modified_at, c.id.as_str()));
-                if recent_enough && after_cursor {
+                if after_cursor && crate::advisory_filters::case_matches(&s, request, text.as_deref()) {
                     page.push(s);
                 }
             }

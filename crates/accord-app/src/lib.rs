@@ -6,6 +6,8 @@
 mod accounts;
 pub mod advisories;
 pub mod advisory_cve;
+pub mod advisory_detail;
+pub mod advisory_filters;
 mod caller;
 pub mod csaf;
 mod cvd;

@@ -2,6 +2,7 @@
 //! CVE JSON 5 records), the administrators' OSV import (`POST /api/v1/admin/advisories/import`),
 //! and the OSV API's `GET /v1/vulns/{id}`.
 
+use accord_app::AppError;
 use accord_app::advisories::{AdvisoryListRequest, AdvisoryPage, AdvisorySummary, OsvDocument};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
@@ -113,12 +114,17 @@ async fn querybatch(State(s): State<AppState>, body: Bytes) -> Response {
 struct ListQuery {
     ecosystem: Option<String>,
     package: Option<String>,
+    q: Option<String>,
+    severity: Option<String>,
+    published_since: Option<String>,
+    published_until: Option<String>,
     since: Option<String>,
     limit: Option<u32>,
     next: Option<String>,
 }
 
 async fn list(State(s): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<AdvisoryPage>> {
+    use accord_app::advisory_filters::{DayEnd, parse_date_bound, parse_severities};
     let since = q
         .since
         .as_deref()
@@ -128,9 +134,23 @@ async fn list(State(s): State<AppState>, ApiQuery(q): ApiQuery<ListQuery>) -> Ap
             })
         })
         .transpose()?;
+    let invalid = |e| ApiError::from(AppError::Invalid(e));
+    let date = |field: &'static str, text: Option<&str>, end: DayEnd| {
+        text.filter(|t| !t.is_empty()).map(|t| parse_date_bound(field, t, end)).transpose().map_err(invalid)
+    };
     let request = AdvisoryListRequest {
         ecosystem: q.ecosystem.filter(|e| !e.is_empty()),
         package: q.package.filter(|p| !p.is_empty()),
+        q: q.q,
+        severity: q
+            .severity
+            .as_deref()
+            .map(parse_severities)
+            .transpose()
+            .map_err(invalid)?
+            .unwrap_or_default(),
+        published_since: date("published_since", q.published_since.as_deref(), DayEnd::First)?,
+        published_until: date("published_until", q.published_until.as_deref(), DayEnd::Last)?,
         since,
         limit: q.limit,
         next: q.next,

@@ -1,5 +1,6 @@
 //! The records of imported OSV advisories (`Store::import_osv` and its reads).
 
+use accord_formats::osv::SeverityLevel;
 use jiff::Timestamp;
 
 /// One OSV record to import, as the caller read and checked it.
@@ -13,6 +14,8 @@ pub struct OsvImport {
     pub modified_at: Timestamp,
     /// `published` as written.
     pub published: Option<String>,
+    /// `published` as an instant (the list's date filters).
+    pub published_at: Option<Timestamp>,
     /// `withdrawn` as written.
     pub withdrawn: Option<String>,
     /// `summary`.
@@ -21,6 +24,8 @@ pub struct OsvImport {
     pub aliases: Vec<String>,
     /// The `(ecosystem, name)` of every affected package, without repeats.
     pub packages: Vec<(String, String)>,
+    /// The record's severity ([`accord_formats::osv::record_severity`]).
+    pub severity: Option<SeverityLevel>,
     /// The record's original JSON text: what is stored and served.
     pub document: String,
 }
@@ -49,6 +54,8 @@ pub struct OsvSummary {
     pub aliases: Vec<String>,
     /// `(ecosystem, name)` of the affected packages, sorted.
     pub packages: Vec<(String, String)>,
+    /// The severity computed at import.
+    pub severity: Option<SeverityLevel>,
 }
 
 /// An imported record with its document.
@@ -73,6 +80,15 @@ pub struct OsvFilter {
     pub package: Option<String>,
     /// `modified` at or after this instant.
     pub since: Option<Timestamp>,
+    /// Text found, in any case, in the id, an alias, the summary or an affected package's
+    /// name. Taken literally: `%` and `_` are no wildcards.
+    pub text: Option<String>,
+    /// One of these severities (none given: any severity, or none).
+    pub severities: Vec<SeverityLevel>,
+    /// `published` at or after this instant (a record without `published` is left out).
+    pub published_since: Option<Timestamp>,
+    /// `published` at or before this instant (a record without `published` is left out).
+    pub published_until: Option<Timestamp>,
 }
 
 /// Where a page of a list ends: the last record shown. Lists are newest `modified` first,

@@ -25,6 +25,7 @@ mod check;
 mod id;
 mod read;
 mod record;
+mod severity;
 mod timestamp;
 
 pub use id::{OsvId, PREFIXES};
@@ -33,6 +34,7 @@ pub use record::{
     Affected, Credit, CreditType, Event, Package, Range, RangeType, Record, Reference, ReferenceType,
     Severity, SeverityType,
 };
+pub use severity::{SeverityLevel, UnknownSeverity, highest_cvss, record_severity};
 pub use timestamp::OsvTimestamp;
 
 /// The OSV schema version these types follow, written in exports.

@@ -110,7 +110,7 @@ fn report_status_label(t: &Texts, s: ReportStatus) -> &'static str {
     }
 }
 
-fn product_status_label(t: &Texts, s: &str) -> String {
+pub(super) fn product_status_label(t: &Texts, s: &str) -> String {
     match s {
         "under_investigation" => t.product_under_investigation,
         "affected" => t.product_affected,
@@ -121,7 +121,7 @@ fn product_status_label(t: &Texts, s: &str) -> String {
     .to_owned()
 }
 
-fn justification_label(t: &Texts, j: VexJustification) -> &'static str {
+pub(super) fn justification_label(t: &Texts, j: VexJustification) -> &'static str {
     match j {
         VexJustification::ComponentNotPresent => t.vex_component_not_present,
         VexJustification::VulnerableCodeNotPresent => t.vex_vulnerable_code_not_present,

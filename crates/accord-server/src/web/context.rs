@@ -128,6 +128,57 @@ impl Ctx {
         self.finish(resp)
     }
 
+    /// Renders a public page that caches may keep: see [`Ctx::cacheable`].
+    pub fn render_cacheable(self, page: &impl askama::Template, if_none_match: Option<&str>) -> Response {
+        match page.render() {
+            Ok(html) => self.cacheable("text/html; charset=utf-8", html, if_none_match),
+            Err(e) => {
+                tracing::error!(error = %e, "template rendering failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal server error").into_response()
+            }
+        }
+    }
+
+    /// A public document (page or feed) with a strong `ETag` (SHA-256 of the body), answered
+    /// `304 Not Modified` when `If-None-Match` names it. Anonymous visitors get
+    /// `Cache-Control: public, max-age=60` and no fresh CSRF cookie (nothing here posts a form,
+    /// and a shared cache must not hand one visitor's cookie to another); signed-in visitors,
+    /// whose pages show their name, and responses that set the language cookie get
+    /// `private, no-cache`. `Vary: Cookie, Accept-Language`.
+    pub fn cacheable(
+        mut self,
+        content_type: &'static str,
+        body: String,
+        if_none_match: Option<&str>,
+    ) -> Response {
+        use sha2::Digest;
+        let signed_in = self.user.is_some();
+        if !signed_in {
+            self.set_cookies.retain(|c| !c.starts_with(&format!("{CSRF_COOKIE}=")));
+        }
+        let etag = format!("\"{}\"", hex::encode(sha2::Sha256::digest(body.as_bytes())));
+        let matches = if_none_match.is_some_and(|v| {
+            v.split(',').map(str::trim).any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(&etag))
+        });
+        let resp = if matches {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            ([(header::CONTENT_TYPE, content_type)], body).into_response()
+        };
+        let sets_cookie = !self.set_cookies.is_empty();
+        let mut resp = self.finish(resp);
+        let h = resp.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            h.insert(header::ETAG, v);
+        }
+        // A response that sets a cookie (the language chosen with `?lang=`) is not for shared
+        // caches either.
+        let cache = if signed_in || sets_cookie { "private, no-cache" } else { "public, max-age=60" };
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        h.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+        resp
+    }
+
     fn finish(self, mut resp: Response) -> Response {
         let h = resp.headers_mut();
         for c in self.set_cookies {

@@ -399,6 +399,8 @@ pub(crate) struct Texts {
     pub detail_file: &'static str,
     pub yes: &'static str,
     pub no: &'static str,
+    /// The advisory pages and feed.
+    pub adv: &'static super::advisory_texts::AdvisoryTexts,
 }
 
 pub(crate) static EN: Texts = Texts {
@@ -729,6 +731,7 @@ pub(crate) static EN: Texts = Texts {
     detail_file: "file",
     yes: "yes",
     no: "no",
+    adv: &super::advisory_texts::EN,
 };
 
 pub(crate) static FR: Texts = Texts {
@@ -1059,6 +1062,7 @@ pub(crate) static FR: Texts = Texts {
     detail_file: "fichier",
     yes: "oui",
     no: "non",
+    adv: &super::advisory_texts::FR,
 };
 
 #[cfg(test)]

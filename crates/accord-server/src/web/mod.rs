@@ -1,5 +1,8 @@
 //! The web interface: server-rendered pages in English and French, readable without JavaScript.
 
+mod advisories;
+mod advisory_texts;
+mod atom;
 mod cases;
 mod context;
 mod i18n;
@@ -26,6 +29,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/signatories", get(pages::signatories))
         .route("/organizations/{id}", get(pages::organization))
+        .route("/advisories", get(advisories::list))
+        .route("/advisories/feed.atom", get(advisories::feed))
+        .route("/advisories/{id}", get(advisories::one))
         .route("/intel", get(intel::collections))
         .route("/intel/{collection}", get(intel::collection))
         .route("/intel/{collection}/{object}", get(intel::object))

@@ -1,8 +1,9 @@
 //! SQL of imported OSV advisories: the import (one transaction, prepared statements, a digest
 //! comparison per record) and the reads by id, alias, filter and package.
 
+use accord_formats::osv::{self, SeverityLevel};
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -28,13 +29,15 @@ pub(super) fn import(
         let mut stored_digest = prepare("SELECT sha256 FROM osv_advisories WHERE id = $1")?;
         let mut insert = prepare(
             "INSERT INTO osv_advisories
-                 (id, modified, modified_us, published, withdrawn, summary, document, sha256, imported_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 (id, modified, modified_us, published, withdrawn, summary, document, sha256, imported_at,
+                  severity, published_us, search)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )?;
         let mut update = prepare(
             // `?N`, not `$N`: SQLite numbers `$N` parameters by first appearance.
             "UPDATE osv_advisories SET modified = ?2, modified_us = ?3, published = ?4, withdrawn = ?5,
-                 summary = ?6, document = ?7, sha256 = ?8, imported_at = ?9
+                 summary = ?6, document = ?7, sha256 = ?8, imported_at = ?9, severity = ?10,
+                 published_us = ?11, search = ?12
              WHERE id = ?1",
         )?;
         let mut delete_aliases = prepare("DELETE FROM osv_advisory_aliases WHERE id = $1")?;
@@ -60,6 +63,14 @@ pub(super) fn import(
                 r.document,
                 digest.as_slice(),
                 imported_at,
+                r.severity.map(SeverityLevel::as_str),
+                r.published_at.map(|t| t.as_microsecond()),
+                search_text(
+                    &r.id,
+                    r.summary.as_deref(),
+                    &r.aliases,
+                    r.packages.iter().map(|(_, n)| n.as_str())
+                ),
             ];
             match stored {
                 Some(d) if d == digest => {
@@ -97,6 +108,74 @@ pub(super) fn import(
     Ok(counts)
 }
 
+/// What a text search looks in: id, aliases, summary and package names, lower-cased (by Unicode
+/// rules, which SQLite's `LIKE` and `lower` do not know), one per line.
+fn search_text<'a>(
+    id: &'a str,
+    summary: Option<&'a str>,
+    aliases: &'a [String],
+    package_names: impl Iterator<Item = &'a str>,
+) -> String {
+    let mut parts: Vec<&str> = vec![id];
+    parts.extend(aliases.iter().map(String::as_str));
+    parts.extend(summary);
+    parts.extend(package_names);
+    parts.join("\n").to_lowercase()
+}
+
+/// The `LIKE` pattern of a literal text, found anywhere in a lower-cased search text.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Migration 18's step: the severity, `published` instant and search text of the records
+/// stored before it.
+pub(super) fn fill_severity_and_search(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let rows: Vec<(String, Option<String>, Option<String>, String)> = tx
+        .prepare("SELECT id, summary, published, document FROM osv_advisories")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut aliases = tx.prepare("SELECT alias FROM osv_advisory_aliases WHERE id = $1 ORDER BY alias")?;
+    let mut names =
+        tx.prepare("SELECT DISTINCT name FROM osv_advisory_packages WHERE id = $1 ORDER BY name")?;
+    let mut update =
+        tx.prepare("UPDATE osv_advisories SET severity = ?2, published_us = ?3, search = ?4 WHERE id = ?1")?;
+    for (id, summary, published, document) in rows {
+        // Every stored document passed the import's checks; one that no longer reads has no
+        // severity rather than stopping the upgrade.
+        let severity =
+            serde_json::from_str::<osv::Record>(&document).ok().as_ref().and_then(osv::record_severity);
+        let published_us =
+            published.as_deref().and_then(|p| p.parse::<Timestamp>().ok()).map(|t| t.as_microsecond());
+        let alias_list: Vec<String> =
+            aliases.query_map([&id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let name_list: Vec<String> =
+            names.query_map([&id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let search = search_text(&id, summary.as_deref(), &alias_list, name_list.iter().map(String::as_str));
+        update.execute(rusqlite::params![id, severity.map(SeverityLevel::as_str), published_us, search])?;
+    }
+    Ok(())
+}
+
+fn severity_column(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<SeverityLevel>> {
+    let text: Option<String> = row.get(index)?;
+    text.map(|t| {
+        t.parse::<SeverityLevel>().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+        })
+    })
+    .transpose()
+}
+
 fn summary_row(row: &Row<'_>) -> rusqlite::Result<OsvSummary> {
     let micros: i64 = row.get(2)?;
     Ok(OsvSummary {
@@ -110,6 +189,7 @@ fn summary_row(row: &Row<'_>) -> rusqlite::Result<OsvSummary> {
         summary: row.get(5)?,
         aliases: Vec::new(),
         packages: Vec::new(),
+        severity: severity_column(row, 6)?,
     })
 }
 
@@ -136,7 +216,7 @@ fn with_lists(c: &Connection, mut list: Vec<OsvSummary>) -> Result<Vec<OsvSummar
 pub(super) fn advisory(c: &Connection, id_or_alias: &str) -> Result<Option<OsvAdvisory>, StoreError> {
     let row = c
         .prepare_cached(
-            "SELECT a.id, a.modified, a.modified_us, a.published, a.withdrawn, a.summary,
+            "SELECT a.id, a.modified, a.modified_us, a.published, a.withdrawn, a.summary, a.severity,
                     a.document, a.sha256, a.imported_at
              FROM osv_advisories a
              WHERE a.id = coalesce(
@@ -145,9 +225,9 @@ pub(super) fn advisory(c: &Connection, id_or_alias: &str) -> Result<Option<OsvAd
         )
         .and_then(|mut s| {
             s.query_row([id_or_alias], |r| {
-                let digest: Vec<u8> = r.get(7)?;
-                let imported_at: String = r.get(8)?;
-                Ok((summary_row(r)?, r.get::<_, String>(6)?, digest, imported_at))
+                let digest: Vec<u8> = r.get(8)?;
+                let imported_at: String = r.get(9)?;
+                Ok((summary_row(r)?, r.get::<_, String>(7)?, digest, imported_at))
             })
             .optional()
         })
@@ -162,41 +242,78 @@ pub(super) fn advisory(c: &Connection, id_or_alias: &str) -> Result<Option<OsvAd
     }))
 }
 
+/// The conditions of a list besides packages (`?3` to `?15`, the same in both statements).
+macro_rules! list_conditions {
+    () => {
+        "a.modified_us >= ?3 AND (a.modified_us < ?4 OR (a.modified_us = ?4 AND a.id < ?5))
+           AND (?7 IS NULL OR a.search LIKE ?7 ESCAPE '\\')
+           AND (?8 IS NULL OR a.published_us >= ?8)
+           AND (?9 IS NULL OR a.published_us <= ?9)
+           AND (?10 = 0 OR a.severity IN (?11, ?12, ?13, ?14, ?15))
+         ORDER BY a.modified_us DESC, a.id DESC LIMIT ?6"
+    };
+}
+
 pub(super) fn advisories(
     c: &Connection,
     filter: &OsvFilter,
     after: Option<&OsvCursor>,
     limit: u32,
 ) -> Result<Vec<OsvSummary>, StoreError> {
+    const ALL: &str = concat!(
+        "SELECT a.id, a.modified, a.modified_us, a.published, a.withdrawn, a.summary, a.severity
+         FROM osv_advisories a
+         WHERE ?1 IS NULL AND ?2 IS NULL AND ", // (bound, so that both statements number alike)
+        list_conditions!()
+    );
+    const BY_PACKAGE: &str = concat!(
+        "SELECT a.id, a.modified, a.modified_us, a.published, a.withdrawn, a.summary, a.severity
+         FROM osv_advisories a
+         WHERE a.id IN (
+             SELECT p.id FROM osv_advisory_packages p
+             WHERE (?1 IS NULL OR p.ecosystem = ?1 OR (p.ecosystem > ?1 || ':' AND p.ecosystem < ?1 || ';'))
+               AND (?2 IS NULL OR p.name = ?2))
+           AND ",
+        list_conditions!()
+    );
     let since = filter.since.map_or(i64::MIN, |t| t.as_microsecond());
     let (before_us, before_id) =
         after.map_or((i64::MAX, String::new()), |a| (a.modified_at.as_microsecond(), a.id.clone()));
-    let list = if filter.ecosystem.is_none() && filter.package.is_none() {
-        c.prepare_cached(
-            "SELECT a.id, a.modified, a.modified_us, a.published, a.withdrawn, a.summary FROM osv_advisories a
-             WHERE a.modified_us >= $1 AND (a.modified_us < $2 OR (a.modified_us = $2 AND a.id < $3))
-             ORDER BY a.modified_us DESC, a.id DESC LIMIT $4",
-        )
-        .and_then(|mut s| s.query_map((since, before_us, before_id, limit), summary_row)?.collect())
-    } else {
-        c.prepare_cached(
-            "SELECT a.id, a.modified, a.modified_us, a.published, a.withdrawn, a.summary FROM osv_advisories a
-             WHERE a.id IN (
-                 SELECT p.id FROM osv_advisory_packages p
-                 WHERE ($1 IS NULL OR p.ecosystem = $1 OR (p.ecosystem > $1 || ':' AND p.ecosystem < $1 || ';'))
-                   AND ($2 IS NULL OR p.name = $2))
-               AND a.modified_us >= $3 AND (a.modified_us < $4 OR (a.modified_us = $4 AND a.id < $5))
-             ORDER BY a.modified_us DESC, a.id DESC LIMIT $6",
-        )
+    let mut levels = filter.severities.clone();
+    levels.sort_unstable();
+    levels.dedup();
+    let mut severities = [None::<&str>; 5];
+    for (slot, level) in severities.iter_mut().zip(&levels) {
+        *slot = Some(level.as_str());
+    }
+    let any_severity = i64::from(!filter.severities.is_empty());
+    let sql = if filter.ecosystem.is_none() && filter.package.is_none() { ALL } else { BY_PACKAGE };
+    let list = c
+        .prepare_cached(sql)
         .and_then(|mut s| {
             s.query_map(
-                (&filter.ecosystem, &filter.package, since, before_us, before_id, limit),
+                rusqlite::params![
+                    filter.ecosystem,
+                    filter.package,
+                    since,
+                    before_us,
+                    before_id,
+                    limit,
+                    filter.text.as_deref().map(like_pattern),
+                    filter.published_since.map(|t| t.as_microsecond()),
+                    filter.published_until.map(|t| t.as_microsecond()),
+                    any_severity,
+                    severities[0],
+                    severities[1],
+                    severities[2],
+                    severities[3],
+                    severities[4],
+                ],
                 summary_row,
             )?
             .collect()
         })
-    }
-    .map_err(backend)?;
+        .map_err(backend)?;
     with_lists(c, list)
 }
 

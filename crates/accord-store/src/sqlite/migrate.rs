@@ -37,10 +37,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "osv_advisories", include_str!("../../migrations/sqlite/0015_osv_advisories.sql")),
     (16, "webhook_secret_sealed", include_str!("../../migrations/sqlite/0016_webhook_secret_sealed.sql")),
     (17, "osv_generation", include_str!("../../migrations/sqlite/0017_osv_generation.sql")),
+    (18, "osv_severity_and_search", include_str!("../../migrations/sqlite/0018_osv_severity_and_search.sql")),
 ];
 
 /// The Rust steps, by migration version.
-const FINISHES: &[(i64, Finish)] = &[(13, super::objects::fill_object_keys)];
+const FINISHES: &[(i64, Finish)] =
+    &[(13, super::objects::fill_object_keys), (18, super::advisories::fill_severity_and_search)];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(
@@ -173,6 +175,70 @@ mod tests {
         // deleting an object still takes its recipients and links with it
         conn.execute("DELETE FROM stix_objects WHERE seq = 1", []).unwrap();
         assert_eq!(count("SELECT COUNT(*) FROM stix_object_recipients"), 0);
+    }
+
+    /// A store made by migrations 1 to 17 with OSV records in it: migration 18 gives each its
+    /// severity (from its document), its `published` instant and its search text.
+    #[test]
+    fn migration_18_fills_severity_publication_and_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("store.db")).unwrap();
+        for (_, _, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 17) {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                 applied_at TEXT NOT NULL) STRICT;
+             INSERT INTO schema_migrations SELECT value, 'old', 'then'
+             FROM json_each('[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]');",
+        )
+        .unwrap();
+        let scored = r#"{"id":"GHSA-1","modified":"2024-01-01T00:00:00Z","severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}]}"#;
+        let rated = r#"{"id":"GHSA-2","modified":"2024-01-01T00:00:00Z","database_specific":{"severity":"MODERATE"}}"#;
+        let plain = r#"{"id":"GHSA-3","modified":"2024-01-01T00:00:00Z"}"#;
+        for (id, published, summary, document) in [
+            ("GHSA-1", Some("2024-01-02T03:04:05.5Z"), Some("Ünicode Summary"), scored),
+            ("GHSA-2", None, None, rated),
+            ("GHSA-3", Some("2023-12-31T00:00:00Z"), Some("plain"), plain),
+        ] {
+            conn.execute(
+                "INSERT INTO osv_advisories (id, modified, modified_us, published, summary, document,
+                     sha256, imported_at)
+                 VALUES ($1, '2024-01-01T00:00:00Z', 0, $2, $3, $4, x'00', 'then')",
+                rusqlite::params![id, published, summary, document],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO osv_advisory_aliases (id, alias) VALUES ('GHSA-1', 'CVE-2024-0001');
+             INSERT INTO osv_advisory_packages (ecosystem, name, id) VALUES
+                 ('npm', 'Left-Pad', 'GHSA-1'), ('Debian:11', 'zlib', 'GHSA-1'), ('Debian:12', 'zlib', 'GHSA-1');",
+        )
+        .unwrap();
+
+        run(&mut conn).unwrap();
+
+        let rows: Vec<(String, Option<String>, Option<i64>, String)> = conn
+            .prepare("SELECT id, severity, published_us, search FROM osv_advisories ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap().as_microsecond();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "GHSA-1".to_owned(),
+                    Some("HIGH".to_owned()),
+                    Some(at("2024-01-02T03:04:05.5Z")),
+                    "ghsa-1\ncve-2024-0001\nünicode summary\nleft-pad\nzlib".to_owned()
+                ),
+                ("GHSA-2".to_owned(), Some("MEDIUM".to_owned()), None, "ghsa-2".to_owned()),
+                ("GHSA-3".to_owned(), None, Some(at("2023-12-31T00:00:00Z")), "ghsa-3\nplain".to_owned()),
+            ]
+        );
     }
 
     /// Inserts a row with the given values and any value of the right type in the other

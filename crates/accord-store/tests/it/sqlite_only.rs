@@ -16,7 +16,10 @@ fn migrations_are_recorded_once() {
         let store = SqliteStore::open(dir.path()).expect("open");
         assert_eq!(store.path(), dir.path().join(DATABASE_FILE));
     }
-    assert_eq!(migration_versions(dir.path()), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    assert_eq!(
+        migration_versions(dir.path()),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]
+    );
 }
 
 #[test]
@@ -50,7 +53,10 @@ fn a_migration_numbered_below_the_newest_is_applied() {
     )
     .unwrap();
     drop(conn);
-    assert_eq!(migration_versions(dir.path()), [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    assert_eq!(migration_versions(dir.path()), [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
     drop(SqliteStore::open(dir.path()).expect("reopen"));
-    assert_eq!(migration_versions(dir.path()), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    assert_eq!(
+        migration_versions(dir.path()),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]
+    );
 }

@@ -3,6 +3,7 @@
 
 mod advisories;
 mod advisories_cve;
+mod advisory_pages;
 mod api;
 mod architecture;
 mod cli;

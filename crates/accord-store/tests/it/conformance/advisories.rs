@@ -1,6 +1,7 @@
 //! Imported OSV advisories: idempotent all-or-nothing imports, replacement with their aliases
 //! and packages, lookups by id, alias and package, filtered and paged lists.
 
+use accord_formats::osv::SeverityLevel as L;
 use accord_store::advisories::{ImportCounts, OsvCursor, OsvFilter, OsvImport};
 use accord_store::{Store, StoreError};
 use sha2::{Digest, Sha256};
@@ -22,10 +23,12 @@ fn record(
         modified: modified.clone(),
         modified_at: day(modified_day),
         published: Some(day(0).to_string()),
+        published_at: Some(day(0)),
         withdrawn: None,
         summary: Some(format!("summary of {id}{variant}")),
         aliases: aliases.iter().map(|a| a.to_string()).collect(),
         packages: packages.iter().map(|(e, n)| (e.to_string(), n.to_string())).collect(),
+        severity: None,
         document: format!(r#"{{"id":"{id}","modified":"{modified}","summary":"summary of {id}{variant}"}}"#),
     }
 }
@@ -144,6 +147,7 @@ pub async fn lists_filter_and_page(store: &dyn Store) {
         ecosystem: ecosystem.map(str::to_owned),
         package: package.map(str::to_owned),
         since: since.map(day),
+        ..OsvFilter::default()
     };
     assert_eq!(ids(store, f(None, None, Some(3))).await, ["GHSA-6", "GHSA-5", "GHSA-4", "GHSA-3"]);
     assert_eq!(
@@ -216,4 +220,173 @@ pub async fn documents_page_by_id_and_the_generation_follows_imports(store: &dyn
     assert_ne!(replaced, first, "a replaced record");
     store.import_osv(ACTOR, vec![record("D-4", 4, &[], &[], "")], day(103)).await.unwrap();
     assert_ne!(store.osv_generation().await.unwrap(), replaced, "an added record");
+}
+
+/// A record with a summary, a severity and a publication day (none: no `published`).
+fn described(
+    id: &str,
+    modified_day: i64,
+    summary: &str,
+    severity: Option<L>,
+    published_day: Option<i64>,
+    aliases: &[&str],
+    packages: &[(&str, &str)],
+) -> OsvImport {
+    let mut r = record(id, modified_day, aliases, packages, "");
+    r.summary = Some(summary.to_owned());
+    r.severity = severity;
+    r.published = published_day.map(|d| day(d).to_string());
+    r.published_at = published_day.map(day);
+    r
+}
+
+fn search(text: &str) -> OsvFilter {
+    OsvFilter { text: Some(text.to_owned()), ..OsvFilter::default() }
+}
+
+/// The text search: literal, in any case (Unicode too), in the id, aliases, summary and package
+/// names; `%`, `_` and `\` are characters like the others.
+pub async fn lists_search_text(store: &dyn Store) {
+    import(
+        store,
+        vec![
+            described(
+                "GHSA-1",
+                1,
+                "Heap overflow in the Parser",
+                Some(L::High),
+                Some(1),
+                &["CVE-2018-1111"],
+                &[("npm", "tidepool")],
+            ),
+            described(
+                "GHSA-2",
+                2,
+                "100% CPU with a_b names",
+                Some(L::Low),
+                Some(2),
+                &[],
+                &[("PyPI", "Lanternfish")],
+            ),
+            described(
+                "GHSA-3",
+                3,
+                "Élan vital: Über-bug in Straße",
+                None,
+                None,
+                &[],
+                &[("crates.io", "ÉCLAIR")],
+            ),
+            described("GHSA-4", 4, "1000 CPUs with axb names", Some(L::Medium), Some(4), &[], &[]),
+            described("GHSA-5", 5, r"a back\slash", None, Some(5), &[], &[]),
+        ],
+    )
+    .await;
+    assert_eq!(ids(store, search("PARSER")).await, ["GHSA-1"], "summary, any case");
+    assert_eq!(ids(store, search("cve-2018-1111")).await, ["GHSA-1"], "alias");
+    assert_eq!(ids(store, search("ghsa-2")).await, ["GHSA-2"], "id");
+    assert_eq!(ids(store, search("lanternFISH")).await, ["GHSA-2"], "package name");
+    assert_eq!(ids(store, search("éclair")).await, ["GHSA-3"], "Unicode case");
+    assert_eq!(ids(store, search("élan VITAL")).await, ["GHSA-3"]);
+    assert_eq!(ids(store, search("ÜBER")).await, ["GHSA-3"]);
+    assert_eq!(ids(store, search("100%")).await, ["GHSA-2"], "% is literal");
+    assert_eq!(ids(store, search("a_b")).await, ["GHSA-2"], "_ is literal");
+    assert_eq!(ids(store, search("%")).await, ["GHSA-2"]);
+    assert_eq!(ids(store, search("_")).await, ["GHSA-2"]);
+    assert_eq!(ids(store, search(r"k\s")).await, ["GHSA-5"], "a backslash is literal");
+    assert!(ids(store, search(r"\%")).await.is_empty());
+    assert!(ids(store, search("no such text")).await.is_empty());
+    assert!(ids(store, search("'; DROP TABLE osv_advisories; --")).await.is_empty());
+    assert_eq!(ids(store, OsvFilter::default()).await.len(), 5, "nothing was dropped");
+    // With the package filter too.
+    let both = OsvFilter { package: Some("tidepool".into()), ..search("overflow") };
+    assert_eq!(ids(store, both).await, ["GHSA-1"]);
+    let neither = OsvFilter { package: Some("Lanternfish".into()), ..search("overflow") };
+    assert!(ids(store, neither).await.is_empty());
+}
+
+/// Severity and publication-date filters, alone and together, with and without packages; pages
+/// of a filtered list follow each other without gap or repeat.
+pub async fn lists_filter_severity_and_publication(store: &dyn Store) {
+    import(
+        store,
+        vec![
+            described("A-1", 1, "one", Some(L::Critical), Some(1), &[], &[("npm", "x")]),
+            described("A-2", 2, "two", Some(L::High), Some(2), &[], &[("npm", "y")]),
+            described("A-3", 3, "three", Some(L::Medium), Some(3), &[], &[("PyPI", "x")]),
+            described("A-4", 4, "four", Some(L::Low), None, &[], &[("npm", "x")]),
+            described("A-5", 5, "five", Some(L::None), Some(5), &[], &[]),
+            described("A-6", 6, "six", None, Some(6), &[], &[("npm", "x")]),
+            described("A-7", 6, "seven", Some(L::Critical), Some(7), &[], &[("npm", "x")]),
+        ],
+    )
+    .await;
+    let severities = |levels: &[L]| OsvFilter { severities: levels.to_vec(), ..OsvFilter::default() };
+    assert_eq!(ids(store, severities(&[L::Critical])).await, ["A-7", "A-1"]);
+    assert_eq!(ids(store, severities(&[L::High, L::Medium])).await, ["A-3", "A-2"]);
+    assert_eq!(ids(store, severities(&[L::None])).await, ["A-5"], "NONE is a level, not a missing one");
+    assert_eq!(
+        ids(store, severities(&[L::Low, L::Low, L::Low, L::Low, L::Low, L::Low, L::High])).await,
+        ["A-4", "A-2"]
+    );
+    assert_eq!(ids(store, severities(&L::ALL)).await.len(), 6, "all but the one without");
+    let by_package = OsvFilter {
+        ecosystem: Some("npm".into()),
+        package: Some("x".into()),
+        ..severities(&[L::Critical, L::Low])
+    };
+    assert_eq!(ids(store, by_package).await, ["A-7", "A-4", "A-1"]);
+
+    let published = |from: Option<i64>, until: Option<i64>| OsvFilter {
+        published_since: from.map(day),
+        published_until: until.map(day),
+        ..OsvFilter::default()
+    };
+    assert_eq!(ids(store, published(Some(5), None)).await, ["A-7", "A-6", "A-5"], "from, inclusive");
+    assert_eq!(ids(store, published(None, Some(2))).await, ["A-2", "A-1"], "until, inclusive");
+    assert_eq!(ids(store, published(Some(2), Some(3))).await, ["A-3", "A-2"]);
+    assert_eq!(ids(store, published(Some(0), None)).await.len(), 6, "A-4 has no published date");
+    assert!(ids(store, published(Some(4), Some(3))).await.is_empty());
+    let mixed = OsvFilter { ecosystem: Some("npm".into()), ..published(Some(2), None) };
+    assert_eq!(ids(store, mixed).await, ["A-7", "A-6", "A-2"]);
+
+    // Pages of one, through equal `modified` (A-6 and A-7), with filters on.
+    let filter = OsvFilter { ecosystem: Some("npm".into()), ..severities(&[L::Critical, L::Low, L::High]) };
+    let all = ids(store, filter.clone()).await;
+    assert_eq!(all, ["A-7", "A-4", "A-2", "A-1"]);
+    let mut paged = Vec::new();
+    let mut after: Option<OsvCursor> = None;
+    loop {
+        let page = store.osv_advisories(&filter, after.as_ref(), 1).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(OsvCursor { modified_at: last.modified_at, id: last.id.clone() });
+        paged.extend(page.into_iter().map(|s| s.id));
+    }
+    assert_eq!(paged, all);
+    // The severity is read back with the record, in lists and by id.
+    let listed = store.osv_advisories(&severities(&[L::High]), None, 10).await.unwrap();
+    assert_eq!(listed[0].severity, Some(L::High));
+    assert_eq!(store.osv_advisory("A-6").await.unwrap().unwrap().summary.severity, None);
+    assert_eq!(store.osv_advisory("A-5").await.unwrap().unwrap().summary.severity, Some(L::None));
+}
+
+/// A replaced record's severity, date and search text follow its new content.
+pub async fn a_replaced_record_is_found_by_its_new_content(store: &dyn Store) {
+    import(
+        store,
+        vec![described("A-1", 1, "old words", Some(L::Low), Some(1), &["CVE-1"], &[("npm", "old")])],
+    )
+    .await;
+    let mut new = described("A-1", 2, "new words", Some(L::High), Some(9), &["CVE-2"], &[("npm", "new")]);
+    new.document.push(' ');
+    assert_eq!(import(store, vec![new]).await, counts(0, 1, 0));
+    assert!(ids(store, search("old")).await.is_empty());
+    assert!(ids(store, search("CVE-1")).await.is_empty());
+    for text in ["new words", "cve-2", "NEW"] {
+        assert_eq!(ids(store, search(text)).await, ["A-1"], "{text}");
+    }
+    let high = OsvFilter { severities: vec![L::High], ..OsvFilter::default() };
+    assert_eq!(ids(store, high).await, ["A-1"]);
+    let ninth = OsvFilter { published_since: Some(day(9)), ..OsvFilter::default() };
+    assert_eq!(ids(store, ninth).await, ["A-1"]);
 }

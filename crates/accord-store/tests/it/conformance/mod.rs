@@ -158,6 +158,9 @@ macro_rules! conformance_suite {
                 a_refused_record_imports_nothing,
                 found_by_id_or_alias,
                 lists_filter_and_page,
+                lists_search_text,
+                lists_filter_severity_and_publication,
+                a_replaced_record_is_found_by_its_new_content,
                 found_by_package,
                 documents_page_by_id_and_the_generation_follows_imports,
             );
