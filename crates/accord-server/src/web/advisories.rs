@@ -425,11 +425,17 @@ fn detail_page(ctx: &Ctx, d: AdvisoryDetail) -> AdvisoryPage {
     let l = ctx.locale;
     let s = &d.summary;
     let api = format!("/api/v1/advisories/{}", path_segment(&s.id));
-    let mut downloads = vec![
-        Download { label: t.adv.download_osv, href: format!("{api}/osv"), format: "osv" },
-        Download { label: t.adv.download_csaf, href: format!("{api}/csaf"), format: "csaf" },
-        Download { label: t.adv.download_csaf_vex, href: format!("{api}/csaf-vex"), format: "csaf-vex" },
-    ];
+    let mut downloads =
+        vec![Download { label: t.adv.download_osv, href: format!("{api}/osv"), format: "osv" }];
+    // CSAF needs a product: an advisory that names no package or product has no CSAF document.
+    if !d.packages.is_empty() || !d.products.is_empty() {
+        downloads.push(Download { label: t.adv.download_csaf, href: format!("{api}/csaf"), format: "csaf" });
+        downloads.push(Download {
+            label: t.adv.download_csaf_vex,
+            href: format!("{api}/csaf-vex"),
+            format: "csaf-vex",
+        });
+    }
     if d.cve_id.is_some() {
         downloads.push(Download { label: t.adv.download_cve, href: format!("{api}/cve"), format: "cve" });
     }

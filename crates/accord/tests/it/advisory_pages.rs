@@ -260,15 +260,16 @@ fn an_advisory_page_shows_its_content_and_download_links() {
         block.split("href=\"").skip(1).map(|h| h.split_once('"').unwrap().0.to_owned()).collect()
     };
     let id = demo(1);
-    assert_eq!(
-        downloads(&html),
-        [
-            format!("/api/v1/advisories/{id}/osv"),
-            format!("/api/v1/advisories/{id}/csaf"),
-            format!("/api/v1/advisories/{id}/csaf-vex"),
-        ],
-        "no CVE id, no CVE JSON link"
-    );
+    let every = |id: &str| -> Vec<String> {
+        ["osv", "csaf", "csaf-vex", "cve"].iter().map(|f| format!("/api/v1/advisories/{id}/{f}")).collect()
+    };
+    assert_eq!(downloads(&html), every(&id), "demo 1 has the alias CVE-2099-0001");
+    // Each link answers.
+    for href in every(&id) {
+        assert_eq!(s.get(&href).status(), StatusCode::OK, "{href}");
+    }
+    let html = text(s.get(&format!("/advisories/{}", demo(2))));
+    assert_eq!(downloads(&html), every(&demo(2))[..3], "no CVE id, no CVE JSON link");
     // The OSV link answers with the record.
     assert_eq!(json(s.get(&format!("/api/v1/advisories/{id}/osv")))["id"], id.as_str());
 
@@ -292,9 +293,16 @@ fn an_advisory_page_shows_its_content_and_download_links() {
     assert!(html.contains("<td>3.2.1-1</td>"));
     assert!(html.contains("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:N/VA:H/SC:N/SI:N/SA:N"));
     assert!(html.contains("A. Researcher (demo)"));
-    assert_eq!(downloads(&html).len(), 3);
-    assert!(downloads(&html)[0].ends_with(&format!("/{case}/osv")));
+    assert_eq!(downloads(&html), every(&case), "the case has CVE-2099-0005");
     assert_eq!(s.get(&format!("/advisories/x_{case}")).status(), StatusCode::OK);
+
+    // A record that names no package: no CSAF document, so no CSAF link.
+    let mut bare = record("GHSA-nopa-ckag-e001", 6, "A flaw of no package");
+    bare.as_object_mut().unwrap().remove("affected");
+    import(&s, &j!([bare]));
+    let html = text(s.get("/advisories/GHSA-nopa-ckag-e001"));
+    assert_eq!(downloads(&html), ["/api/v1/advisories/GHSA-nopa-ckag-e001/osv"]);
+    assert_eq!(s.get("/api/v1/advisories/GHSA-nopa-ckag-e001/csaf").status(), StatusCode::NOT_FOUND);
 
     // Unknown ids: the 404 page.
     for path in
