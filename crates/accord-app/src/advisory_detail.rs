@@ -316,7 +316,7 @@ mod tests {
         assert_eq!(d.credits[0].name, "A. Researcher (demo)");
         assert_eq!(d.credits[0].kind.as_deref(), Some("FINDER"));
         assert!(d.packages.is_empty());
-        assert_eq!(d.cve_id, None);
+        assert_eq!(d.cve_id.as_deref(), Some("CVE-2099-0005"), "the demo case's CVE id");
     }
 
     #[tokio::test]
