@@ -32,13 +32,20 @@ const LAYERS: &[&[&str]] = &[
     &["accord-store"],
     // the pure crates
     &["accord-taxii", "accord-formats"],
-    &["accord-model", "accord-stix", "accord-version"],
+    &["accord-model", "accord-stix", "accord-version", "accord-lockfile"],
     // CVSS vectors: their errors are refusals of the model (`accord_model::refusal`)
     &["accord-cvss"],
 ];
 
-const PURE: &[&str] =
-    &["accord-model", "accord-stix", "accord-taxii", "accord-cvss", "accord-version", "accord-formats"];
+const PURE: &[&str] = &[
+    "accord-model",
+    "accord-stix",
+    "accord-taxii",
+    "accord-cvss",
+    "accord-version",
+    "accord-formats",
+    "accord-lockfile",
+];
 const IO_CRATES: &[&str] =
     &["tokio", "rusqlite", "axum", "reqwest", "lettre", "tokio-postgres", "hyper", "getrandom"];
 

@@ -1,0 +1,2 @@
+//! Integration tests of accord-lockfile: small hand-written files of every format, and the real
+//! lockfiles of the shared fixtures.
