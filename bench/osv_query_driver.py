@@ -6,6 +6,9 @@ names suffixed with the copy number, so each copy is a distinct advisory of dist
 with the same real ranges), and a query list: for every package with a SEMVER or ECOSYSTEM
 range, its boundary versions.
 
+bodies: writes BATCHES request bodies of BATCH queries each (one JSON object per line), drawn in
+turn from the query list, for wrk (bench/osv_query.lua).
+
 drive: CLIENTS keep-alive connections post batches of BATCH queries drawn round-robin from the
 query list for DURATION seconds; prints JSON figures (queries/s, batch latency percentiles,
 answers with at least one advisory).
@@ -105,6 +108,17 @@ def drive(base, queries_file, clients, batch, duration):
                       "answers_with_advisories": hits[0], "driver_cpu_s": round(time.process_time(), 1)}))
 
 
+def bodies(queries_file, out, batch, batches):
+    with open(queries_file) as fh:
+        queries = json.load(fh)
+    pos = 0
+    with open(out, "w") as fh:
+        for _ in range(batches):
+            chunk = [queries[(pos + j) % len(queries)] for j in range(batch)]
+            pos = (pos + batch) % len(queries)
+            fh.write(json.dumps({"queries": chunk}, separators=(",", ":")) + "\n")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -113,6 +127,11 @@ def main():
     m.add_argument("--out", required=True)
     m.add_argument("--copies", type=int, default=5)
     m.add_argument("--queries", required=True)
+    b = sub.add_parser("bodies")
+    b.add_argument("--queries", required=True)
+    b.add_argument("--out", required=True)
+    b.add_argument("--batch", type=int, default=1000)
+    b.add_argument("--batches", type=int, default=292)
     d = sub.add_parser("drive")
     d.add_argument("--base", required=True)
     d.add_argument("--queries", required=True)

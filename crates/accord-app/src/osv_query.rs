@@ -182,16 +182,84 @@ impl QueryIndex {
             }
             Subject::Commit(c) => self.packages.affecting_commit(&c),
         };
-        found.sort_by(|a, b| self.advisories[*a as usize].id.cmp(&self.advisories[*b as usize].id));
+        // Handles are numbered in id order (the index is read from the store by id), so
+        // their order is the ids' order.
+        found.sort_unstable();
         let rest = found.len().saturating_sub(offset);
         let next_page_token = (rest > PAGE).then(|| format!("p{}", offset + PAGE));
         let vulns = found.into_iter().skip(offset).take(PAGE).collect();
         Ok(Answer { vulns, next_page_token })
     }
+}
 
-    fn vuln_ref(&self, n: u32) -> VulnRef {
-        let a = &self.advisories[n as usize];
-        VulnRef { id: a.id.to_string(), modified: a.modified.to_string() }
+/// The answers of a batch, written as the public service writes them
+/// (`{"results": [{"vulns": [{"id", "modified"}]}, {}, …]}`) straight from the index, without
+/// copying ids.
+pub struct BatchAnswers {
+    index: Arc<QueryIndex>,
+    answers: Vec<Answer<u32>>,
+}
+
+impl BatchAnswers {
+    /// The answers, in the order of the queries.
+    pub fn answers(&self) -> impl Iterator<Item = Answer<VulnRef>> + '_ {
+        self.answers.iter().map(|a| Answer {
+            vulns: a
+                .vulns
+                .iter()
+                .map(|n| {
+                    let x = &self.index.advisories[*n as usize];
+                    VulnRef { id: x.id.to_string(), modified: x.modified.to_string() }
+                })
+                .collect(),
+            next_page_token: a.next_page_token.clone(),
+        })
+    }
+}
+
+impl Serialize for BatchAnswers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct Vuln<'a>(&'a Indexed);
+        impl Serialize for Vuln<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut m = serializer.serialize_map(Some(2))?;
+                m.serialize_entry("id", &*self.0.id)?;
+                m.serialize_entry("modified", &*self.0.modified)?;
+                m.end()
+            }
+        }
+        struct One<'a>(&'a QueryIndex, &'a Answer<u32>);
+        impl Serialize for One<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let (index, answer) = (self.0, self.1);
+                let fields =
+                    usize::from(!answer.vulns.is_empty()) + usize::from(answer.next_page_token.is_some());
+                let mut m = serializer.serialize_map(Some(fields))?;
+                if !answer.vulns.is_empty() {
+                    let list: Vec<Vuln<'_>> =
+                        answer.vulns.iter().map(|n| Vuln(&index.advisories[*n as usize])).collect();
+                    m.serialize_entry("vulns", &list)?;
+                }
+                if let Some(token) = &answer.next_page_token {
+                    m.serialize_entry("next_page_token", token)?;
+                }
+                m.end()
+            }
+        }
+        struct Results<'a>(&'a BatchAnswers);
+        impl Serialize for Results<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut seq = serializer.serialize_seq(Some(self.0.answers.len()))?;
+                for a in &self.0.answers {
+                    seq.serialize_element(&One(&self.0.index, a))?;
+                }
+                seq.end()
+            }
+        }
+        let mut m = serializer.serialize_map(Some(1))?;
+        m.serialize_entry("results", &Results(self))?;
+        m.end()
     }
 }
 
@@ -274,23 +342,19 @@ impl App {
     /// `POST /v1/querybatch`: for each query, the ids and modification times of the advisories
     /// that answer it. A batch holds at most [`MAX_BATCH`] queries; an invalid query fails the
     /// batch with its position.
-    pub async fn osv_querybatch(&self, queries: &[OsvQuery]) -> Result<Vec<Answer<VulnRef>>, AppError> {
+    pub async fn osv_querybatch(&self, queries: &[OsvQuery]) -> Result<BatchAnswers, AppError> {
         if queries.len() > MAX_BATCH {
             return Err(invalid(format!("a batch holds at most {MAX_BATCH} queries, not {}", queries.len())));
         }
         let index = self.osv_index().await?;
         let mut answers = Vec::with_capacity(queries.len());
         for (i, q) in queries.iter().enumerate() {
-            let answer = index.answer(q).map_err(|e| match e {
+            answers.push(index.answer(q).map_err(|e| match e {
                 AppError::Invalid(v) => invalid(format!("queries[{i}]: {}", v.message)),
                 other => other,
-            })?;
-            answers.push(Answer {
-                vulns: answer.vulns.into_iter().map(|n| index.vuln_ref(n)).collect(),
-                next_page_token: answer.next_page_token,
-            });
+            })?);
         }
-        Ok(answers)
+        Ok(BatchAnswers { index, answers })
     }
 }
 

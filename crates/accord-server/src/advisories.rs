@@ -54,11 +54,6 @@ fn invalid_body(message: String) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "code": 3, "message": message }))).into_response()
 }
 
-#[derive(serde::Serialize)]
-struct BatchAnswer {
-    results: Vec<accord_app::osv_query::Answer<accord_app::osv_query::VulnRef>>,
-}
-
 /// `POST /v1/query`: the full records of the advisories affecting a package version (or a
 /// commit), as the public OSV service answers.
 async fn query(State(s): State<AppState>, body: Bytes) -> Response {
@@ -104,7 +99,7 @@ async fn querybatch(State(s): State<AppState>, body: Bytes) -> Response {
         Err(m) => return invalid_body(m),
     };
     match s.app.osv_querybatch(&batch.queries).await {
-        Ok(results) => Json(BatchAnswer { results }).into_response(),
+        Ok(answers) => Json(answers).into_response(),
         Err(e) => osv_api_error(e),
     }
 }

@@ -257,7 +257,16 @@ impl<T: Copy + Eq + Hash> PackageIndex<T> {
         let (family, release) = split_ecosystem(ecosystem);
         let key = PackageKey { family: family.into(), name: normalize_name(family, name).into() };
         if let (Some(table), Some(v)) = (self.tables.get(&key), version) {
-            let mut found: Vec<T> = table.exact.get(v).cloned().unwrap_or_default();
+            let exact = table.exact.get(v);
+            // The common case, one order and no exact listing: the slot is the answer (a slot
+            // holds each advisory once, in the order they were added).
+            if let ([order], None) = (table.orders.as_slice(), exact) {
+                return match Version::parse_with(order.scheme, v) {
+                    Ok(parsed) => order.slot(&parsed).to_vec(),
+                    Err(_) => Vec::new(),
+                };
+            }
+            let mut found: Vec<T> = exact.cloned().unwrap_or_default();
             for order in &table.orders {
                 if let Ok(parsed) = Version::parse_with(order.scheme, v) {
                     for a in order.slot(&parsed) {

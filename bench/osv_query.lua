@@ -1,0 +1,31 @@
+-- wrk script for bench/osv-query.sh: POST /v1/querybatch with request bodies read from the
+-- file named by the environment variable OSV_BODIES (one JSON batch per line), each
+-- connection starting at its own place and taking the bodies in turn.
+local bodies = {}
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("start", counter * 7919)
+end
+
+function init(args)
+  for line in io.lines(os.getenv("OSV_BODIES")) do
+    bodies[#bodies + 1] = line
+  end
+  position = start % #bodies
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+end
+
+function request()
+  position = position % #bodies + 1
+  return wrk.format(nil, "/v1/querybatch", nil, bodies[position])
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    io.stderr:write("HTTP " .. status .. ": " .. string.sub(body, 1, 200) .. "\n")
+    os.exit(1)
+  end
+end
