@@ -15,6 +15,7 @@ mod cyclonedx;
 mod gemfile;
 mod gomod;
 mod gradle;
+mod json;
 mod mix;
 mod npm;
 mod nuget;
