@@ -25,6 +25,7 @@ mod pnpm;
 mod poetry;
 mod pom;
 mod pubspec;
+mod purl;
 mod requirements;
 mod spdx;
 mod uv;
