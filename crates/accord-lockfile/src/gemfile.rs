@@ -24,6 +24,7 @@ enum Section {
 
 /// Reads a file of this format.
 pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parsed = Parsed::default();
     let mut section: Option<Section> = None;
     let mut in_specs = false;

@@ -42,6 +42,7 @@ struct Replace {
 
 /// Reads a file of this format.
 pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let entries = entries(text)?;
     let mut requires = Vec::new();
     let mut replaces = Vec::new();

@@ -12,6 +12,7 @@ use crate::{LockfileError, Package, Parsed};
 
 /// Reads a file of this format.
 pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parsed = Parsed::default();
     for (i, raw) in text.lines().enumerate() {
         let line = i as u32 + 1;

@@ -9,8 +9,10 @@ use serde::de::{DeserializeOwned, Deserializer, MapAccess, Visitor};
 
 use crate::LockfileError;
 
-/// Reads `text` as `T`; a failure names the line and says which format was expected.
+/// Reads `text` (after a byte order mark, if any) as `T`; a failure names the line and says
+/// which format was expected.
 pub(crate) fn from_str<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, LockfileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     serde_json::from_str(text).map_err(|e| {
         let full = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());

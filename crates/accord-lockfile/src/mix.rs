@@ -28,6 +28,7 @@ enum Term {
 
 /// Reads a file of this format.
 pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = Reader { text: text.as_bytes(), pos: 0, line: 1 };
     reader.skip_space();
     let start_line = reader.line;

@@ -25,6 +25,7 @@ struct Entry {
 
 /// Reads a file of this format.
 pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parsed = Parsed::default();
     let mut in_packages = false;
     let mut package_indent: Option<usize> = None;
