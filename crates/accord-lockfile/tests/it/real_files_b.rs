@@ -280,3 +280,60 @@ fn spdx_2_3_sbom_of_several_ecosystems() {
         ]
     );
 }
+
+const SAMPLES: [(&str, Kind); 10] = [
+    ("go.mod", Kind::GoMod),
+    ("Gemfile.lock", Kind::GemfileLock),
+    ("composer.lock", Kind::ComposerLock),
+    ("packages.lock.json", Kind::NugetLock),
+    ("pom.xml", Kind::PomXml),
+    ("gradle.lockfile", Kind::GradleLockfile),
+    ("mix.lock", Kind::MixLock),
+    ("pubspec.lock", Kind::PubspecLock),
+    ("app.cdx.json", Kind::CycloneDx),
+    ("app.spdx.json", Kind::Spdx),
+];
+
+fn sample_text(file: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/samples").join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn windows_line_endings_and_a_byte_order_mark_read_the_same() {
+    for (file, kind) in SAMPLES {
+        let text = sample_text(file);
+        let windows = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+        let parsed = accord_lockfile::parse(kind, &windows).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(parsed, read(file, kind), "{file}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any cut or any deleted line of a sample reads or fails with an error; nothing panics.
+    #[test]
+    fn damaged_samples_never_panic(which in 0..SAMPLES.len(), at in 0.0..1.0f64, drop_line in proptest::prelude::any::<bool>()) {
+        let (file, kind) = SAMPLES[which];
+        let text = sample_text(file);
+        let damaged = if drop_line {
+            let lines: Vec<&str> = text.lines().collect();
+            let skip = (at * lines.len() as f64) as usize;
+            lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| *l).collect::<Vec<_>>().join("\n")
+        } else {
+            let mut cut = (at * text.len() as f64) as usize;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text[..cut].to_string()
+        };
+        let _ = accord_lockfile::parse(kind, &damaged);
+    }
+
+    /// Arbitrary text fails or reads; no reader panics.
+    #[test]
+    fn arbitrary_text_never_panics(which in 0..SAMPLES.len(), text in "[ -~\t\n\u{e9}]{0,200}") {
+        let _ = accord_lockfile::parse(SAMPLES[which].1, &text);
+    }
+}
