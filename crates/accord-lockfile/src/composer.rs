@@ -3,7 +3,7 @@
 //! Read: every entry of `packages` and `packages-dev`, its `name` (`vendor/package`) and its
 //! `version` as written (`v6.4.3` keeps its `v`: Packagist's OSV ranges drop it but their
 //! `versions` lists keep it as tagged, and Packagist version ordering ignores a leading `v`).
-//! JSON has no lines worth giving, so packages have none.
+//! Each package is on the line of its `"name"` member.
 //!
 //! Notes: a package on a development branch (`dev-main`, `2.x-dev`), which names a commit and
 //! not a release.
@@ -32,10 +32,12 @@ struct Entry {
 pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
     let lock: Lock = json::from_str(text, "composer.lock (an object with a `packages` array)")?;
     let mut parsed = Parsed::default();
+    let mut lines = json::Lines::new(text);
     for e in lock.packages.into_iter().chain(lock.packages_dev.into_iter().flatten()) {
+        let line = lines.member_with_string("name", &e.name);
         if e.version.starts_with("dev-") || e.version.ends_with("-dev") {
             parsed.notes.push(Note {
-                line: None,
+                line,
                 message: format!("{} is on the development branch {}: not a release", e.name, e.version),
             });
         } else {
@@ -43,7 +45,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
                 ecosystem: "Packagist".into(),
                 name: e.name,
                 version: e.version,
-                line: None,
+                line,
             });
         }
     }

@@ -3,7 +3,8 @@
 //! Read: every entry of `components`, and of the `components` nested in them at any depth, by
 //! its `purl` (see [`crate::purl`] for the purl types read and their OSV ecosystems). The
 //! SBOM's subject (`metadata.component`) is the project itself, not a dependency, and is
-//! skipped. JSON has no lines worth giving, so packages have none.
+//! skipped. A component with a purl is on the line of its `"purl"` member (found by its text;
+//! none if the file escapes it otherwise).
 //!
 //! Notes: a component without a purl, with a purl that has no version or does not read, or of a
 //! purl type without an OSV ecosystem (`github`, `generic`, `rpm`, …).
@@ -45,27 +46,26 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
         ));
     }
     let mut parsed = Parsed::default();
-    read(&bom.components, &mut parsed);
+    read(&bom.components, &mut json::Lines::new(text), &mut parsed);
     Ok(parsed)
 }
 
-fn read(components: &[Component], parsed: &mut Parsed) {
+fn read(components: &[Component], lines: &mut json::Lines, parsed: &mut Parsed) {
     for c in components {
         let label = match (&c.name, &c.version) {
             (Some(n), Some(v)) => format!("{n} {v}"),
             (Some(n), None) => n.clone(),
             _ => "a component without a name".to_string(),
         };
+        let line = c.purl.as_deref().and_then(|p| lines.member_with_string("purl", p));
         match c.purl.as_deref().map(purl::package) {
             None => parsed.notes.push(Note { line: None, message: format!("component {label} has no purl") }),
-            Some(Err(why)) => {
-                parsed.notes.push(Note { line: None, message: format!("component {label}: {why}") })
-            }
+            Some(Err(why)) => parsed.notes.push(Note { line, message: format!("component {label}: {why}") }),
             Some(Ok((ecosystem, name, version))) => {
-                parsed.packages.push(Package { ecosystem, name, version, line: None });
+                parsed.packages.push(Package { ecosystem, name, version, line });
             }
         }
-        read(&c.components, parsed);
+        read(&c.components, lines, parsed);
     }
 }
 

@@ -3,7 +3,7 @@
 //! Read: `dependencies` → each target framework (`net8.0`, `net8.0/linux-x64`) → each package
 //! with its `resolved` version, whether its `type` is `Direct`, `Transitive` or
 //! `CentralTransitive`. A package locked for several frameworks at the same version is one
-//! package. JSON has no lines worth giving, so packages have none.
+//! package. Each package is on the line of its member in its framework's object.
 //!
 //! Notes: `Project` entries (another project of the solution, no published version), once per
 //! project name; a package entry without a `resolved` version.
@@ -33,23 +33,24 @@ struct Entry {
 pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
     let lock: Lock = json::from_str(text, "packages.lock.json (an object with a `dependencies` object)")?;
     let mut parsed = Parsed::default();
+    let mut lines = json::Lines::new(text);
     for (framework, packages) in lock.dependencies.0 {
         for (name, entry) in packages.0 {
+            let line = lines.member(&name, "{");
             if entry.kind.as_deref() == Some("Project") {
                 let message = format!("{name} is a project of the solution, not a NuGet package");
                 if !parsed.notes.iter().any(|n| n.message == message) {
-                    parsed.notes.push(Note { line: None, message });
+                    parsed.notes.push(Note { line, message });
                 }
                 continue;
             }
             match entry.resolved {
                 Some(version) => {
-                    parsed.packages.push(Package { ecosystem: "NuGet".into(), name, version, line: None })
+                    parsed.packages.push(Package { ecosystem: "NuGet".into(), name, version, line })
                 }
-                None => parsed.notes.push(Note {
-                    line: None,
-                    message: format!("{name} ({framework}) has no resolved version"),
-                }),
+                None => parsed
+                    .notes
+                    .push(Note { line, message: format!("{name} ({framework}) has no resolved version") }),
             }
         }
     }

@@ -2,7 +2,8 @@
 //!
 //! Read: every `packages[]` entry's `externalRefs` of `referenceType` `purl` (with
 //! `referenceCategory` `PACKAGE-MANAGER`, or `PACKAGE_MANAGER` as SPDX 2.2 tools also write it),
-//! mapped by [`crate::purl`]. JSON has no lines worth giving, so packages have none.
+//! mapped by [`crate::purl`]. Each is on the line of its `"referenceLocator"` member (found by
+//! its text; none if the file escapes it otherwise).
 //!
 //! Notes: a package without a purl reference, or whose purl has no version, does not read or is
 //! of a type without an OSV ecosystem.
@@ -52,6 +53,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
         ));
     }
     let mut parsed = Parsed::default();
+    let mut lines = json::Lines::new(text);
     for p in &doc.packages {
         let label = match (&p.name, &p.version_info) {
             (Some(n), Some(v)) => format!("{n} {v}"),
@@ -70,13 +72,12 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
             parsed.notes.push(Note { line: None, message: format!("package {label} has no purl") });
         }
         for locator in purls {
+            let line = lines.member_with_string("referenceLocator", locator);
             match purl::package(locator) {
                 Ok((ecosystem, name, version)) => {
-                    parsed.packages.push(Package { ecosystem, name, version, line: None });
+                    parsed.packages.push(Package { ecosystem, name, version, line });
                 }
-                Err(why) => {
-                    parsed.notes.push(Note { line: None, message: format!("package {label}: {why}") })
-                }
+                Err(why) => parsed.notes.push(Note { line, message: format!("package {label}: {why}") }),
             }
         }
     }

@@ -103,14 +103,14 @@ fn composer_lock_with_dev_packages_and_a_branch() {
         &read("composer.lock", Kind::ComposerLock),
         "Packagist",
         &[
-            ("guzzlehttp/guzzle", "7.8.1", None),
-            ("monolog/monolog", "3.5.0", None),
-            ("psr/http-client", "1.0.3", None),
-            ("symfony/http-kernel", "v6.4.4", None),
-            ("phpunit/phpunit", "10.5.11", None),
-            ("mockery/mockery", "1.6.7", None),
+            ("guzzlehttp/guzzle", "7.8.1", Some(10)),
+            ("monolog/monolog", "3.5.0", Some(26)),
+            ("psr/http-client", "1.0.3", Some(32)),
+            ("symfony/http-kernel", "v6.4.4", Some(37)),
+            ("phpunit/phpunit", "10.5.11", Some(55)),
+            ("mockery/mockery", "1.6.7", Some(60)),
         ],
-        &[(None, "acme/payments-sdk is on the development branch dev-main: not a release")],
+        &[(Some(42), "acme/payments-sdk is on the development branch dev-main: not a release")],
     );
 }
 
@@ -120,14 +120,14 @@ fn nuget_lock_with_two_targets_and_a_project() {
         &read("packages.lock.json", Kind::NugetLock),
         "NuGet",
         &[
-            ("Microsoft.EntityFrameworkCore", "8.0.2", None),
-            ("Newtonsoft.Json", "13.0.3", None),
-            ("Microsoft.EntityFrameworkCore.Abstractions", "8.0.2", None),
-            ("Microsoft.Extensions.Caching.Memory", "8.0.0", None),
-            ("System.Text.Json", "8.0.3", None),
-            ("runtime.linux-x64.Microsoft.DotNet.ILCompiler", "8.0.2", None),
+            ("Microsoft.EntityFrameworkCore", "8.0.2", Some(5)),
+            ("Newtonsoft.Json", "13.0.3", Some(15)),
+            ("Microsoft.EntityFrameworkCore.Abstractions", "8.0.2", Some(21)),
+            ("Microsoft.Extensions.Caching.Memory", "8.0.0", Some(26)),
+            ("System.Text.Json", "8.0.3", Some(31)),
+            ("runtime.linux-x64.Microsoft.DotNet.ILCompiler", "8.0.2", Some(50)),
         ],
-        &[(None, "Acme.Orders.Domain is a project of the solution, not a NuGet package")],
+        &[(Some(37), "Acme.Orders.Domain is a project of the solution, not a NuGet package")],
     );
 }
 
@@ -232,27 +232,33 @@ fn pubspec_lock_with_sdk_path_and_git_packages() {
 #[test]
 fn cyclonedx_1_5_sbom_of_several_ecosystems() {
     let parsed = read("app.cdx.json", Kind::CycloneDx);
-    let got: Vec<_> =
-        parsed.packages.iter().map(|p| (p.ecosystem.as_str(), p.name.as_str(), p.version.as_str())).collect();
+    let got: Vec<_> = parsed
+        .packages
+        .iter()
+        .map(|p| (p.ecosystem.as_str(), p.name.as_str(), p.version.as_str(), p.line))
+        .collect();
     assert_eq!(
         got,
         [
-            ("npm", "@angular/core", "17.3.0"),
-            ("npm", "lodash", "4.17.20"),
-            ("Maven", "org.apache.logging.log4j:log4j-core", "2.14.1"),
-            ("Maven", "org.apache.logging.log4j:log4j-api", "2.14.1"),
-            ("PyPI", "requests", "2.31.0"),
-            ("Go", "golang.org/x/net", "0.17.0"),
-            ("Debian:12", "openssl", "3.0.11-1~deb12u2"),
+            ("npm", "@angular/core", "17.3.0", Some(29)),
+            ("npm", "lodash", "4.17.20", Some(37)),
+            ("Maven", "org.apache.logging.log4j:log4j-core", "2.14.1", Some(45)),
+            ("Maven", "org.apache.logging.log4j:log4j-api", "2.14.1", Some(53)),
+            ("PyPI", "requests", "2.31.0", Some(62)),
+            ("Go", "golang.org/x/net", "0.17.0", Some(69)),
+            ("Debian:12", "openssl", "3.0.11-1~deb12u2", Some(76)),
         ]
     );
-    let notes: Vec<_> = parsed.notes.iter().map(|n| n.message.as_str()).collect();
+    let notes: Vec<_> = parsed.notes.iter().map(|n| (n.line, n.message.as_str())).collect();
     assert_eq!(
         notes,
         [
-            "component sqlite-amalgamation 3.45.1 has no purl",
-            "component actions/checkout v4: purl pkg:github/actions/checkout@v4 is of type `github`, \
-             which has no OSV ecosystem here",
+            (None, "component sqlite-amalgamation 3.45.1 has no purl"),
+            (
+                Some(89),
+                "component actions/checkout v4: purl pkg:github/actions/checkout@v4 is of type \
+                 `github`, which has no OSV ecosystem here"
+            ),
         ]
     );
 }
@@ -260,23 +266,30 @@ fn cyclonedx_1_5_sbom_of_several_ecosystems() {
 #[test]
 fn spdx_2_3_sbom_of_several_ecosystems() {
     let parsed = read("app.spdx.json", Kind::Spdx);
-    let got: Vec<_> =
-        parsed.packages.iter().map(|p| (p.ecosystem.as_str(), p.name.as_str(), p.version.as_str())).collect();
+    let got: Vec<_> = parsed
+        .packages
+        .iter()
+        .map(|p| (p.ecosystem.as_str(), p.name.as_str(), p.version.as_str(), p.line))
+        .collect();
     assert_eq!(
         got,
         [
-            ("Go", "github.com/gin-gonic/gin", "1.9.0"),
-            ("Go", "golang.org/x/crypto", "0.14.0"),
-            ("Alpine:v3.19", "musl", "1.2.4-r2"),
+            ("Go", "github.com/gin-gonic/gin", "1.9.0", Some(33)),
+            ("Go", "golang.org/x/crypto", "0.14.0", Some(46)),
+            ("Alpine:v3.19", "musl", "1.2.4-r2", Some(59)),
         ]
     );
-    let notes: Vec<_> = parsed.notes.iter().map(|n| n.message.as_str()).collect();
+    let notes: Vec<_> = parsed.notes.iter().map(|n| (n.line, n.message.as_str())).collect();
     assert_eq!(
         notes,
         [
-            "package inventory-service 1.8.0 has no purl",
-            "package ca-certificates 2023.2.60: purl pkg:rpm/fedora/ca-certificates@2023.2.60-1.fc39 \
-             is of type `rpm`, which has no OSV ecosystem here",
+            (None, "package inventory-service 1.8.0 has no purl"),
+            (
+                Some(72),
+                "package ca-certificates 2023.2.60: purl \
+                 pkg:rpm/fedora/ca-certificates@2023.2.60-1.fc39 is of type `rpm`, which has no OSV \
+                 ecosystem here"
+            ),
         ]
     );
 }
