@@ -102,6 +102,15 @@ mod tests {
     }
 
     #[test]
+    fn a_null_packages_dev_reads_as_none() {
+        let parsed =
+            parse(r#"{"packages": [{"name": "psr/log", "version": "3.0.0"}], "packages-dev": null}"#)
+                .expect("reads");
+        assert_eq!(parsed.packages.len(), 1);
+        assert!(parsed.notes.is_empty());
+    }
+
+    #[test]
     fn malformed_files_name_the_line() {
         for (text, line, fragment) in [
             ("{\n  \"packages\": [\n    {\"name\": \"a/b\"}\n  ]\n}", 3, "missing field `version`"),
