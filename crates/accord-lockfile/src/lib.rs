@@ -23,6 +23,7 @@ mod pipfile;
 mod pnpm;
 mod poetry;
 mod pom;
+mod position;
 mod pubspec;
 mod requirements;
 mod spdx;
