@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::position::{is_registry_tarball, json_error, json_object_lines};
+use crate::position::{json_error, json_object_lines};
 use crate::{LockfileError, Note, Package, Parsed};
 
 #[derive(Deserialize)]
@@ -175,7 +175,7 @@ fn classify(name: String, entry: Entry, line: Option<u32>, parsed: &mut Parsed) 
     let from_elsewhere = match entry.resolved.as_deref() {
         Some(resolved) => !is_registry_tarball(resolved, &name, &version),
         // v1 writes git and file dependencies' sources as their version.
-        None => version.contains(':') || version.contains('/'),
+        None => !is_exact_version(&version),
     };
     if from_elsewhere {
         let source = entry.resolved.as_deref().unwrap_or(&version);
@@ -185,9 +185,50 @@ fn classify(name: String, entry: Entry, line: Option<u32>, parsed: &mut Parsed) 
     parsed.packages.push(Package { ecosystem: "npm".to_owned(), name, version, line });
 }
 
+/// Whether a URL is an npm-registry tarball of `name` at `version`: an http(s) URL whose path
+/// ends `/<name>/-/<base name>-<version>.tgz`, as registry.npmjs.org and its mirrors serve.
+pub(crate) fn is_registry_tarball(url: &str, name: &str, version: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) else {
+        return false;
+    };
+    let path = rest.split(['#', '?']).next().unwrap_or(rest);
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let escaped = name.replace('/', "%2f");
+    let escaped_upper = name.replace('/', "%2F");
+    let tail = format!("/-/{base}-{version}.tgz");
+    [name, escaped.as_str(), escaped_upper.as_str()].iter().any(|n| path.ends_with(&format!("/{n}{tail}")))
+}
+
+/// Whether a version is an exact version (`1.2.3`, `1.0.0-beta.1+build`), not a range, a tag, a
+/// URL or a path.
+pub(crate) fn is_exact_version(version: &str) -> bool {
+    version.starts_with(|c: char| c.is_ascii_digit())
+        && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registry_tarballs() {
+        assert!(is_registry_tarball("https://registry.npmjs.org/a/-/a-1.0.0.tgz", "a", "1.0.0"));
+        assert!(is_registry_tarball("https://registry.yarnpkg.com/@s/n/-/n-1.0.0.tgz#abc", "@s/n", "1.0.0"));
+        assert!(is_registry_tarball("https://npm.example.com/repo/@s%2fn/-/n-1.0.0.tgz", "@s/n", "1.0.0"));
+        assert!(!is_registry_tarball("https://example.com/a.tgz", "a", "1.0.0"));
+        assert!(!is_registry_tarball("git+https://github.com/a/a.git#abc", "a", "1.0.0"));
+        assert!(!is_registry_tarball("file:../a", "a", "1.0.0"));
+    }
+
+    #[test]
+    fn exact_versions() {
+        for v in ["1.2.3", "0.0.0-use.local", "1.0.0-beta.1+build.5"] {
+            assert!(is_exact_version(v), "{v}");
+        }
+        for v in ["^1.2.3", "~1", ">=1", "latest", "file:../a", "1.x || 2", ""] {
+            assert!(!is_exact_version(v), "{v}");
+        }
+    }
 
     fn summary(parsed: &Parsed) -> (Vec<(String, String, Option<u32>)>, Vec<(Option<u32>, String)>) {
         (

@@ -139,20 +139,6 @@ fn member_name(line: &str) -> Option<String> {
     if raw.contains('\\') { serde_json::from_str(&format!("\"{raw}\"")).ok() } else { Some(raw.to_owned()) }
 }
 
-/// Whether a URL is an npm-registry tarball of `name` at `version`: an http(s) URL whose path
-/// ends `/<name>/-/<base name>-<version>.tgz`, as registry.npmjs.org and its mirrors serve.
-pub(crate) fn is_registry_tarball(url: &str, name: &str, version: &str) -> bool {
-    let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) else {
-        return false;
-    };
-    let path = rest.split(['#', '?']).next().unwrap_or(rest);
-    let base = name.rsplit('/').next().unwrap_or(name);
-    let escaped = name.replace('/', "%2f");
-    let escaped_upper = name.replace('/', "%2F");
-    let tail = format!("/-/{base}-{version}.tgz");
-    [name, escaped.as_str(), escaped_upper.as_str()].iter().any(|n| path.ends_with(&format!("/{n}{tail}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,15 +164,5 @@ mod tests {
         assert_eq!(lines.get(&vec!["a".to_owned(), "b".to_owned()]), Some(&3));
         assert_eq!(lines.get(&vec!["d\"e".to_owned()]), Some(&13));
         assert_eq!(lines.len(), 3, "{lines:?}");
-    }
-
-    #[test]
-    fn registry_tarballs() {
-        assert!(is_registry_tarball("https://registry.npmjs.org/a/-/a-1.0.0.tgz", "a", "1.0.0"));
-        assert!(is_registry_tarball("https://registry.yarnpkg.com/@s/n/-/n-1.0.0.tgz#abc", "@s/n", "1.0.0"));
-        assert!(is_registry_tarball("https://npm.example.com/repo/@s%2fn/-/n-1.0.0.tgz", "@s/n", "1.0.0"));
-        assert!(!is_registry_tarball("https://example.com/a.tgz", "a", "1.0.0"));
-        assert!(!is_registry_tarball("git+https://github.com/a/a.git#abc", "a", "1.0.0"));
-        assert!(!is_registry_tarball("file:../a", "a", "1.0.0"));
     }
 }
