@@ -68,20 +68,32 @@ pub(crate) fn yaml_error(e: &serde_saphyr::Error, format: &str) -> LockfileError
     LockfileError::at(line, format!("not a valid {format}: {message}"))
 }
 
-/// Reads a YAML document with limits raised for large lockfiles (the reader's defaults suit
+/// The YAML reader's options, with limits raised for large lockfiles (its defaults suit
 /// configuration files).
-pub(crate) fn yaml_document<T: serde::de::DeserializeOwned>(
-    text: &str,
-    format: &str,
-) -> Result<T, LockfileError> {
-    let options = serde_saphyr::options! {
+fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_events: 50_000_000,
             max_nodes: 20_000_000,
             max_documents: 16,
         },
-    };
-    serde_saphyr::from_str_with_options(text, options).map_err(|e| yaml_error(&e, format))
+    }
+}
+
+/// Reads a YAML document.
+pub(crate) fn yaml_document<T: serde::de::DeserializeOwned>(
+    text: &str,
+    format: &str,
+) -> Result<T, LockfileError> {
+    serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| yaml_error(&e, format))
+}
+
+/// Reads the documents of a YAML stream (`---` between documents).
+pub(crate) fn yaml_documents<T: serde::de::DeserializeOwned>(
+    text: &str,
+    format: &str,
+) -> Result<Vec<T>, LockfileError> {
+    serde_saphyr::from_multiple_with_options(text, yaml_options()).map_err(|e| yaml_error(&e, format))
 }
 
 /// The line of each object of a pretty-printed JSON text (one member per line, as npm, pipenv
