@@ -230,7 +230,9 @@ mod tests {
         }
     }
 
-    fn summary(parsed: &Parsed) -> (Vec<(String, String, Option<u32>)>, Vec<(Option<u32>, String)>) {
+    type Summary = (Vec<(String, String, Option<u32>)>, Vec<(Option<u32>, String)>);
+
+    fn summary(parsed: &Parsed) -> Summary {
         (
             parsed
                 .packages
