@@ -445,4 +445,12 @@ mod tests {
         let err = parse("{\"lockfileVersion\": \"x\"}").expect_err("not a number");
         assert_eq!(err.line, Some(1), "{err}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_reads_or_fails_without_panicking(text in "(?s).{0,200}") {
+            let _ = parse(&text);
+            let _ = parse(&format!("{{\n  \"lockfileVersion\": 3,\n  \"packages\": {{\n{text}"));
+        }
+    }
 }

@@ -351,4 +351,28 @@ snapshots:
         let err = parse("packages:\n  a@1.0.0:\n    resolution: {integrity: x}\n").expect_err("no version");
         assert!(err.message.contains("lockfileVersion"), "{err}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_key_or_text_reads_or_fails_without_panicking(text in "(?s).{0,200}") {
+            for style in [KeyStyle::Slashes, KeyStyle::AtWithSlash, KeyStyle::At] {
+                let _ = name_and_version(style, &text);
+            }
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn keys_of_every_version_give_their_name_and_version(
+            name in "(@[a-z]{1,5}/)?[a-z][a-z0-9._-]{0,10}",
+            version in "[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9]{1,2}(-beta\\.[0-9])?",
+            peer in proptest::option::of("(@[a-z]{1,5}/)?[a-z]{1,8}@[0-9]\\.[0-9]\\.[0-9]"),
+        ) {
+            let expected = Some((name.clone(), version.clone()));
+            let v5_peer = peer.as_ref().map(|p| format!("_{}", p.replace('/', "+"))).unwrap_or_default();
+            let v6_peer = peer.as_ref().map(|p| format!("({p})")).unwrap_or_default();
+            proptest::prop_assert_eq!(name_and_version(KeyStyle::Slashes, &format!("/{name}/{version}{v5_peer}")), expected.clone());
+            proptest::prop_assert_eq!(name_and_version(KeyStyle::AtWithSlash, &format!("/{name}@{version}{v6_peer}")), expected.clone());
+            proptest::prop_assert_eq!(name_and_version(KeyStyle::At, &format!("{name}@{version}{v6_peer}")), expected);
+        }
+    }
 }

@@ -177,4 +177,14 @@ mod tests {
         assert_eq!(lines.get(&vec!["d\"e".to_owned()]), Some(&13));
         assert_eq!(lines.len(), 3, "{lines:?}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_gives_lines_without_panicking(text in "(?s)[{}\\[\\]\"a:, \n\\\\]{0,200}", offset in 0usize..300) {
+            let _ = json_object_lines(&text);
+            let _ = toml_array_headers(&text, "package");
+            let line = line_at(&text, offset) as usize;
+            proptest::prop_assert!(line >= 1 && line <= text.split('\n').count());
+        }
+    }
 }

@@ -293,4 +293,43 @@ mod tests {
             assert!(err.message.contains(says), "{text}: {err}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_reads_or_fails_without_panicking(text in "(?s).{0,200}") {
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn pins_read_back_at_their_lines(
+            pins in proptest::collection::vec(
+                (
+                    "[A-Za-z][A-Za-z0-9._-]{0,10}[A-Za-z0-9]",
+                    "[0-9]{1,3}(\\.[0-9]{1,3}){0,3}(rc[0-9])?",
+                    proptest::option::of("\\[[a-z]{1,5}\\]"),
+                    proptest::option::of("; python_version < \"3\\.[0-9]\""),
+                    proptest::bool::ANY,
+                ),
+                1..8,
+            )
+        ) {
+            let mut text = String::new();
+            let mut expected = Vec::new();
+            let mut line = 1;
+            for (name, version, extras, marker, hashed) in &pins {
+                expected.push((name.clone(), version.clone(), line));
+                text.push_str(&format!("{name}{}=={version}{}", extras.as_deref().unwrap_or(""), marker.as_deref().unwrap_or("")));
+                if *hashed {
+                    text.push_str(" \\\n    --hash=sha256:00");
+                    line += 1;
+                }
+                text.push_str("\n    # via something\n");
+                line += 2;
+            }
+            let parsed = parse(&text).expect("reads");
+            let got: Vec<_> = parsed.packages.iter().map(|p| (p.name.clone(), p.version.clone(), p.line.expect("a line"))).collect();
+            proptest::prop_assert_eq!(got, expected);
+            proptest::prop_assert!(parsed.notes.is_empty());
+        }
+    }
 }

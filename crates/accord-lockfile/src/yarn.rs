@@ -397,4 +397,35 @@ __metadata:
             .expect_err("no resolution");
         assert_eq!(err.line, Some(4), "{err}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_reads_or_fails_without_panicking(text in "(?s).{0,200}") {
+            let _ = parse(&text);
+            let _ = parse(&format!("__metadata:\n  version: 8\n\n{text}"));
+        }
+
+        #[test]
+        fn classic_entries_read_back(
+            entries in proptest::collection::vec(
+                ("(@[a-z]{1,5}/)?[a-z][a-z0-9-]{0,10}", "[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9]{1,2}"),
+                1..6,
+            )
+        ) {
+            let mut text = String::from("# yarn lockfile v1\n\n");
+            let mut expected = Vec::new();
+            let mut line = 3;
+            for (name, version) in &entries {
+                let base = name.rsplit('/').next().unwrap_or(name);
+                text.push_str(&format!(
+                    "\"{name}@^{version}\":\n  version \"{version}\"\n  resolved \"https://registry.yarnpkg.com/{name}/-/{base}-{version}.tgz#00\"\n\n"
+                ));
+                expected.push((name.clone(), version.clone(), line));
+                line += 4;
+            }
+            let parsed = parse(&text).expect("reads");
+            let got: Vec<_> = parsed.packages.iter().map(|p| (p.name.clone(), p.version.clone(), p.line.expect("a line"))).collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
+    }
 }
