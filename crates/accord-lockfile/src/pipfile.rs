@@ -3,8 +3,6 @@
 //! package, at the line of its entry when the file is pretty-printed as pipenv writes it.
 //! Entries without such a version, from `git`, a `path` or a `file`, or `editable`, are notes.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 
 use crate::position::{json_error, json_object_lines};
@@ -30,18 +28,21 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
     let mut sections: Vec<&String> = document.keys().filter(|k| !k.starts_with('_')).collect();
     sections.sort_by_key(|k| (k.as_str() != "default", k.as_str() != "develop", k.as_str()));
     for section in sections {
-        let value = &document[section];
-        let entries: BTreeMap<String, Entry> = serde_json::from_value(value.clone()).map_err(|e| {
-            let line = lines.get(&vec![section.clone()]).copied();
-            LockfileError::at(line, format!("not a valid Pipfile.lock: section `{section}`: {e}"))
-        })?;
-        let mut entries: Vec<(String, Entry, Option<u32>)> = entries
-            .into_iter()
-            .map(|(name, entry)| {
-                let line = lines.get(&vec![section.clone(), name.clone()]).copied();
-                (name, entry, line)
-            })
-            .collect();
+        let section_line = lines.get(&vec![section.clone()]).copied();
+        let Some(members) = document[section].as_object() else {
+            return Err(LockfileError::at(
+                section_line,
+                format!("`{section}`: expected an object of packages"),
+            ));
+        };
+        let mut entries = Vec::with_capacity(members.len());
+        for (name, value) in members {
+            let line = lines.get(&vec![section.clone(), name.clone()]).copied();
+            let entry: Entry = serde_json::from_value(value.clone()).map_err(|e| {
+                LockfileError::at(line.or(section_line), format!("`{name}` in `{section}`: {e}"))
+            })?;
+            entries.push((name.clone(), entry, line));
+        }
         entries.sort_by_key(|(_, _, line)| *line);
         for (name, entry, line) in entries {
             let local = [("git", &entry.git), ("path", &entry.path), ("file", &entry.file)]
@@ -162,7 +163,11 @@ mod tests {
         let err = parse("{\n  \"default\": {\n    \"a\": {\"version\": 1,}\n  }\n}\n").expect_err("bad JSON");
         assert_eq!(err.line, Some(3), "{err}");
         assert!(err.message.starts_with("not a valid Pipfile.lock"), "{err}");
-        let err = parse("{\n  \"default\": {\n    \"a\": {\"version\": 1}\n  }\n}\n").expect_err("bad value");
-        assert_eq!(err.line, Some(2), "{err}");
+        let err = parse("{\n  \"default\": {\n    \"a\": {\n      \"version\": 1\n    }\n  }\n}\n")
+            .expect_err("bad value");
+        assert_eq!(err.line, Some(3), "{err}");
+        assert!(err.message.contains("`a` in `default`"), "{err}");
+        let err = parse("{\n  \"default\": [\n  ]\n}\n").expect_err("not an object");
+        assert!(err.message.contains("expected an object"), "{err}");
     }
 }
