@@ -175,3 +175,36 @@ fn requirements_compiled_by_uv_and_airflows_constraints() {
         assert!(has(&parsed, "attrs", "23.2.0"), "{name}");
     }
 }
+
+/// One project locked by npm, pnpm and yarn classic (tests/fixtures/lockfiles/README.md): each
+/// lockfile gives the packages `npm ls` lists, the alias as the real package, each at a line
+/// that names it.
+#[test]
+fn one_project_locked_by_npm_pnpm_and_yarn_gives_what_npm_ls_lists() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lockfiles");
+    let text = |name: &str| std::fs::read_to_string(dir.join(name)).expect("the fixture reads");
+    let mut expected: Vec<String> = text("npm-ls.txt").lines().map(str::to_owned).collect();
+    expected.sort();
+    assert_eq!(expected.len(), 16);
+    for (name, kind) in [
+        ("package-lock.json", Kind::NpmLock),
+        ("pnpm-lock.yaml", Kind::PnpmLock),
+        ("yarn.lock", Kind::YarnLock),
+    ] {
+        let text = text(name);
+        let parsed = read(name, &text, kind);
+        let mut got: Vec<String> =
+            parsed.packages.iter().map(|p| format!("{}@{}", p.name, p.version)).collect();
+        got.sort();
+        assert_eq!(got, expected, "{name}");
+        assert!(parsed.notes.is_empty(), "{name}: {:?}", parsed.notes);
+        let lines: Vec<&str> = text.lines().collect();
+        for p in &parsed.packages {
+            assert_eq!(p.ecosystem, "npm");
+            let line = lines[p.line.expect("a line") as usize - 1];
+            // The alias's key names the alias in package-lock.json; the others name the package.
+            let named = if name == "package-lock.json" && p.name == "lodash" { "lodash-v3" } else { &p.name };
+            assert!(line.contains(named), "{name}: {p:?} on `{line}`");
+        }
+    }
+}
