@@ -208,3 +208,30 @@ fn one_project_locked_by_npm_pnpm_and_yarn_gives_what_npm_ls_lists() {
         }
     }
 }
+
+/// The same project with TypeScript, locked by yarn berry: the same packages and TypeScript
+/// (its `patch:` entry is TypeScript at the same version), and the project itself as a note.
+#[test]
+fn the_project_locked_by_yarn_berry() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lockfiles");
+    let mut expected: Vec<String> =
+        std::fs::read_to_string(dir.join("npm-ls.txt")).expect("reads").lines().map(str::to_owned).collect();
+    expected.push("typescript@5.3.3".to_owned());
+    expected.sort();
+    let text = std::fs::read_to_string(dir.join("berry/yarn.lock")).expect("the fixture reads");
+    let parsed = read("yarn.lock", &text, Kind::YarnLock);
+    let mut got: Vec<String> = parsed.packages.iter().map(|p| format!("{}@{}", p.name, p.version)).collect();
+    got.sort();
+    assert_eq!(got, expected);
+    let notes: Vec<&str> = parsed.notes.iter().map(|n| n.message.as_str()).collect();
+    assert_eq!(notes, ["lockfile-sample 0.0.0-use.local: a workspace (lockfile-sample@workspace:.)"]);
+    let lines: Vec<&str> = text.lines().collect();
+    for p in &parsed.packages {
+        let line = lines[p.line.expect("a line") as usize - 1];
+        // An entry's header: not indented, naming the package.
+        assert!(
+            !line.starts_with(' ') && line.ends_with(':') && line.contains(&format!("{}@", p.name)),
+            "{p:?} on `{line}`"
+        );
+    }
+}
