@@ -235,3 +235,31 @@ fn the_project_locked_by_yarn_berry() {
         );
     }
 }
+
+/// A Pipfile.lock written by pipenv: the `default` and `develop` packages at their lines.
+#[test]
+fn a_project_locked_by_pipenv() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lockfiles/pipenv");
+    let text = std::fs::read_to_string(dir.join("Pipfile.lock")).expect("the fixture reads");
+    let parsed = read("Pipfile.lock", &text, Kind::PipfileLock);
+    let got: Vec<String> = parsed.packages.iter().map(|p| format!("{}=={}", p.name, p.version)).collect();
+    assert_eq!(
+        got,
+        [
+            "attrs==23.1.0",
+            "certifi==2026.10.19.post1",
+            "charset-normalizer==3.5.3",
+            "idna==3.20",
+            "pysocks==1.7.1",
+            "requests==2.31.0",
+            "urllib3==2.8.0",
+        ]
+    );
+    assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
+    let lines: Vec<&str> = text.lines().collect();
+    for p in &parsed.packages {
+        assert_eq!(p.ecosystem, "PyPI");
+        let line = lines[p.line.expect("a line") as usize - 1];
+        assert_eq!(line.trim(), format!("\"{}\": {{", p.name), "{p:?}");
+    }
+}
