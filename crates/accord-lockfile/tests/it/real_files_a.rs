@@ -263,3 +263,38 @@ fn a_project_locked_by_pipenv() {
         assert_eq!(line.trim(), format!("\"{}\": {{", p.name), "{p:?}");
     }
 }
+
+/// A project with peer dependencies locked by npm and by pnpm 7, 8 and 9 (lockfile versions
+/// 5.4, 6.0 and 9.0): every lockfile gives the packages `npm ls` lists, peer suffixes removed.
+#[test]
+fn peer_dependencies_locked_by_npm_and_three_pnpm_versions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lockfiles/peers");
+    let text = |name: &str| std::fs::read_to_string(dir.join(name)).expect("the fixture reads");
+    let expected: Vec<String> = text("npm-ls.txt").lines().map(str::to_owned).collect();
+    assert_eq!(expected.len(), 7);
+    for (name, kind, version) in [
+        ("package-lock.json", Kind::NpmLock, "\"lockfileVersion\": 3,"),
+        ("pnpm7.pnpm-lock.yaml", Kind::PnpmLock, "lockfileVersion: 5.4"),
+        ("pnpm8.pnpm-lock.yaml", Kind::PnpmLock, "lockfileVersion: '6.0'"),
+        ("pnpm9.pnpm-lock.yaml", Kind::PnpmLock, "lockfileVersion: '9.0'"),
+    ] {
+        let text = text(name);
+        assert!(text.lines().any(|l| l.trim() == version), "{name} is {version}");
+        let parsed = read(name, &text, kind);
+        let mut got: Vec<String> =
+            parsed.packages.iter().map(|p| format!("{}@{}", p.name, p.version)).collect();
+        got.sort();
+        assert_eq!(got, expected, "{name}");
+        assert!(parsed.notes.is_empty(), "{name}: {:?}", parsed.notes);
+        let lines: Vec<&str> = text.lines().collect();
+        for p in &parsed.packages {
+            let line = lines[p.line.expect("a line") as usize - 1];
+            // package-lock.json's keys are install paths, without the version.
+            let versioned = kind == Kind::PnpmLock;
+            assert!(
+                line.contains(&p.name) && (!versioned || line.contains(&p.version)),
+                "{name}: {p:?} on `{line}`"
+            );
+        }
+    }
+}
