@@ -176,7 +176,8 @@ fn requirements_compiled_by_uv_and_airflows_constraints() {
     }
 }
 
-/// One project locked by npm, pnpm and yarn classic (tests/fixtures/lockfiles/README.md): each
+/// One project locked by npm (lockfileVersion 3, 2 and 1), pnpm and yarn classic
+/// (tests/fixtures/lockfiles/README.md): each
 /// lockfile gives the packages `npm ls` lists, the alias as the real package, each at a line
 /// that names it.
 #[test]
@@ -188,6 +189,8 @@ fn one_project_locked_by_npm_pnpm_and_yarn_gives_what_npm_ls_lists() {
     assert_eq!(expected.len(), 16);
     for (name, kind) in [
         ("package-lock.json", Kind::NpmLock),
+        ("v2.package-lock.json", Kind::NpmLock),
+        ("v1.package-lock.json", Kind::NpmLock),
         ("pnpm-lock.yaml", Kind::PnpmLock),
         ("yarn.lock", Kind::YarnLock),
     ] {
@@ -203,7 +206,8 @@ fn one_project_locked_by_npm_pnpm_and_yarn_gives_what_npm_ls_lists() {
             assert_eq!(p.ecosystem, "npm");
             let line = lines[p.line.expect("a line") as usize - 1];
             // The alias's key names the alias in package-lock.json; the others name the package.
-            let named = if name == "package-lock.json" && p.name == "lodash" { "lodash-v3" } else { &p.name };
+            let named =
+                if name.ends_with("package-lock.json") && p.name == "lodash" { "lodash-v3" } else { &p.name };
             assert!(line.contains(named), "{name}: {p:?} on `{line}`");
         }
     }
