@@ -45,18 +45,15 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
     let lines = json_object_lines(text);
     let mut parsed = Parsed::default();
     match (lock.lockfile_version, lock.packages, lock.dependencies) {
-        (Some(v), Some(packages), _) if v >= 2 => read_packages(packages, &lines, &mut parsed)?,
-        (Some(1) | None, _, Some(dependencies)) => {
+        (Some(0), _, _) => {
+            return Err(LockfileError::at(None, "lockfileVersion 0 is not one this reader knows (1, 2, 3)"));
+        }
+        // Version 2 has both sections; `packages` is the complete one.
+        (Some(1), _, Some(dependencies)) | (None, None, Some(dependencies)) => {
             read_dependencies(dependencies, &mut vec!["dependencies".to_owned()], &lines, &mut parsed)?
         }
-        (Some(1) | None, _, None) => {}
-        (Some(v), None, _) if v >= 2 => {}
-        (Some(v), _, _) => {
-            return Err(LockfileError::at(
-                None,
-                format!("lockfileVersion {v} is not one this reader knows (1, 2, 3)"),
-            ));
-        }
+        (_, Some(packages), _) => read_packages(packages, &lines, &mut parsed)?,
+        (_, None, _) => {}
     }
     Ok(parsed)
 }
@@ -444,6 +441,8 @@ mod tests {
         assert_eq!(err.line, Some(4), "{err}");
         let err = parse("{\"lockfileVersion\": \"x\"}").expect_err("not a number");
         assert_eq!(err.line, Some(1), "{err}");
+        let err = parse("{\"lockfileVersion\": 0}").expect_err("no such version");
+        assert!(err.message.contains("lockfileVersion 0"), "{err}");
     }
 
     proptest::proptest! {
