@@ -24,6 +24,7 @@ mod pipfile;
 mod pnpm;
 mod poetry;
 mod pom;
+mod position;
 mod pubspec;
 mod purl;
 mod requirements;
