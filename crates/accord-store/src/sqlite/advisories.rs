@@ -21,6 +21,8 @@ pub(super) fn import(
     records: &[OsvImport],
     at: Timestamp,
 ) -> Result<ImportCounts, StoreError> {
+    // Digests and search texts on every core, before the transaction.
+    let derived = derive_in_parallel(records);
     let tx = conn.transaction().map_err(backend)?;
     let imported_at = text(at);
     let mut counts = ImportCounts::default();
@@ -46,11 +48,10 @@ pub(super) fn import(
             prepare("INSERT OR IGNORE INTO osv_advisory_aliases (id, alias) VALUES ($1, $2)")?;
         let mut insert_package =
             prepare("INSERT OR IGNORE INTO osv_advisory_packages (ecosystem, name, id) VALUES ($1, $2, $3)")?;
-        for r in records {
+        for (r, (digest, search)) in records.iter().zip(derived) {
             if r.id.is_empty() || r.document.is_empty() {
                 return Err(StoreError::conflict("an OSV record needs an id and a document"));
             }
-            let digest: [u8; 32] = Sha256::digest(r.document.as_bytes()).into();
             let stored: Option<Vec<u8>> =
                 stored_digest.query_row([&r.id], |row| row.get(0)).optional().map_err(backend)?;
             let values = rusqlite::params![
@@ -65,12 +66,7 @@ pub(super) fn import(
                 imported_at,
                 r.severity.map(SeverityLevel::as_str),
                 r.published_at.map(|t| t.as_microsecond()),
-                search_text(
-                    &r.id,
-                    r.summary.as_deref(),
-                    &r.aliases,
-                    r.packages.iter().map(|(_, n)| n.as_str())
-                ),
+                search,
             ];
             match stored {
                 Some(d) if d == digest => {
@@ -106,6 +102,28 @@ pub(super) fn import(
     }
     tx.commit().map_err(backend)?;
     Ok(counts)
+}
+
+/// Each record's SHA-256 and search text, worked out on every core.
+fn derive_in_parallel(records: &[OsvImport]) -> Vec<([u8; 32], String)> {
+    let derive = |r: &OsvImport| -> ([u8; 32], String) {
+        let digest: [u8; 32] = Sha256::digest(r.document.as_bytes()).into();
+        let search =
+            search_text(&r.id, r.summary.as_deref(), &r.aliases, r.packages.iter().map(|(_, n)| n.as_str()));
+        (digest, search)
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if workers < 2 || records.len() < 256 {
+        return records.iter().map(derive).collect();
+    }
+    let chunk = records.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = records
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(derive).collect::<Vec<_>>()))
+            .collect();
+        parts.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    })
 }
 
 /// What a text search looks in: id, aliases, summary and package names, lower-cased (by Unicode
