@@ -141,6 +141,8 @@ def main():
     a = p.parse_args()
     if a.cmd == "make-set":
         make_set(a.src, a.out, a.copies, a.queries)
+    elif a.cmd == "bodies":
+        bodies(a.queries, a.out, a.batch, a.batches)
     else:
         drive(a.base, a.queries, a.clients, a.batch, a.duration)
 
