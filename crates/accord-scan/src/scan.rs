@@ -30,9 +30,10 @@ pub struct Finding {
     pub package: usize,
     /// The advisory, as its index in [`Report::advisories`].
     pub advisory: usize,
-    /// The `fixed` versions of the ranges that contain the package's version (for a version
-    /// matched only by an explicit `versions` list: every `fixed` version of the entry's
-    /// `SEMVER` and `ECOSYSTEM` ranges), in the entry's order, without repeats.
+    /// For each range that contains the package's version, the first of its `fixed` versions
+    /// above it (the fix that closes the stretch holding the version); for a version matched
+    /// only by an explicit `versions` list, every `fixed` version of the entry's `SEMVER` and
+    /// `ECOSYSTEM` ranges. In the entry's order, without repeats.
     pub fixed: Vec<String>,
 }
 
@@ -50,12 +51,16 @@ pub struct Report {
     pub advisories: Vec<Advisory>,
 }
 
+/// A range compiled alone, its type, and its `fixed` versions (read where they read).
+type CompiledRange<'a> = (Affected, RangeKind, Vec<(Option<Version>, &'a str)>);
+
 struct CompiledEntry<'a> {
     advisory: u32,
     release: Option<&'a str>,
     ecosystem: Option<Ecosystem>,
-    /// each SEMVER or ECOSYSTEM range on its own, with its fixed versions
-    ranges: Vec<(Affected, Vec<&'a str>)>,
+    /// each SEMVER or ECOSYSTEM range on its own, with its fixed versions (read in the
+    /// range's order where they read)
+    ranges: Vec<CompiledRange<'a>>,
     /// fixed versions of every SEMVER and ECOSYSTEM range
     all_fixed: Vec<&'a str>,
     versions: Vec<&'a str>,
@@ -66,7 +71,7 @@ fn release(ecosystem: &str) -> Option<&str> {
     ecosystem.split_once(':').map(|(_, r)| r).filter(|r| !r.is_empty())
 }
 
-fn fixed_of<'a>(range: &'a Range) -> impl Iterator<Item = &'a str> {
+fn fixed_of(range: &Range) -> impl Iterator<Item = &str> {
     range.events.iter().filter_map(|e| match e {
         Event::Fixed(v) => Some(v.as_str()),
         _ => None,
@@ -100,7 +105,12 @@ fn compile<'a>(entry: &'a Entry<'a>) -> CompiledEntry<'a> {
         if let Some(eco) = ecosystem
             && let Ok(a) = Affected::compile(eco, std::slice::from_ref(range), none)
         {
-            ranges.push((a, fixed));
+            let read = |v: &str| match range.kind {
+                RangeKind::Semver => Version::parse_with(a.semver_scheme(), v).ok(),
+                _ => accord_version::parse(eco, v).ok(),
+            };
+            let fixed = fixed.into_iter().map(|f| (read(f), f)).collect();
+            ranges.push((a, range.kind, fixed));
         }
     }
     let mut versions = entry.versions.clone();
@@ -129,13 +139,15 @@ impl<'a> ReadVersion<'a> {
         ReadVersion { text, semver: None, pub_order: None, native: None }
     }
 
-    fn includes(&mut self, a: &Affected, ecosystem: Ecosystem) -> bool {
+    /// Whether the range holds the version, and the version as the range reads it.
+    fn includes(&mut self, a: &Affected, kind: RangeKind, ecosystem: Ecosystem) -> (bool, Option<&Version>) {
         let text = self.text;
         let scheme = a.semver_scheme();
         let slot = if scheme == Scheme::Pub { &mut self.pub_order } else { &mut self.semver };
         let semver = slot.get_or_insert_with(|| Version::parse_with(scheme, text).ok()).as_ref();
         let native = self.native.get_or_insert_with(|| accord_version::parse(ecosystem, text).ok()).as_ref();
-        a.includes(text, semver, native)
+        let hit = a.includes(text, semver, native);
+        (hit, if kind == RangeKind::Semver { semver } else { native })
     }
 }
 
@@ -154,6 +166,8 @@ pub fn scan(db: &Database, packages: &[Query<'_>]) -> Result<Report, DbError> {
     }
     // (package, advisory) → fixed versions, kind
     let mut hits: Vec<(usize, u32, Vec<String>, bool)> = Vec::new();
+    // for the package being evaluated: advisory → its line in `hits`
+    let mut seen: HashMap<u32, usize> = HashMap::new();
     for key in &order {
         let entries = db.entries(key)?;
         if entries.is_empty() {
@@ -164,7 +178,7 @@ pub fn scan(db: &Database, packages: &[Query<'_>]) -> Result<Report, DbError> {
             let p = &packages[i];
             let wanted = release(p.ecosystem);
             let mut version = ReadVersion::new(p.version);
-            let first = hits.len();
+            seen.clear();
             for e in &compiled {
                 if let (Some(w), Some(h)) = (wanted, e.release)
                     && w != h
@@ -174,12 +188,22 @@ pub fn scan(db: &Database, packages: &[Query<'_>]) -> Result<Report, DbError> {
                 let mut fixed: Vec<&str> = Vec::new();
                 let mut hit = false;
                 if let Some(eco) = e.ecosystem {
-                    for (a, f) in &e.ranges {
-                        if version.includes(a, eco) {
-                            hit = true;
-                            for v in f {
-                                push_new(&mut fixed, v);
-                            }
+                    for (a, kind, f) in &e.ranges {
+                        let (holds, read) = version.includes(a, *kind, eco);
+                        if !holds {
+                            continue;
+                        }
+                        hit = true;
+                        // the first fix above the version closes its stretch of the range
+                        let next = read.and_then(|v| {
+                            f.iter()
+                                .filter_map(|(fv, t)| Some((fv.as_ref()?, *t)))
+                                .filter(|(fv, _)| *fv > v)
+                                .min()
+                        });
+                        match next {
+                            Some((_, t)) => push_new(&mut fixed, t),
+                            None => f.iter().for_each(|(_, t)| push_new(&mut fixed, t)),
                         }
                     }
                 }
@@ -192,7 +216,7 @@ pub fn scan(db: &Database, packages: &[Query<'_>]) -> Result<Report, DbError> {
                     continue;
                 }
                 // one line per (package, advisory): entries of one advisory merge
-                match hits[first..].iter_mut().find(|h| h.1 == e.advisory) {
+                match seen.get(&e.advisory).map(|&at| &mut hits[at]) {
                     Some(h) => {
                         if hit && !h.3 {
                             h.2.clear();
@@ -206,7 +230,10 @@ pub fn scan(db: &Database, packages: &[Query<'_>]) -> Result<Report, DbError> {
                             }
                         }
                     }
-                    None => hits.push((i, e.advisory, fixed.into_iter().map(str::to_owned).collect(), hit)),
+                    None => {
+                        seen.insert(e.advisory, hits.len());
+                        hits.push((i, e.advisory, fixed.into_iter().map(str::to_owned).collect(), hit));
+                    }
                 }
             }
         }

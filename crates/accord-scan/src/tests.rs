@@ -64,6 +64,15 @@ fn semver_boundaries_and_the_fixed_version_of_the_matching_range() {
 }
 
 #[test]
+fn the_fix_closing_the_stretch_of_a_multi_branch_range() {
+    let ranges = r#"[{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.20.5"}, {"introduced": "1.21.0"}, {"fixed": "1.21.2"}]}]"#;
+    let r = [osv("GO-2024-0001", "Go", "stdlib", ranges, "")];
+    check(&r, ("Go", "stdlib", "v1.19.0"), &[("GO-2024-0001", &["1.20.5"])]);
+    check(&r, ("Go", "stdlib", "1.21.1"), &[("GO-2024-0001", &["1.21.2"])]);
+    check(&r, ("Go", "stdlib", "1.20.5"), &[]);
+}
+
+#[test]
 fn last_affected_and_ecosystem_order() {
     let ranges =
         r#"[{"type": "ECOSYSTEM", "events": [{"introduced": "1.0"}, {"last_affected": "1.5.post1"}]}]"#;
@@ -76,9 +85,9 @@ fn last_affected_and_ecosystem_order() {
 
 #[test]
 fn explicit_versions_match_and_give_the_entry_fixed_versions() {
-    let r = [format!(
-        r#"{{"id": "PYSEC-2024-2", "modified": "2024-01-01T00:00:00Z", "affected": [{{"package": {{"ecosystem": "PyPI", "name": "x"}},
-        "ranges": [{{"type": "ECOSYSTEM", "events": [{{"introduced": "2.0"}}, {{"fixed": "2.1"}}]}}], "versions": ["1.0-weird", "2.0"]}}]}}"#
+    let r = [String::from(
+        r#"{"id": "PYSEC-2024-2", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "PyPI", "name": "x"},
+        "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0"}, {"fixed": "2.1"}]}], "versions": ["1.0-weird", "2.0"]}]}"#,
     )];
     check(&r, ("PyPI", "x", "1.0-weird"), &[("PYSEC-2024-2", &["2.1"])]);
     check(&r, ("PyPI", "x", "1.0"), &[]);
