@@ -202,3 +202,70 @@ fn damaged_or_foreign_bytes_are_refused() {
         }
     }
 }
+
+fn outcome_fixture() -> (crate::Report, Vec<crate::Located>) {
+    let unmaintained = String::from(
+        r#"{"id": "RUSTSEC-2024-0002", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "crates.io", "name": "old"},
+        "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}], "database_specific": {"informational": "unmaintained"}}]}"#,
+    );
+    let db = db_of(&[osv("RUSTSEC-2024-0001", "crates.io", "foo", TWO_RANGES, ""), unmaintained]);
+    let source: std::sync::Arc<str> = "dir/Cargo.lock".into();
+    let packages: Vec<crate::Located> = [("foo", "1.0.0", 7), ("old", "0.1.0", 9)]
+        .into_iter()
+        .map(|(name, version, line)| crate::Located {
+            source: source.clone(),
+            package: accord_lockfile::Package {
+                ecosystem: "crates.io".into(),
+                name: name.into(),
+                version: version.into(),
+                line: Some(line),
+            },
+        })
+        .collect();
+    let queries: Vec<Query<'_>> = packages
+        .iter()
+        .map(|l| Query {
+            ecosystem: &l.package.ecosystem,
+            name: &l.package.name,
+            version: &l.package.version,
+        })
+        .collect();
+    (scan(&db, &queries).unwrap(), packages)
+}
+
+#[test]
+fn writers_say_the_same_findings() {
+    let (report, packages) = outcome_fixture();
+    let errors = [crate::FileError { source: "x/yarn.lock".into(), line: Some(4), message: "bad".into() }];
+    let outcome = crate::Outcome { packages: &packages, report: &report, errors: &errors };
+
+    let json: serde_json::Value = serde_json::from_str(&outcome.to_json()).unwrap();
+    assert_eq!(json["findings"][0]["source"], "dir/Cargo.lock");
+    assert_eq!(json["findings"][0]["line"], 7);
+    assert_eq!(
+        json["findings"][0]["package"],
+        serde_json::json!({"ecosystem": "crates.io", "name": "foo", "version": "1.0.0"})
+    );
+    assert_eq!(json["findings"][0]["fixed"], serde_json::json!(["1.2.3"]));
+    assert_eq!(json["warnings"][0]["informational"], "unmaintained");
+    assert_eq!(json["errors"][0], serde_json::json!({"source": "x/yarn.lock", "line": 4, "message": "bad"}));
+
+    let table = outcome.to_table();
+    assert!(table.starts_with("Vulnerabilities (1)\nPACKAGE"), "{table}");
+    assert!(table.contains("foo (crates.io)  1.0.0") && table.contains("dir/Cargo.lock:7"), "{table}");
+    assert!(table.contains("Warnings (1)"), "{table}");
+
+    let sarif: serde_json::Value = serde_json::from_str(&crate::sarif::to_sarif(&outcome, "9.9.9")).unwrap();
+    let results = &sarif["runs"][0]["results"];
+    assert_eq!(results.as_array().unwrap().len(), 2);
+    assert_eq!(results[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 7);
+    assert_eq!(results[1]["level"], "note");
+    assert_eq!(sarif["runs"][0]["tool"]["driver"]["version"], "9.9.9");
+
+    let vex: serde_json::Value =
+        serde_json::from_str(&crate::cyclonedx::to_cyclonedx_vex(&outcome, "9.9.9")).unwrap();
+    assert_eq!(vex["vulnerabilities"].as_array().unwrap().len(), 1);
+    assert_eq!(vex["vulnerabilities"][0]["affects"][0]["ref"], "pkg:cargo/foo@1.0.0");
+    assert_eq!(vex["vulnerabilities"][0]["recommendation"], "Upgrade foo to 1.2.3");
+    assert_eq!(vex["components"][0]["purl"], "pkg:cargo/foo@1.0.0");
+}
