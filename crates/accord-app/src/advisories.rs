@@ -97,11 +97,23 @@ pub fn osv_files_in_zip(name: &str, bytes: &[u8], max_expanded: u64) -> Result<V
 /// Parses and checks the records of every file, on every core; `progress(1)` after each file.
 /// The first bad record found is the error, naming its file and JSON path; nothing is kept.
 pub fn read_osv_files(files: &[OsvFile], progress: &(dyn Fn(u64) + Sync)) -> Result<OsvBatch, AppError> {
+    Ok(OsvBatch { records: parse_osv_files(files, progress, &to_import)? })
+}
+
+/// Parses and checks the records of every file, on every core, and turns each into what the
+/// caller keeps (`keep`), in file order; `progress(1)` after each file. The first bad record
+/// found is the error, naming its file and JSON path. (The store's import and `accord db
+/// import` both read OSV data sets through it.)
+pub fn parse_osv_files<T: Send>(
+    files: &[OsvFile],
+    progress: &(dyn Fn(u64) + Sync),
+    keep: &(dyn Fn(Record) -> T + Sync),
+) -> Result<Vec<T>, AppError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
     let next = AtomicUsize::new(0);
     // The failure with the lowest file index wins, so the error does not depend on timing.
     let failure: Mutex<Option<(usize, AppError)>> = Mutex::new(None);
-    let mut parts: Vec<Vec<(usize, Vec<OsvImport>)>> = Vec::new();
+    let mut parts: Vec<Vec<(usize, Vec<T>)>> = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -110,7 +122,7 @@ pub fn read_osv_files(files: &[OsvFile], progress: &(dyn Fn(u64) + Sync)) -> Res
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(i) else { break };
-                        match read_file(file) {
+                        match read_file(file, keep) {
                             Ok(records) => done.push((i, records)),
                             Err(e) => {
                                 let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
@@ -132,16 +144,16 @@ pub fn read_osv_files(files: &[OsvFile], progress: &(dyn Fn(u64) + Sync)) -> Res
     if let Some((_, e)) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(e);
     }
-    let mut all: Vec<(usize, Vec<OsvImport>)> = parts.into_iter().flatten().collect();
+    let mut all: Vec<(usize, Vec<T>)> = parts.into_iter().flatten().collect();
     all.sort_unstable_by_key(|(i, _)| *i);
-    Ok(OsvBatch { records: all.into_iter().flat_map(|(_, r)| r).collect() })
+    Ok(all.into_iter().flat_map(|(_, r)| r).collect())
 }
 
-fn read_file(file: &OsvFile) -> Result<Vec<OsvImport>, AppError> {
+fn read_file<T>(file: &OsvFile, keep: &(dyn Fn(Record) -> T + Sync)) -> Result<Vec<T>, AppError> {
     let text = std::str::from_utf8(&file.bytes)
         .map_err(|e| invalid(format!("{}: not UTF-8 text: {e}", file.name)))?;
     let records = osv::parse_records(text).map_err(|e| invalid(format!("{}: {e}", file.name)))?;
-    Ok(records.into_iter().map(to_import).collect())
+    Ok(records.into_iter().map(keep).collect())
 }
 
 fn to_import(record: Record) -> OsvImport {

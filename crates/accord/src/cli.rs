@@ -31,6 +31,76 @@ pub enum Command {
     Taxii(TaxiiArgs),
     /// Version order of a package ecosystem, as the scanner and the OSV query API apply it
     Version(VersionArgs),
+    /// The local advisory database `accord scan` reads
+    Db(DbArgs),
+    /// Find the known vulnerabilities of the dependencies in lockfiles and SBOMs (exit 1 when
+    /// some are found, 2 on errors)
+    Scan(ScanArgs),
+}
+
+#[derive(Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+#[derive(Subcommand)]
+pub enum DbCommand {
+    /// Build the database from OSV advisories: zip archives of OSV JSON files, folders (every
+    /// *.json below them), or JSON files holding one record, a list, or {"vulns": [...]}.
+    /// Every record is checked first; the file is replaced only when all are valid
+    Import {
+        /// The database file [default: $XDG_CACHE_HOME/accord/osv.db or ~/.cache/accord/osv.db]
+        #[arg(long, env = env::SCAN_DB, value_name = "PATH")]
+        db: Option<PathBuf>,
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// Aligned columns for people
+    Table,
+    /// {"findings": [...], "warnings": [...], "not_evaluated": [...], "errors": [...]}
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning)
+    Sarif,
+    /// CycloneDX 1.5 VEX JSON
+    #[value(name = "cyclonedx-vex")]
+    CyclonedxVex,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Informational advisories (unmaintained, unsound, notice) count for the exit code
+    Warnings,
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// The database `accord db import` wrote [default: $XDG_CACHE_HOME/accord/osv.db or
+    /// ~/.cache/accord/osv.db]
+    #[arg(long, env = env::SCAN_DB, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Ask an Accord server's OSV API instead of a local database (e.g. https://accord.example)
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ScanFormat,
+    /// Leave out an advisory, by id or alias; may be repeated
+    #[arg(long = "ignore", value_name = "ID")]
+    pub ignore: Vec<String>,
+    /// A file of advisories to leave out: one id per line, `# reason`, `until=YYYY-MM-DD`
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Option<PathBuf>,
+    /// Make warnings count as findings for the exit code
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub deny: Vec<Deny>,
+    /// Lockfiles, SBOMs, package lists (*.accord-packages.json) or folders to walk
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// Where the store is.

@@ -20,6 +20,7 @@ pub const OUTBOX_RETRY_BASE_MS: &str = "ACCORD_OUTBOX_RETRY_BASE_MS";
 pub const PULL_TOKEN: &str = "ACCORD_PULL_TOKEN";
 pub const PULL_USER: &str = "ACCORD_PULL_USER";
 pub const PULL_PASSWORD: &str = "ACCORD_PULL_PASSWORD";
+pub const SCAN_DB: &str = "ACCORD_SCAN_DB";
 
 /// Shown at the end of `accord --help`.
 pub const HELP: &str = "\
@@ -42,4 +43,6 @@ Environment variables:
   ACCORD_OUTBOX_RETRY_BASE_MS  for tests: first retry delay of a failed notification (default 30000)
   ACCORD_PULL_TOKEN       `accord taxii pull`: API token for the remote server (Bearer)
   ACCORD_PULL_USER        `accord taxii pull`: user name for HTTP Basic at the remote server
-  ACCORD_PULL_PASSWORD    `accord taxii pull`: password for HTTP Basic at the remote server";
+  ACCORD_PULL_PASSWORD    `accord taxii pull`: password for HTTP Basic at the remote server
+  ACCORD_SCAN_DB          `accord scan`, `accord db import`: the advisory database file
+                          (default $XDG_CACHE_HOME/accord/osv.db or ~/.cache/accord/osv.db)";

@@ -59,7 +59,7 @@ fn shown(paths: &[PathBuf]) -> String {
     paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
 
-fn progress_bar(files: u64) -> ProgressBar {
+pub(crate) fn progress_bar(files: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -74,7 +74,7 @@ fn progress_bar(files: u64) -> ProgressBar {
 }
 
 /// A zip archive's JSON members, every `*.json` below a folder (sorted), or one JSON file.
-fn collect(path: &Path, files: &mut Vec<OsvFile>) -> anyhow::Result<()> {
+pub(crate) fn collect(path: &Path, files: &mut Vec<OsvFile>) -> anyhow::Result<()> {
     let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.is_dir() {
         let mut found = Vec::new();

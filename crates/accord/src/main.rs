@@ -3,9 +3,12 @@
 
 mod admin;
 mod cli;
+mod db;
 mod env;
 mod import_osv;
 mod output;
+mod scan;
+mod scan_server;
 mod serve;
 mod signature;
 mod taxii;
@@ -23,6 +26,8 @@ fn main() -> ExitCode {
         cli::Command::Signature(args) => signature::run(args),
         cli::Command::Taxii(args) => taxii::run(args),
         cli::Command::Version(args) => version::run(args),
+        cli::Command::Db(args) => db::run(args),
+        cli::Command::Scan(args) => scan::run(args),
     };
     match result {
         Ok(code) => code,

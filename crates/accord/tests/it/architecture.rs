@@ -31,6 +31,8 @@ const LAYERS: &[&[&str]] = &[
     &["accord-app"],
     &["accord-store"],
     // the pure crates
+    // the scanning engine reads advisories (formats), versions and lockfiles
+    &["accord-scan"],
     &["accord-taxii", "accord-formats"],
     &["accord-model", "accord-stix", "accord-version", "accord-lockfile"],
     // CVSS vectors: their errors are refusals of the model (`accord_model::refusal`)
@@ -45,6 +47,7 @@ const PURE: &[&str] = &[
     "accord-version",
     "accord-formats",
     "accord-lockfile",
+    "accord-scan",
 ];
 const IO_CRATES: &[&str] =
     &["tokio", "rusqlite", "axum", "reqwest", "lettre", "tokio-postgres", "hyper", "getrandom"];

@@ -16,6 +16,7 @@ mod notifications;
 mod ops;
 mod osv_api;
 mod pull;
+mod scan;
 mod signing;
 mod taxii;
 mod tlp;

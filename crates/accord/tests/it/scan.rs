@@ -1,0 +1,511 @@
+//! `accord db import` and `accord scan` end to end: the real advisories of the shared fixtures
+//! imported into a database, package lists (`*.accord-packages.json`) of real package versions
+//! at and around every range boundary of the RustSec and Go records, and findings compared
+//! with what the ranges say, computed here independently with the `semver` crate's
+//! precedence; PyPI versions named in the PyPA records' `versions` lists; exit codes, a
+//! malformed file among good ones, ignores, SARIF and CycloneDX VEX, and `--server` against
+//! the demo server.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::bin;
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ACCORD_SCAN_DB")
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run accord")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn import(dir: &Path, sources: &[&Path]) -> PathBuf {
+    let db = dir.join("osv.db");
+    let mut args = vec!["db", "import", "--db", db.to_str().unwrap()];
+    args.extend(sources.iter().map(|s| s.to_str().unwrap()));
+    let out = run(dir, &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("Indexed"), "{}", text(&out.stderr));
+    db
+}
+
+fn write_list(path: &Path, packages: &[(String, String, String)]) {
+    let list: Vec<Value> =
+        packages.iter().map(|(e, n, v)| json!({"ecosystem": e, "name": n, "version": v})).collect();
+    std::fs::write(path, serde_json::to_string_pretty(&list).unwrap()).unwrap();
+}
+
+fn scan_json(dir: &Path, args: &[&str]) -> (Option<i32>, Value, String) {
+    let mut all = vec!["scan", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(dir, &all);
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", text(&out.stdout), text(&out.stderr)));
+    (out.status.code(), doc, text(&out.stderr))
+}
+
+/// (package, advisory) pairs of a list of the JSON output.
+fn pairs(doc: &Value, list: &str) -> BTreeSet<(String, String, String, String)> {
+    doc[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["package"];
+            (
+                p["ecosystem"].as_str().unwrap().to_owned(),
+                p["name"].as_str().unwrap().to_owned(),
+                p["version"].as_str().unwrap().to_owned(),
+                f["advisory"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn sv(v: &str) -> Option<semver::Version> {
+    semver::Version::parse(v).ok()
+}
+
+/// The OSV schema's evaluation of one SEMVER range with SemVer precedence (`None`: a version
+/// the `semver` crate does not read).
+fn in_range(events: &[(String, String)], v: &semver::Version) -> Option<bool> {
+    use std::cmp::Ordering::*;
+    let mut steps: Vec<(Option<semver::Version>, u8)> = Vec::new();
+    for (kind, at) in events {
+        let at_v = if kind == "introduced" && at == "0" { None } else { Some(sv(at)?) };
+        let order = match kind.as_str() {
+            "introduced" => 0,
+            "fixed" => 1,
+            "last_affected" => 2,
+            _ => return None,
+        };
+        steps.push((at_v, order));
+    }
+    steps.sort_by(|a, b| match (&a.0, &b.0) {
+        (None, None) => a.1.cmp(&b.1),
+        (None, Some(_)) => Less,
+        (Some(_), None) => Greater,
+        (Some(x), Some(y)) => x.cmp_precedence(y).then(a.1.cmp(&b.1)),
+    });
+    let mut affected = false;
+    for (at, order) in &steps {
+        let here = at.as_ref().map_or(Less, |a| a.cmp_precedence(v));
+        match order {
+            0 if here != Greater => affected = true,
+            1 if here != Greater => affected = false,
+            2 if here == Less => affected = false,
+            _ => {}
+        }
+    }
+    Some(affected)
+}
+
+struct Entry {
+    id: String,
+    informational: bool,
+    ranges: Vec<Vec<(String, String)>>,
+    versions: Vec<String>,
+}
+
+/// Every entry of the SEMVER records of a folder, by (ecosystem, name); withdrawn records out.
+fn semver_entries(dir: &Path) -> BTreeMap<(String, String), Vec<Entry>> {
+    let mut by_package: BTreeMap<(String, String), Vec<Entry>> = BTreeMap::new();
+    for file in std::fs::read_dir(dir).unwrap() {
+        let path = file.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let r: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        if r.get("withdrawn").is_some_and(|w| !w.is_null()) {
+            continue;
+        }
+        for a in r["affected"].as_array().into_iter().flatten() {
+            let Some(p) = a.get("package") else { continue };
+            let ranges: Vec<Vec<(String, String)>> = a["ranges"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|g| g["type"] == "SEMVER")
+                .map(|g| {
+                    g["events"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .flat_map(|e| e.as_object().unwrap().iter())
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                        .collect()
+                })
+                .collect();
+            let versions = a["versions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect();
+            let informational = a["database_specific"]["informational"].is_string();
+            by_package
+                .entry((p["ecosystem"].as_str().unwrap().to_owned(), p["name"].as_str().unwrap().to_owned()))
+                .or_default()
+                .push(Entry { id: r["id"].as_str().unwrap().to_owned(), informational, ranges, versions });
+        }
+    }
+    by_package
+}
+
+/// Versions at and around every boundary of a package's ranges.
+fn boundary_versions(entries: &[Entry]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for e in entries {
+        for (_, at) in e.ranges.iter().flatten() {
+            let Some(v) = sv(at) else { continue };
+            out.insert(v.to_string());
+            let mut after = v.clone();
+            after.pre = semver::Prerelease::EMPTY;
+            after.build = semver::BuildMetadata::EMPTY;
+            after.patch += 1;
+            out.insert(after.to_string());
+            if v.patch > 0 && v.pre.is_empty() {
+                let mut before = v.clone();
+                before.patch -= 1;
+                out.insert(before.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn scan_finds_what_the_real_advisories_ranges_say() {
+    let Some(root) = accord_testkit::shared_fixtures("osv") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = import(dir.path(), &[&root.join("rustsec"), &root.join("go"), &root.join("pypa")]);
+    let mut packages = Vec::new();
+    let mut expected_findings = BTreeSet::new();
+    let mut expected_warnings = BTreeSet::new();
+    for ((ecosystem, name), entries) in
+        semver_entries(&root.join("rustsec")).into_iter().chain(semver_entries(&root.join("go")))
+    {
+        let versions = boundary_versions(&entries);
+        'version: for version in versions {
+            let v = sv(&version).unwrap();
+            // Go lockfiles (go.mod) write versions with a `v`
+            let written = if ecosystem == "Go" { format!("v{version}") } else { version.clone() };
+            let mut found = Vec::new();
+            for e in &entries {
+                let mut hit = e.versions.contains(&version);
+                for r in &e.ranges {
+                    match in_range(r, &v) {
+                        Some(h) => hit |= h,
+                        None => continue 'version, // not readable here: not part of the check
+                    }
+                }
+                if hit {
+                    found.push((e.id.clone(), e.informational));
+                }
+            }
+            for (id, informational) in found {
+                let key = (ecosystem.clone(), name.clone(), written.clone(), id);
+                if informational {
+                    expected_warnings.insert(key)
+                } else {
+                    expected_findings.insert(key)
+                };
+            }
+            packages.push((ecosystem.clone(), name.clone(), written));
+        }
+    }
+    // PyPI: versions the PyPA records list explicitly (names as written in the record, and in
+    // another spelling PEP 503 makes equal)
+    let mut pypi_expected = BTreeSet::new();
+    for ((ecosystem, name), entries) in semver_entries(&root.join("pypa")).into_iter().take(300) {
+        let Some(e) = entries.iter().find(|e| !e.versions.is_empty()) else { continue };
+        let respelled = name.to_uppercase().replace('-', "_");
+        packages.push((ecosystem.clone(), respelled.clone(), e.versions[0].clone()));
+        pypi_expected.insert((ecosystem, respelled, e.versions[0].clone(), e.id.clone()));
+    }
+    assert!(packages.len() > 5000, "{} packages", packages.len());
+    assert!(expected_findings.len() > 1000 && !expected_warnings.is_empty());
+    write_list(&dir.path().join("real.accord-packages.json"), &packages);
+    let started = std::time::Instant::now();
+    let (code, doc, stderr) =
+        scan_json(dir.path(), &["--db", db.to_str().unwrap(), "real.accord-packages.json"]);
+    eprintln!("scanned {} packages in {:?}", packages.len(), started.elapsed());
+    assert_eq!(code, Some(1), "{stderr}");
+    let findings = pairs(&doc, "findings");
+    let semver_findings: BTreeSet<_> = findings.iter().filter(|p| p.0 != "PyPI").cloned().collect();
+    let missing: Vec<_> = expected_findings.difference(&semver_findings).take(10).collect();
+    let extra: Vec<_> = semver_findings.difference(&expected_findings).take(10).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:?}\nextra {extra:?}");
+    assert_eq!(pairs(&doc, "warnings"), expected_warnings);
+    let missing: Vec<_> = pypi_expected.iter().filter(|p| !findings.contains(*p)).take(10).collect();
+    assert!(missing.is_empty(), "PyPI missing {missing:?}");
+    // the documented shape
+    let f = &doc["findings"][0];
+    for key in ["source", "package", "advisory", "aliases", "fixed"] {
+        assert!(f.get(key).is_some(), "{key} in {f}");
+    }
+    assert_eq!(f["source"], "real.accord-packages.json");
+    assert!(f["line"].as_u64().unwrap() >= 2);
+    assert!(doc["errors"].as_array().unwrap().is_empty());
+    // fixed versions are the `fixed` events of the ranges that hold the version
+    let time: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["advisory"] == "RUSTSEC-2020-0071" && f["package"]["name"] == "time")
+        .collect();
+    assert!(!time.is_empty());
+    for f in time {
+        let v = sv(f["package"]["version"].as_str().unwrap()).unwrap();
+        // one range, fixed at 0.2.0, …, 0.2.6 and 0.2.23: the first fix above the version
+        let fixes = ["0.2.0", "0.2.1", "0.2.2", "0.2.3", "0.2.4", "0.2.5", "0.2.6", "0.2.23"];
+        let next = fixes.iter().find(|x| sv(x).unwrap().cmp_precedence(&v).is_gt()).unwrap();
+        let want = json!([next]);
+        assert_eq!(f["fixed"], want, "{f}");
+    }
+}
+
+/// A database of the RustSec records, and a folder to scan.
+fn rustsec_setup() -> Option<(tempfile::TempDir, String)> {
+    let root = accord_testkit::shared_fixtures("osv")?;
+    let dir = tempfile::tempdir().unwrap();
+    let db = import(dir.path(), &[&root.join("rustsec")]);
+    Some((dir, db.to_str().unwrap().to_owned()))
+}
+
+fn pkg(e: &str, n: &str, v: &str) -> (String, String, String) {
+    (e.to_owned(), n.to_owned(), v.to_owned())
+}
+
+#[test]
+fn exit_codes_ignores_and_malformed_files() {
+    let Some((dir, db)) = rustsec_setup() else { return };
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("clean")).unwrap();
+    write_list(&d.join("clean/app.accord-packages.json"), &[pkg("crates.io", "time", "0.3.47")]);
+    // node_modules and target are not walked into
+    std::fs::create_dir_all(d.join("clean/node_modules/x")).unwrap();
+    write_list(&d.join("clean/node_modules/x/accord-packages.json"), &[pkg("crates.io", "time", "0.1.44")]);
+    let (code, doc, stderr) = scan_json(d, &["--db", &db, "clean"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(doc["findings"], json!([]));
+
+    std::fs::create_dir_all(d.join("vuln")).unwrap();
+    write_list(&d.join("vuln/accord-packages.json"), &[pkg("crates.io", "time", "0.1.44")]);
+    let (code, doc, _) = scan_json(d, &["--db", &db, "vuln"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(doc["findings"][0]["advisory"], "RUSTSEC-2020-0071");
+    assert_eq!(doc["findings"][0]["aliases"], json!(["CVE-2020-26235", "GHSA-wcg3-cvx6-7396"]));
+
+    // ignored by id or alias: nothing found
+    let (code, _, stderr) = scan_json(d, &["--db", &db, "--ignore", "CVE-2020-26235", "vuln"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("1 ignored"), "{stderr}");
+    // an ignore file: a live entry applies, an expired one says so and does not
+    std::fs::write(
+        d.join("live.ignore"),
+        "# accepted\nRUSTSEC-2020-0071  # no call path  until=2999-01-01\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = scan_json(d, &["--db", &db, "--ignore-file", "live.ignore", "vuln"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    std::fs::write(d.join("old.ignore"), "RUSTSEC-2020-0071  # was fine  until=2020-01-01\n").unwrap();
+    let (code, _, stderr) = scan_json(d, &["--db", &db, "--ignore-file", "old.ignore", "vuln"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("old.ignore:1") && stderr.contains("no longer applies"), "{stderr}");
+    std::fs::write(d.join("bad.ignore"), "A B\n").unwrap();
+    let out = run(d, &["scan", "--db", &db, "--ignore-file", "bad.ignore", "vuln"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("bad.ignore: line 1"), "{}", text(&out.stderr));
+
+    // informational only: a warning, exit 0 unless --deny warnings
+    std::fs::create_dir_all(d.join("warn")).unwrap();
+    write_list(&d.join("warn/accord-packages.json"), &[pkg("crates.io", "ansi_term", "0.12.1")]);
+    let (code, doc, _) = scan_json(d, &["--db", &db, "warn"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(doc["warnings"][0]["advisory"], "RUSTSEC-2021-0139", "{doc}");
+    assert_eq!(doc["warnings"][0]["informational"], "unmaintained");
+    let (code, _, _) = scan_json(d, &["--db", &db, "--deny", "warnings", "warn"]);
+    assert_eq!(code, Some(1));
+
+    // a malformed file: an error naming it and its line; the others are still scanned; exit 2
+    std::fs::write(
+        d.join("vuln/broken.accord-packages.json"),
+        "[\n  {\"ecosystem\": \"npm\",\n   \"name\": 1}\n]",
+    )
+    .unwrap();
+    let (code, doc, stderr) = scan_json(d, &["--db", &db, "vuln", "clean"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(doc["findings"][0]["advisory"], "RUSTSEC-2020-0071");
+    let err = &doc["errors"][0];
+    assert_eq!(err["source"], "vuln/broken.accord-packages.json", "{err}");
+    assert_eq!(err["line"], 3, "{err}");
+    assert!(stderr.contains("error: vuln/broken.accord-packages.json:3:"), "{stderr}");
+    // a named file of no known format is an error too
+    std::fs::write(d.join("README.md"), "hello").unwrap();
+    let (code, doc, _) = scan_json(d, &["--db", &db, "README.md"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(doc["errors"][0]["source"], "README.md");
+
+    // no database: exit 2 with a hint
+    let out = run(d, &["scan", "--db", "missing.db", "clean"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("hint: build one with `accord db import"), "{}", text(&out.stderr));
+    // not a database
+    let out = run(d, &["scan", "--db", "README.md", "clean"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not an Accord advisory database"), "{}", text(&out.stderr));
+
+    // the default database is in the user's cache folder
+    let out = run(
+        d,
+        &[
+            "db",
+            "import",
+            &accord_testkit::shared_fixtures("osv")
+                .unwrap()
+                .join("rustsec/RUSTSEC-2020-0071.json")
+                .display()
+                .to_string(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(d.join("cache/accord/osv.db").is_file());
+    let (code, _, _) = scan_json(d, &["vuln/accord-packages.json"]);
+    assert_eq!(code, Some(1));
+
+    // the table for people
+    let out = run(d, &["scan", "--db", &db, "vuln/accord-packages.json", "warn"]);
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("PACKAGE") && table.contains("RUSTSEC-2020-0071") && table.contains("0.2.0"),
+        "{table}"
+    );
+    assert!(table.contains("Warnings (1)") && table.contains("unmaintained"), "{table}");
+}
+
+#[test]
+fn import_refuses_an_invalid_record_and_keeps_the_old_database() {
+    let Some((dir, db)) = rustsec_setup() else { return };
+    let before = std::fs::read(&db).unwrap();
+    std::fs::write(dir.path().join("bad.json"), r#"{"id": "RUSTSEC-2099-0001", "modified": "yesterday"}"#)
+        .unwrap();
+    let out = run(dir.path(), &["db", "import", "--db", &db, "bad.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("bad.json") && stderr.contains("modified") && stderr.contains("not written"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn sarif_and_cyclonedx_vex_outputs() {
+    let Some((dir, db)) = rustsec_setup() else { return };
+    let d = dir.path();
+    write_list(
+        &d.join("app.accord-packages.json"),
+        &[
+            pkg("crates.io", "time", "0.1.44"),
+            pkg("crates.io", "smallvec", "1.6.0"),
+            pkg("crates.io", "ansi_term", "0.12.1"),
+        ],
+    );
+    let out = run(d, &["scan", "--db", &db, "--format", "sarif", "app.accord-packages.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(sarif["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run0 = &sarif["runs"][0];
+    let driver = &run0["tool"]["driver"];
+    assert_eq!(driver["name"], "accord");
+    assert!(driver["informationUri"].as_str().unwrap().starts_with("https://"));
+    let rules = driver["rules"].as_array().unwrap();
+    let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(rule_ids, ["RUSTSEC-2020-0071", "RUSTSEC-2021-0003", "RUSTSEC-2021-0139"]);
+    for r in rules {
+        assert!(r["shortDescription"]["text"].is_string() && r["helpUri"].is_string(), "{r}");
+    }
+    let results = run0["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for (i, res) in results.iter().enumerate() {
+        let rule = res["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(res["ruleId"], rules[rule]["id"]);
+        assert!(["error", "warning", "note"].contains(&res["level"].as_str().unwrap()));
+        assert!(res["message"]["text"].as_str().unwrap().contains(rule_ids[i]));
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "app.accord-packages.json");
+        // each object of the pretty-printed list takes five lines, after the `[`
+        assert_eq!(loc["region"]["startLine"], 5 * i as u64 + 2);
+        assert!(res["partialFingerprints"].as_object().is_some_and(|m| !m.is_empty()));
+    }
+    assert_eq!(results[1]["level"], "error"); // smallvec: critical
+    assert_eq!(results[2]["level"], "note"); // unmaintained
+
+    let out = run(d, &["scan", "--db", &db, "--format", "cyclonedx-vex", "app.accord-packages.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let bom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(bom["bomFormat"], "CycloneDX");
+    assert_eq!(bom["specVersion"], "1.5");
+    let refs: BTreeSet<&str> =
+        bom["components"].as_array().unwrap().iter().map(|c| c["bom-ref"].as_str().unwrap()).collect();
+    assert_eq!(refs, BTreeSet::from(["pkg:cargo/smallvec@1.6.0", "pkg:cargo/time@0.1.44"]));
+    let vulns = bom["vulnerabilities"].as_array().unwrap();
+    assert_eq!(vulns.len(), 2, "informational advisories are not vulnerabilities");
+    for v in vulns {
+        assert_eq!(v["analysis"]["state"], "exploitable");
+        assert!(v["source"]["url"].as_str().unwrap().contains(v["id"].as_str().unwrap()));
+        assert!(v["ratings"][0]["severity"].is_string());
+        for a in v["affects"].as_array().unwrap() {
+            assert!(refs.contains(a["ref"].as_str().unwrap()), "{a}");
+        }
+    }
+    assert_eq!(vulns[1]["ratings"][0]["severity"], "critical");
+}
+
+#[test]
+fn server_and_database_find_the_same_in_the_demo_records() {
+    let server = crate::demo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../accord-app/demo/osv.json");
+    let db = import(d, &[&demo]);
+    let mut packages = Vec::new();
+    let records: Vec<Value> = serde_json::from_slice(&std::fs::read(&demo).unwrap()).unwrap();
+    for r in &records {
+        for a in r["affected"].as_array().unwrap() {
+            let (e, n) =
+                (a["package"]["ecosystem"].as_str().unwrap(), a["package"]["name"].as_str().unwrap());
+            for g in a["ranges"].as_array().unwrap() {
+                for ev in g["events"].as_array().unwrap() {
+                    let v = ev.as_object().unwrap().values().next().unwrap().as_str().unwrap();
+                    if v != "0" {
+                        packages.push(pkg(e, n, v));
+                    }
+                }
+            }
+            packages.push(pkg(e, n, "0.0.1"));
+        }
+    }
+    write_list(&d.join("demo.accord-packages.json"), &packages);
+    let (code_db, by_db, stderr) = scan_json(d, &["--db", db.to_str().unwrap(), "demo.accord-packages.json"]);
+    assert_eq!(code_db, Some(1), "{stderr}");
+    let (code_server, by_server, stderr) =
+        scan_json(d, &["--server", &server.url(""), "demo.accord-packages.json"]);
+    assert_eq!(code_server, Some(1), "{stderr}");
+    assert!(pairs(&by_db, "findings").len() >= 8, "{by_db}");
+    assert_eq!(by_db, by_server);
+    // the withdrawn demo record is never found
+    assert!(!by_db.to_string().contains("x_DEMO-2025-0010"));
+}
