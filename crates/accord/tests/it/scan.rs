@@ -509,3 +509,94 @@ fn server_and_database_find_the_same_in_the_demo_records() {
     // the withdrawn demo record is never found
     assert!(!by_db.to_string().contains("x_DEMO-2025-0010"));
 }
+
+/// `(name, version)` of every crates.io package of a Cargo.lock, read line by line here
+/// (independently of the scanner's parser).
+fn cargo_lock_packages(text: &str) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for block in text.split("[[package]]").skip(1) {
+        let field = |key: &str| {
+            block.lines().find_map(|l| {
+                l.strip_prefix(key)
+                    .and_then(|rest| rest.trim_start().strip_prefix('='))
+                    .map(|v| v.trim().trim_matches('"').to_owned())
+            })
+        };
+        let from_crates_io = field("source").is_some_and(|s| {
+            s == "registry+https://github.com/rust-lang/crates.io-index"
+                || s == "sparse+https://index.crates.io/"
+        });
+        if let (Some(name), Some(version), true) = (field("name"), field("version"), from_crates_io) {
+            out.insert((name, version));
+        }
+    }
+    out
+}
+
+#[test]
+fn real_cargo_lockfiles_give_what_the_ranges_say() {
+    let Some(root) = accord_testkit::shared_fixtures("osv") else { return };
+    let Some(lockfiles) = accord_testkit::shared_fixtures("lockfiles") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = import(dir.path(), &[&root.join("rustsec")]);
+    let rustsec = semver_entries(&root.join("rustsec"));
+    let mut expected_findings = BTreeSet::new();
+    let mut expected_warnings = BTreeSet::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(&lockfiles).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if !file.ends_with("Cargo.lock") {
+            continue;
+        }
+        files += 1;
+        std::fs::copy(&path, dir.path().join(&file)).unwrap();
+        for (name, version) in cargo_lock_packages(&std::fs::read_to_string(&path).unwrap()) {
+            let Some(entries) = rustsec.get(&("crates.io".to_owned(), name.clone())) else { continue };
+            let v = sv(&version).unwrap();
+            for e in entries {
+                let hit = e.versions.contains(&version)
+                    || e.ranges.iter().any(|r| in_range(r, &v).expect("RustSec ranges read as SemVer"));
+                if hit {
+                    let key = (file.clone(), name.clone(), version.clone(), e.id.clone());
+                    if e.informational {
+                        expected_warnings.insert(key);
+                    } else {
+                        expected_findings.insert(key);
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(files, 5, "the shared fixtures hold five Cargo.lock files");
+    assert!(!expected_findings.is_empty() && !expected_warnings.is_empty());
+    let (code, doc, stderr) = scan_json(dir.path(), &["--db", db.to_str().unwrap(), "."]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(doc["errors"].as_array().unwrap().is_empty(), "{}", doc["errors"]);
+    let with_file = |list: &str| -> BTreeSet<(String, String, String, String)> {
+        doc[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let source = f["source"].as_str().unwrap();
+                let file = source.rsplit('/').next().unwrap().to_owned();
+                let p = &f["package"];
+                assert_eq!(p["ecosystem"], "crates.io");
+                (
+                    file,
+                    p["name"].as_str().unwrap().to_owned(),
+                    p["version"].as_str().unwrap().to_owned(),
+                    f["advisory"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(with_file("findings"), expected_findings);
+    assert_eq!(with_file("warnings"), expected_warnings);
+    eprintln!(
+        "{} findings and {} warnings in {files} real Cargo.lock files, as the RustSec ranges say",
+        expected_findings.len(),
+        expected_warnings.len()
+    );
+}
