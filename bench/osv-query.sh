@@ -88,6 +88,9 @@ def ms(v, unit):
     return round(float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 1)
 pct = {p: ms(v, u) for p, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)}
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+if bad:
+    sys.exit(f"{bad.group(1)} answers were not 200")
 mx = re.search(r"Latency\s+[\d.]+\w+\s+[\d.]+\w+\s+([\d.]+)(us|ms|s)", text)
 print(json.dumps({"queries_per_s": round(rps * 1000), "p50_ms": pct["50"], "p95_ms": pct.get("90"),
                   "p99_ms": pct.get("99"), "max_ms": ms(*mx.groups()),
