@@ -13,13 +13,7 @@ use crate::LockfileError;
 /// which format was expected.
 pub(crate) fn from_str<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, LockfileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str(text).map_err(|e| {
-        let full = e.to_string();
-        let suffix = format!(" at line {} column {}", e.line(), e.column());
-        let message = full.strip_suffix(&suffix).unwrap_or(&full);
-        let line = (e.line() > 0).then(|| u32::try_from(e.line()).unwrap_or(u32::MAX));
-        LockfileError::at(line, format!("not a valid {what}: {message}"))
-    })
+    serde_json::from_str(text).map_err(|e| crate::position::json_error(&e, what))
 }
 
 /// A JSON object's members in file order (serde_json's own map sorts them).

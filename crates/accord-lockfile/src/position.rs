@@ -55,7 +55,8 @@ pub(crate) fn json_error(e: &serde_json::Error, format: &str) -> LockfileError {
     let line = (e.line() > 0).then(|| u32::try_from(e.line()).unwrap_or(u32::MAX));
     // serde_json ends its message with " at line L column C"; the line is ours to say.
     let text = e.to_string();
-    let message = text.split(" at line ").next().unwrap_or(&text).to_owned();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = text.strip_suffix(&suffix).unwrap_or(&text);
     LockfileError::at(line, format!("not a valid {format}: {message}"))
 }
 
