@@ -220,6 +220,23 @@ impl LockfileError {
     }
 }
 
+/// An entry of a Python lockfile: a `PyPI` package when it comes from a package index, else a
+/// note saying where it comes from (`local`, such as `git https://…`).
+pub(crate) fn pypi_entry(
+    parsed: &mut Parsed,
+    name: String,
+    version: String,
+    line: Option<u32>,
+    local: Option<String>,
+) {
+    match local {
+        Some(local) => parsed
+            .notes
+            .push(Note { line, message: format!("{name} {version}: not from a package index ({local})") }),
+        None => parsed.packages.push(Package { ecosystem: "PyPI".to_owned(), name, version, line }),
+    }
+}
+
 /// Reads a file of a format.
 pub fn parse(kind: Kind, text: &str) -> Result<Parsed, LockfileError> {
     let mut parsed = read(kind, text)?;

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use crate::position::{nth_line, toml_document};
-use crate::{LockfileError, Note, Package, Parsed};
+use crate::{LockfileError, Parsed};
 
 #[derive(Deserialize)]
 struct Lockfile {
@@ -36,18 +36,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
             .into_iter()
             .find_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
             .or_else(|| entry.editable.then(|| "editable".to_owned()));
-        match local {
-            Some(local) => parsed.notes.push(Note {
-                line,
-                message: format!("{} {}: not from a package index ({local})", entry.name, entry.version),
-            }),
-            None => parsed.packages.push(Package {
-                ecosystem: "PyPI".to_owned(),
-                name: entry.name,
-                version: entry.version,
-                line,
-            }),
-        }
+        crate::pypi_entry(&mut parsed, entry.name, entry.version, line, local);
     }
     Ok(parsed)
 }

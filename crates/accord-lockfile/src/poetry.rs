@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use crate::position::{nth_line, toml_document};
-use crate::{LockfileError, Note, Package, Parsed};
+use crate::{LockfileError, Parsed};
 
 #[derive(Deserialize)]
 struct Lockfile {
@@ -38,22 +38,9 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, LockfileError> {
         let local = entry.source.as_ref().and_then(|s| {
             let kind = s.kind.as_deref()?;
             matches!(kind, "git" | "url" | "file" | "directory")
-                .then_some((kind, s.url.as_deref().unwrap_or("")))
+                .then(|| format!("{kind} {}", s.url.as_deref().unwrap_or("")).trim_end().to_owned())
         });
-        match local {
-            Some((kind, url)) => parsed.notes.push(Note {
-                line,
-                message: format!("{} {}: not from a package index ({kind} {url})", entry.name, entry.version)
-                    .trim_end()
-                    .to_owned(),
-            }),
-            None => parsed.packages.push(Package {
-                ecosystem: "PyPI".to_owned(),
-                name: entry.name,
-                version: entry.version,
-                line,
-            }),
-        }
+        crate::pypi_entry(&mut parsed, entry.name, entry.version, line, local);
     }
     Ok(parsed)
 }
