@@ -23,6 +23,7 @@ use accord_formats::osv;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
+use crate::advisories::case_advisory_id;
 use crate::{App, AppError};
 
 /// The folder of every document: CSAF 2.0 names folders after the TLP label in lower case.
@@ -352,12 +353,6 @@ pub fn case_advisory_csaf(id: &str, document: &Value) -> Result<Advisory, AppErr
         cvss: ["cvss_v31", "cvss_v40"].iter().filter_map(|f| text(f)).collect(),
         products,
     })
-}
-
-/// The local id of a case advisory, from either of its spellings (`ACCORD-…`, `x_ACCORD-…`).
-fn case_advisory_id(id: &str) -> Option<&str> {
-    let local = id.strip_prefix("x_").unwrap_or(id);
-    local.starts_with("ACCORD-").then_some(local)
 }
 
 fn sha_hex<D: sha2::Digest>(data: &[u8]) -> String {
