@@ -205,6 +205,9 @@ fn a_receiver_that_never_answers_does_not_hold_up_another() {
     let req = good.wait_for(1, Duration::from_secs(5)).remove(0);
     assert!(req.at - invited < Duration::from_secs(3), "delivered in {:?}", req.at - invited);
     assert_eq!(req.json()["data"]["organization"]["id"], fine.as_str());
+    // The receiver records the request before the server has read its answer: wait for the mark.
+    let delivered = wait_outbox(&s, "delivered", 1);
+    assert_eq!(delivered[0]["destination"], good.url.as_str());
     let pending = outbox(&s, "?state=pending");
     assert_eq!(pending.len(), 1, "the other is still waiting on the silent receiver: {pending:#?}");
     assert_eq!(pending[0]["destination"], silent.url.as_str());
