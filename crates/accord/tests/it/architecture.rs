@@ -33,8 +33,8 @@ const LAYERS: &[&[&str]] = &[
     // the pure crates
     // the scanning engine reads advisories (formats), versions and lockfiles
     &["accord-scan"],
-    &["accord-taxii", "accord-formats"],
-    &["accord-model", "accord-stix", "accord-version", "accord-lockfile"],
+    &["accord-taxii", "accord-formats", "accord-pattern"],
+    &["accord-model", "accord-stix", "accord-version", "accord-lockfile", "accord-tlog"],
     // CVSS vectors: their errors are refusals of the model (`accord_model::refusal`)
     &["accord-cvss"],
 ];
@@ -48,6 +48,8 @@ const PURE: &[&str] = &[
     "accord-formats",
     "accord-lockfile",
     "accord-scan",
+    "accord-tlog",
+    "accord-pattern",
 ];
 const IO_CRATES: &[&str] =
     &["tokio", "rusqlite", "axum", "reqwest", "lettre", "tokio-postgres", "hyper", "getrandom"];
