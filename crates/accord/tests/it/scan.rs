@@ -600,3 +600,74 @@ fn real_cargo_lockfiles_give_what_the_ranges_say() {
         expected_warnings.len()
     );
 }
+
+/// The real Python lockfiles of the shared fixtures (`requirements.txt` pins and `uv.lock`),
+/// scanned against every shared OSV record, give the findings that the `packaging` library
+/// gives for the same pins and the same `ECOSYSTEM` ranges (`tests/python/pypi_reference.py`,
+/// which reads the lockfiles and evaluates the ranges on its own).
+#[test]
+fn real_python_lockfiles_agree_with_the_packaging_library() {
+    let Some(root) = accord_testkit::shared_fixtures("osv") else { return };
+    let Some(lockfiles) = accord_testkit::shared_fixtures("lockfiles") else { return };
+    let Some(python) = accord_testkit::python_oracles() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = import(dir.path(), &[&root]);
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&lockfiles).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if file.ends_with("requirements.txt") || file.ends_with("uv.lock") {
+            std::fs::copy(&path, dir.path().join(&file)).unwrap();
+            files.push(path.to_str().unwrap().to_owned());
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 7, "the shared fixtures hold five requirements files and two uv.lock: {files:?}");
+    let mut args = vec![root.to_str().unwrap()];
+    args.extend(files.iter().map(String::as_str));
+    let reference: Value =
+        serde_json::from_str(&accord_testkit::run_python(&python, "pypi_reference.py", &args, "").unwrap())
+            .unwrap();
+    assert_eq!(reference["unreadable"], json!([]), "range versions that packaging cannot read");
+    let expected: BTreeSet<(String, String, String, String)> = reference["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |i: usize| f[i].as_str().unwrap().to_owned();
+            (s(0), s(1), s(2), s(3))
+        })
+        .collect();
+    assert!(expected.len() >= 20, "the reference finds something to compare: {expected:?}");
+
+    let (code, doc, stderr) = scan_json(dir.path(), &["--db", db.to_str().unwrap(), "."]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(doc["errors"].as_array().unwrap().is_empty(), "{}", doc["errors"]);
+    let normal = |name: &str| {
+        let mut out = String::new();
+        for c in name.chars() {
+            let c = if matches!(c, '-' | '_' | '.') { '-' } else { c.to_ascii_lowercase() };
+            if !(c == '-' && out.ends_with('-')) {
+                out.push(c);
+            }
+        }
+        out
+    };
+    let mut found = BTreeSet::new();
+    for list in ["findings", "warnings"] {
+        for f in doc[list].as_array().unwrap() {
+            let p = &f["package"];
+            assert_eq!(p["ecosystem"], "PyPI");
+            found.insert((
+                f["source"].as_str().unwrap().rsplit('/').next().unwrap().to_owned(),
+                normal(p["name"].as_str().unwrap()),
+                p["version"].as_str().unwrap().to_owned(),
+                f["advisory"].as_str().unwrap().to_owned(),
+            ));
+        }
+    }
+    let missed: Vec<_> = expected.difference(&found).collect();
+    let extra: Vec<_> = found.difference(&expected).collect();
+    assert!(missed.is_empty() && extra.is_empty(), "missed by accord: {missed:#?}\nonly accord: {extra:#?}");
+    eprintln!("{} findings in {} real Python lockfiles, as packaging says", expected.len(), files.len());
+}
