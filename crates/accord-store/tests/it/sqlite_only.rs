@@ -60,3 +60,51 @@ fn a_migration_numbered_below_the_newest_is_applied() {
         [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]
     );
 }
+
+/// Commits do not checkpoint the WAL themselves: a thread of the store does, so what was
+/// written reaches the database file while the writer goes on.
+#[tokio::test]
+async fn the_wal_is_copied_into_the_database_file_in_the_background() {
+    use accord_store::Store;
+    use accord_store::advisories::OsvImport;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).expect("open");
+    let db_file = dir.path().join(DATABASE_FILE);
+    let before = std::fs::metadata(&db_file).unwrap().len();
+    // 8 imports of 100 records of 10 KiB: 8 MiB, twice the WAL size that wakes the checkpointer.
+    let at = jiff::Timestamp::from_second(1_700_000_000).unwrap();
+    for batch in 0..8 {
+        let records = (0..100)
+            .map(|i| {
+                let id = format!("TEST-{batch}-{i}");
+                OsvImport {
+                    id: id.clone(),
+                    modified: at.to_string(),
+                    modified_at: at,
+                    published: None,
+                    published_at: None,
+                    withdrawn: None,
+                    summary: None,
+                    aliases: Vec::new(),
+                    packages: Vec::new(),
+                    severity: None,
+                    document: format!(r#"{{"id":"{id}","details":"{}"}}"#, "x".repeat(10_240)),
+                }
+            })
+            .collect();
+        store.import_osv("test", records, at).await.expect("import");
+    }
+    let start = std::time::Instant::now();
+    loop {
+        let now = std::fs::metadata(&db_file).unwrap().len();
+        if now >= before + 4 * 1024 * 1024 {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "the database file stayed at {now} bytes (from {before}): nothing was checkpointed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
