@@ -114,7 +114,8 @@ pub enum SignatureType {
     EcdsaP256,
     /// 0x04: Ed25519 timestamped cosignature of a checkpoint (tlog-cosignature v1).
     Cosignature,
-    /// 0x05: RFC 6962 TreeHeadSignature of a checkpoint (static-ct-api).
+    /// 0x05: RFC 6962 TreeHeadSignature of a checkpoint (static-ct-api); key ID over the
+    /// RFC 6962 log ID (SHA-256 of the key) instead of the key.
     Rfc6962TreeHead,
 }
 
@@ -217,6 +218,8 @@ impl VerifierKey {
         };
         let key_id = match signature_type {
             SignatureType::EcdsaP256 => KeyId::from_digest(&Sha256::digest(raw)),
+            // static-ct-api: the key material of the ID is the RFC 6962 log ID, SHA-256(SPKI).
+            SignatureType::Rfc6962TreeHead => KeyId::derive(&name, type_byte, &Sha256::digest(raw)),
             _ => KeyId::derive(&name, type_byte, raw),
         };
         Ok(Self { name, key_id, signature_type, raw: raw.to_vec(), material })

@@ -239,7 +239,7 @@ pub fn is_valid_subtree(start: u64, end: u64) -> bool {
         return true;
     }
     match (end - start).checked_next_power_of_two() {
-        Some(p) => start % p == 0,
+        Some(p) => start.is_multiple_of(p),
         None => false,
     }
 }
