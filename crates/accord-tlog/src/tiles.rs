@@ -118,11 +118,17 @@ impl Tile {
         Self::checked(kind, index, width).map_err(|_| bad())
     }
 
-    /// The stored hashes a hash tile holds (none for an entry bundle).
+    /// The stored hashes a hash tile holds (none for an entry bundle, or for a tile beyond
+    /// any possible tree).
     pub fn stored_hashes(&self) -> Vec<NodeIndex> {
         let Some(level) = self.level() else { return Vec::new() };
         let Some(merkle_level) = level.checked_mul(TILE_HEIGHT) else { return Vec::new() };
-        let first = self.index << TILE_HEIGHT;
+        // A tile index so large that its hashes cannot exist in a tree of at most 2^64 leaves
+        // holds nothing.
+        let Some(first) = self.index.checked_mul(u64::from(TILE_WIDTH)) else { return Vec::new() };
+        if first.checked_add(u64::from(self.width)).is_none() {
+            return Vec::new();
+        }
         (0..u64::from(self.width)).map(|i| NodeIndex::new(merkle_level, first + i)).collect()
     }
 
