@@ -5,10 +5,10 @@
 mod errors;
 mod generated;
 mod merkle_probes;
+mod proof_reads;
 mod properties;
 mod rfc6962;
 mod signed_notes;
-mod speed;
 mod tiles;
 
 use std::path::PathBuf;

@@ -1,13 +1,9 @@
-//! Proof generation reads `O(log n)` stored hashes and is fast. The time bound is loose (a
-//! debug build on a busy 2-core machine must pass it); the read counts are exact bounds.
+//! Proof generation reads `O(log n)` stored hashes (exact bounds, counted). How long a proof
+//! takes is measured by the benchmark, not asserted here.
 
 use std::cell::Cell;
-use std::time::Instant;
 
-use accord_tlog::{
-    Hash, HashReader, MemoryHashes, NodeIndex, ReadError, consistency_proof, inclusion_proof, leaf_hash,
-    verify_inclusion,
-};
+use accord_tlog::{Hash, HashReader, NodeIndex, ReadError, consistency_proof, inclusion_proof};
 
 /// A log of any size whose stored hashes are made up from their position, counting reads.
 struct Synthetic {
@@ -43,23 +39,4 @@ fn proofs_of_huge_trees_read_logarithmically_many_hashes() {
         consistency_proof(&reader, size / 3, size).unwrap();
         assert!(reader.reads.get() <= 3 * log2, "consistency in {size}: {} reads", reader.reads.get());
     }
-}
-
-#[test]
-fn inclusion_proofs_in_memory_are_fast() {
-    let size = 1u64 << 17;
-    let tree = MemoryHashes::from_leaf_hashes((0..size).map(|i| leaf_hash(&i.to_le_bytes())));
-    let root = tree.root();
-    let rounds = 2_000u64;
-    let start = Instant::now();
-    for i in 0..rounds {
-        let index = (i * 7_919) % size;
-        std::hint::black_box(inclusion_proof(&tree, index, size - 1 - i % 100).unwrap());
-    }
-    let per_proof = start.elapsed() / rounds as u32;
-    eprintln!("{per_proof:?} per inclusion proof in a tree of {size} leaves");
-    // The target is < 50 µs in an optimised build; allow a debug build on a busy machine twenty times that.
-    assert!(per_proof.as_micros() < 1_000, "{per_proof:?} per inclusion proof");
-    let proof = inclusion_proof(&tree, 12_345, size).unwrap();
-    verify_inclusion(12_345, size, &leaf_hash(&12_345u64.to_le_bytes()), &proof, &root).unwrap();
 }
