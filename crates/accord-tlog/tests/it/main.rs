@@ -1,6 +1,6 @@
 //! Integration tests of accord-tlog: every vector of `../shared/fixtures/tlog-vectors/` (RFC
 //! 6962 hashes and proofs, transparency-dev/merkle probes, signed notes, tiles, our generated
-//! end-to-end log), property tests, error cases and a speed check of proof generation.
+//! end-to-end log), property tests, error cases and the number of stored hashes a proof reads.
 
 mod errors;
 mod generated;
