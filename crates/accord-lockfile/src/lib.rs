@@ -240,9 +240,22 @@ pub(crate) fn pypi_entry(
 /// Reads a file of a format.
 pub fn parse(kind: Kind, text: &str) -> Result<Parsed, LockfileError> {
     let mut parsed = read(kind, text)?;
-    let mut seen = std::collections::HashSet::new();
-    parsed.packages.retain(|p| seen.insert((p.ecosystem.clone(), p.name.clone(), p.version.clone())));
+    without_repeats(&mut parsed.packages);
     Ok(parsed)
+}
+
+/// Keeps the first of packages with the same ecosystem, name and version.
+pub fn without_repeats(packages: &mut Vec<Package>) {
+    let first: Vec<bool> = {
+        let mut seen = rustc_hash::FxHashSet::default();
+        seen.reserve(packages.len());
+        packages
+            .iter()
+            .map(|p| seen.insert((p.ecosystem.as_str(), p.name.as_str(), p.version.as_str())))
+            .collect()
+    };
+    let mut first = first.into_iter();
+    packages.retain(|_| first.next().unwrap_or(true));
 }
 
 fn read(kind: Kind, text: &str) -> Result<Parsed, LockfileError> {

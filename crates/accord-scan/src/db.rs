@@ -14,6 +14,7 @@
 //! database of any size takes the time of reading the file. Every read is bounds-checked.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use accord_formats::osv::{self, Record};
 use accord_version::{Event, Range, RangeKind};
@@ -265,19 +266,39 @@ impl DatabaseBuilder {
     }
 }
 
+/// Where a database's bytes are: in memory, or a file mapped by the caller.
+pub type Storage = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
 /// A database, read from its bytes on demand.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Database {
-    bytes: Vec<u8>,
+    bytes: Storage,
     advisories: usize,
     packages: usize,
     records: usize,
     dir: usize,
 }
 
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("bytes", &self.data().len())
+            .field("advisories", &self.advisories)
+            .field("packages", &self.packages)
+            .finish()
+    }
+}
+
 impl Database {
     /// Opens a database's bytes: checks the header and that the directory lies in the file.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Database, DbError> {
+        Database::from_storage(Arc::new(bytes))
+    }
+
+    /// [`Database::from_bytes`] for bytes held elsewhere (a memory-mapped file: only the pages a
+    /// scan reads are ever loaded).
+    pub fn from_storage(storage: Storage) -> Result<Database, DbError> {
+        let bytes: &[u8] = (*storage).as_ref();
         if !bytes.starts_with(MAGIC) {
             return Err(DbError::NotADatabase);
         }
@@ -297,12 +318,16 @@ impl Database {
         if dir < HEADER || end != Some(bytes.len()) {
             return Err(DbError::Damaged { at: HEADER - 4 });
         }
-        Ok(Database { bytes, advisories, packages, records, dir })
+        Ok(Database { bytes: storage, advisories, packages, records, dir })
+    }
+
+    fn data(&self) -> &[u8] {
+        (*self.bytes).as_ref()
     }
 
     /// The bytes to write to a file.
     pub fn to_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.data()
     }
 
     /// How many advisories are indexed.
@@ -321,7 +346,7 @@ impl Database {
     }
 
     fn u32_at(&self, at: usize) -> Result<usize, DbError> {
-        Ok(Reader::new(&self.bytes, at).u32()? as usize)
+        Ok(Reader::new(self.data(), at).u32()? as usize)
     }
 
     /// The advisory numbered `index` (0 to [`advisory_count`](Self::advisory_count)).
@@ -330,7 +355,7 @@ impl Database {
             return Err(DbError::Damaged { at: self.dir });
         }
         let at = self.u32_at(self.dir + 4 * index as usize)?;
-        let mut r = Reader::new(&self.bytes[..self.dir], at);
+        let mut r = Reader::new(&self.data()[..self.dir], at);
         let id = r.str()?.to_owned();
         let aliases = r.strs()?.into_iter().map(str::to_owned).collect();
         let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
@@ -343,11 +368,11 @@ impl Database {
 
     fn key_slot(&self, i: usize) -> Result<(&[u8], usize, usize), DbError> {
         let slot = self.dir + 4 * self.advisories + KEY_SLOT * i;
-        let mut r = Reader::new(&self.bytes, slot);
+        let mut r = Reader::new(self.data(), slot);
         let (key_at, key_len, blob_at, blob_len) =
             (r.u32()? as usize, r.u32()? as usize, r.u32()? as usize, r.u32()? as usize);
         let key =
-            self.bytes[..self.dir].get(key_at..key_at + key_len).ok_or(DbError::Damaged { at: slot })?;
+            self.data()[..self.dir].get(key_at..key_at + key_len).ok_or(DbError::Damaged { at: slot })?;
         Ok((key, blob_at, blob_len))
     }
 
@@ -368,7 +393,7 @@ impl Database {
             }
         }
         let Some((at, len)) = found else { return Ok(Vec::new()) };
-        let blob = self.bytes[..self.dir].get(..at + len).ok_or(DbError::Damaged { at })?;
+        let blob = self.data()[..self.dir].get(..at + len).ok_or(DbError::Damaged { at })?;
         let mut r = Reader::new(blob, at);
         let n = r.count(12)?;
         let mut entries = Vec::with_capacity(n);

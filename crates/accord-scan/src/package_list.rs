@@ -75,8 +75,7 @@ pub fn parse(text: &str) -> Result<Parsed, LockfileError> {
         }
         packages.push(Package { ecosystem: item.ecosystem, name: item.name, version: item.version, line });
     }
-    let mut seen = std::collections::HashSet::new();
-    packages.retain(|p| seen.insert((p.ecosystem.clone(), p.name.clone(), p.version.clone())));
+    accord_lockfile::without_repeats(&mut packages);
     Ok(Parsed { packages, notes: Vec::new() })
 }
 

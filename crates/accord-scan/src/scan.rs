@@ -6,7 +6,7 @@
 //! on its own so that the `fixed` versions reported are those of the ranges that contain the
 //! version.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use accord_version::{Affected, Ecosystem, Event, Range, RangeKind, Scheme, Version};
 
@@ -154,7 +154,7 @@ impl<'a> ReadVersion<'a> {
 /// Checks every package against the database. The lists of the report follow the packages'
 /// order, and for one package the order of the advisories in the database.
 pub fn scan(db: &Database, packages: &[Query<'_>]) -> Result<Report, DbError> {
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::default();
     let mut order = Vec::new();
     for (i, p) in packages.iter().enumerate() {
         let key = package_key(p.ecosystem, p.name);
@@ -167,7 +167,7 @@ pub fn scan(db: &Database, packages: &[Query<'_>]) -> Result<Report, DbError> {
     // (package, advisory) → fixed versions, kind
     let mut hits: Vec<(usize, u32, Vec<String>, bool)> = Vec::new();
     // for the package being evaluated: advisory → its line in `hits`
-    let mut seen: HashMap<u32, usize> = HashMap::new();
+    let mut seen: HashMap<u32, usize> = HashMap::default();
     for key in &order {
         let entries = db.entries(key)?;
         if entries.is_empty() {
@@ -240,7 +240,7 @@ pub fn scan(db: &Database, packages: &[Query<'_>]) -> Result<Report, DbError> {
     }
     hits.sort_by_key(|h| (h.0, h.1));
     let mut report = Report::default();
-    let mut numbered: HashMap<u32, usize> = HashMap::new();
+    let mut numbered: HashMap<u32, usize> = HashMap::default();
     for (package, advisory, fixed, hit) in hits {
         let index = match numbered.get(&advisory) {
             Some(&n) => n,
