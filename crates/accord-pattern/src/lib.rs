@@ -1,1 +1,130 @@
-//! The STIX 2.1 patterning language.
+//! The STIX 2.1 patterning language: parser, canonical printer and evaluator over
+//! observed-data. No I/O, no clock.
+//!
+//! ```
+//! use accord_pattern::{ObservationSet, Pattern};
+//!
+//! let pattern = Pattern::parse("[file:hashes.'SHA-256' = 'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f']")?;
+//! let matcher = pattern.compile()?;
+//! let objects: Vec<serde_json::Value> = serde_json::from_str(r#"[
+//!   {"type": "observed-data", "id": "observed-data--1", "first_observed": "2024-01-01T00:00:00Z",
+//!    "last_observed": "2024-01-01T00:00:00Z", "number_observed": 1, "object_refs": ["file--1"]},
+//!   {"type": "file", "id": "file--1", "hashes": {"SHA-256": "aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f"}}
+//! ]"#)?;
+//! let observations = ObservationSet::from_objects(&objects)?;
+//! assert_eq!(matcher.matches(observations.observations())?, Some(vec!["observed-data--1"]));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Validity follows the OASIS validator (`stix2-patterns`) and evaluation the OASIS matcher
+//! (`stix2-matcher`, STIX 2.1 mode); the differential tests check both. Known differences are
+//! listed in the modules that implement them ([`text_match`](crate) for `LIKE`/`MATCHES`,
+//! [`network`](crate) for IPv6).
+
+pub mod ast;
+mod binding;
+mod compile;
+mod error;
+mod eval;
+mod lexer;
+mod network;
+mod observation;
+mod parser;
+mod printer;
+mod text_match;
+mod timestamp;
+mod validity;
+mod value;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use crate::ast::ObservationExpression;
+pub use crate::error::{CompileError, EvalError, ObservationError, PatternError, PatternErrorKind};
+pub use crate::observation::{Observation, ObservationSet};
+
+/// A valid STIX 2.1 pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    expression: ObservationExpression,
+}
+
+impl Pattern {
+    /// Parses a pattern; the error says where and what was expected.
+    pub fn parse(text: &str) -> Result<Pattern, PatternError> {
+        parser::parse(text).map(|expression| Pattern { expression })
+    }
+
+    /// A pattern from a syntax tree (printing it gives its text).
+    pub fn from_expression(expression: ObservationExpression) -> Pattern {
+        Pattern { expression }
+    }
+
+    /// The syntax tree.
+    pub fn expression(&self) -> &ObservationExpression {
+        &self.expression
+    }
+
+    /// Prepares the pattern for evaluation.
+    pub fn compile(&self) -> Result<Matcher, CompileError> {
+        let mut comparisons = Vec::new();
+        let root = compile::compile(&self.expression, &mut comparisons)?;
+        Ok(Matcher { root, comparisons })
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.expression)
+    }
+}
+
+impl FromStr for Pattern {
+    type Err = PatternError;
+
+    fn from_str(s: &str) -> Result<Pattern, PatternError> {
+        Pattern::parse(s)
+    }
+}
+
+/// A compiled pattern: evaluates against observations as many times as needed.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    root: compile::Node,
+    comparisons: Vec<compile::Comparison>,
+}
+
+impl Matcher {
+    /// Evaluates the pattern: the ids of the observed-data of one binding that satisfies it
+    /// (in the order given, each once), or `None` when nothing does.
+    pub fn matches<'a>(&self, observations: &[Observation<'a>]) -> Result<Option<Vec<&'a str>>, EvalError> {
+        let mut passing = Vec::with_capacity(self.comparisons.len());
+        for comparison in &self.comparisons {
+            let mut passed = Vec::new();
+            for (index, observation) in observations.iter().enumerate() {
+                if !eval::passing_roots(comparison, observation)?.is_empty() {
+                    passed.push(index);
+                }
+            }
+            passing.push(passed);
+        }
+        let search = binding::Search { observations, passing };
+        let bindings = search.bindings(&self.root)?;
+        Ok(bindings.first().map(|b| b.iter().map(|&(o, _)| observations[o].id).collect()))
+    }
+
+    /// Whether the comparison expressions of the pattern's `index`th bracketed expression hold
+    /// for one observation: the building block of a hunter that evaluates observations one at a
+    /// time. Bracketed expressions are numbered left to right.
+    pub fn observation_passes(&self, index: usize, observation: &Observation<'_>) -> Result<bool, EvalError> {
+        match self.comparisons.get(index) {
+            Some(c) => Ok(!eval::passing_roots(c, observation)?.is_empty()),
+            None => Ok(false),
+        }
+    }
+
+    /// How many bracketed expressions the pattern has.
+    pub fn observation_expressions(&self) -> usize {
+        self.comparisons.len()
+    }
+}
