@@ -72,8 +72,8 @@ pub enum Test {
     IsSubset { path: ObjectPath, negated: bool, network: String },
     /// `path [NOT] ISSUPERSET 'address or cidr'`
     IsSuperset { path: ObjectPath, negated: bool, network: String },
-    /// `EXISTS path`
-    Exists { path: ObjectPath },
+    /// `[NOT] EXISTS path`
+    Exists { path: ObjectPath, negated: bool },
 }
 
 impl Test {
@@ -86,7 +86,7 @@ impl Test {
             | Test::Matches { path, .. }
             | Test::IsSubset { path, .. }
             | Test::IsSuperset { path, .. }
-            | Test::Exists { path } => path,
+            | Test::Exists { path, .. } => path,
         }
     }
 }
@@ -137,7 +137,7 @@ pub enum PathStep {
     /// `.name` or `.'quoted name'`
     Key(String),
     /// `[n]` (negative indexes are allowed by the grammar; they select nothing)
-    Index(i64),
+    Index(i128),
     /// `[*]`
     AnyIndex,
 }
@@ -165,7 +165,7 @@ impl ObjectType {
 /// A literal value of the pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
-    Int(i64),
+    Int(i128),
     Float(f64),
     String(String),
     Bool(bool),

@@ -122,12 +122,13 @@ impl Search<'_, '_> {
         let mut out = Vec::new();
         for a in left {
             for b in right {
-                if allowed(a, b) {
-                    if let Some(c) = self.combine(a, b) {
-                        out.push(c);
-                        if out.len() > MAX_BINDINGS {
-                            return Err(EvalError::TooComplex(MAX_BINDINGS));
-                        }
+                if !allowed(a, b) {
+                    continue;
+                }
+                if let Some(c) = self.combine(a, b) {
+                    out.push(c);
+                    if out.len() > MAX_BINDINGS {
+                        return Err(EvalError::TooComplex(MAX_BINDINGS));
                     }
                 }
             }

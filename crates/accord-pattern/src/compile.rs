@@ -95,7 +95,7 @@ pub(crate) enum Reference {
 #[derive(Debug, Clone)]
 pub(crate) enum Step {
     Key { name: String, encoding: Encoding, reference: Reference },
-    Index(i64),
+    Index(i128),
     AnyIndex,
 }
 
@@ -257,7 +257,7 @@ fn compile_test(test: &Test) -> Result<CompiledTest, CompileError> {
         Test::Matches { regex, negated, .. } => (Predicate::Matches(MatchesPattern::new(regex)?), *negated),
         Test::IsSubset { network, negated, .. } => (Predicate::IsSubset(network.clone()), *negated),
         Test::IsSuperset { network, negated, .. } => (Predicate::IsSuperset(network.clone()), *negated),
-        Test::Exists { .. } => (Predicate::Exists, false),
+        Test::Exists { negated, .. } => (Predicate::Exists, *negated),
     };
     let object_type = path.object_type.as_str().to_owned();
     let never = DOMAIN_OBJECT_TYPES.contains(&object_type.as_str());

@@ -55,7 +55,12 @@ fn test_roots(test: &CompiledTest, observation: &Observation<'_>) -> Result<Vec<
                 break;
             }
         }
-        if values.is_empty() {
+        if let Predicate::Exists = test.predicate {
+            // `NOT EXISTS`: the object has nothing at the path. (The reference matcher ignores
+            // the NOT and treats it as EXISTS.)
+            if values.is_empty() == test.negated {
+                passed.push(index);
+            }
             continue;
         }
         for v in &values {
@@ -138,7 +143,7 @@ fn take_step<'a>(
             for v in values {
                 match v {
                     Selected::Json(Value::Array(items)) => next.extend(items.get(i).map(Selected::Json)),
-                    Selected::Objects(objects) => next.extend(objects.get(i).map(|o| Selected::Json(*o))),
+                    Selected::Objects(objects) => next.extend(objects.get(i).map(|o| Selected::Json(o))),
                     _ => {}
                 }
             }
@@ -159,7 +164,7 @@ fn take_step<'a>(
 /// Whether one selected value satisfies the test (its `NOT` included).
 fn holds(test: &CompiledTest, v: &Selected<'_>) -> Result<bool, EvalError> {
     let result = match &test.predicate {
-        Predicate::Exists => return Ok(true),
+        Predicate::Exists => return Ok(!test.negated),
         Predicate::Equal { not_equal, value } => value::equals(v, value)?.unwrap_or(false) != *not_equal,
         Predicate::Order { operator, value } => match value::order(v, value)? {
             Order::Unordered => return Ok(false),

@@ -202,7 +202,7 @@ fn float(s: &[char], negative: bool) -> usize {
 
 /// The length of `prefix 'content'` when every content character satisfies `allowed`; the
 /// content is returned for further checks.
-fn quoted<'a>(s: &'a [char], prefix: char, allowed: impl Fn(char) -> bool) -> Option<&'a [char]> {
+fn quoted(s: &[char], prefix: char, allowed: impl Fn(char) -> bool) -> Option<&[char]> {
     if s.first() != Some(&prefix) || s.get(1) != Some(&'\'') {
         return None;
     }
@@ -251,14 +251,7 @@ fn string(s: &[char]) -> usize {
 }
 
 fn starts_with(s: &[char], word: &str) -> bool {
-    let mut i = 0;
-    for w in word.chars() {
-        if s.get(i) != Some(&w) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    word.chars().enumerate().all(|(i, w)| s.get(i) == Some(&w))
 }
 
 fn boolean(s: &[char]) -> usize {

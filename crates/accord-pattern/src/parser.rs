@@ -218,7 +218,13 @@ impl Parser {
             TokenKind::Keyword(Keyword::Exists) => {
                 self.next();
                 let (path, _) = self.object_path()?;
-                return Ok(ComparisonExpression::Test(Test::Exists { path }));
+                return Ok(ComparisonExpression::Test(Test::Exists { path, negated: false }));
+            }
+            TokenKind::Keyword(Keyword::Not) => {
+                self.next();
+                self.expect(TokenKind::Keyword(Keyword::Exists), "EXISTS after NOT")?;
+                let (path, _) = self.object_path()?;
+                return Ok(ComparisonExpression::Test(Test::Exists { path, negated: true }));
             }
             _ => {}
         }
@@ -336,10 +342,7 @@ impl Parser {
                     self.next();
                     let token = self.peek().clone();
                     let step = match token.kind {
-                        TokenKind::IntPos | TokenKind::IntNeg => {
-                            let n = parse_int(&token)?;
-                            PathStep::Index(i64::try_from(n).map_err(|_| out_of_range(&token))?)
-                        }
+                        TokenKind::IntPos | TokenKind::IntNeg => PathStep::Index(parse_int(&token)?),
                         TokenKind::Asterisk => PathStep::AnyIndex,
                         _ => return Err(self.error_here("an index or '*'")),
                     };
@@ -358,9 +361,7 @@ impl Parser {
     fn literal(&mut self, allow_bool: bool) -> Result<(Literal, String), PatternError> {
         let token = self.peek().clone();
         let value = match token.kind {
-            TokenKind::IntPos | TokenKind::IntNeg => {
-                Literal::Int(i64::try_from(parse_int(&token)?).map_err(|_| out_of_range(&token))?)
-            }
+            TokenKind::IntPos | TokenKind::IntNeg => Literal::Int(parse_int(&token)?),
             TokenKind::FloatPos | TokenKind::FloatNeg => Literal::Float(parse_float(&token)),
             TokenKind::String => Literal::String(unescape(&token.text)),
             TokenKind::Bool if allow_bool => Literal::Bool(token.text == "true"),

@@ -137,7 +137,7 @@ impl Display for Test {
             Test::IsSuperset { path, negated, network } => {
                 write!(f, "{path} {}ISSUPERSET {}", not(negated), quote(network))
             }
-            Test::Exists { path } => write!(f, "EXISTS {path}"),
+            Test::Exists { path, negated } => write!(f, "{}EXISTS {path}", not(negated)),
         }
     }
 }

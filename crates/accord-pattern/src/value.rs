@@ -27,7 +27,7 @@ pub(crate) enum Selected<'a> {
 /// A literal prepared for comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Operand {
-    Int(i64),
+    Int(i128),
     Float(f64),
     Str(String),
     Bytes(Vec<u8>),
@@ -88,7 +88,7 @@ fn number_cmp(a: Number, b: Number) -> Option<Ordering> {
 
 fn operand_number(o: &Operand) -> Option<Number> {
     match o {
-        Operand::Int(i) => Some(Number::Int(i128::from(*i))),
+        Operand::Int(i) => Some(Number::Int(*i)),
         Operand::Float(f) => Some(Number::Float(*f)),
         _ => None,
     }
@@ -107,10 +107,9 @@ fn timestamp_of(s: &str) -> Result<Micros, EvalError> {
 /// Equality of a selected value with a literal: `None` when the kinds are not comparable.
 pub(crate) fn equals(value: &Selected<'_>, literal: &Operand) -> Result<Option<bool>, EvalError> {
     Ok(match (value, literal) {
-        (Selected::Json(Value::Number(n)), lit) => match operand_number(lit) {
-            Some(m) => Some(number_cmp(json_number(n), m) == Some(Ordering::Equal)),
-            None => None,
-        },
+        (Selected::Json(Value::Number(n)), lit) => {
+            operand_number(lit).map(|m| number_cmp(json_number(n), m) == Some(Ordering::Equal))
+        }
         (Selected::Json(Value::String(s)), Operand::Str(t)) => Some(s == t),
         (Selected::Json(Value::String(s)), Operand::Bytes(b)) => {
             Some(latin1(s).as_deref() == Some(b.as_slice()))
@@ -182,7 +181,7 @@ impl LiteralSet {
         Ok(match value {
             Selected::Json(Value::String(s)) if self.timestamps => {
                 let t = timestamp_of(s)?;
-                self.members.iter().any(|m| *m == Operand::Time(t))
+                self.members.contains(&Operand::Time(t))
             }
             Selected::Json(Value::String(s)) => {
                 self.members.iter().any(|m| matches!(m, Operand::Str(t) if t == s))
@@ -203,7 +202,7 @@ impl LiteralSet {
 
 /// Decodes a `…_hex` property as Python's `binascii.a2b_hex` does.
 pub(crate) fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || !s.is_ascii() {
+    if !s.len().is_multiple_of(2) || !s.is_ascii() {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()

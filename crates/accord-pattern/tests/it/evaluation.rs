@@ -37,7 +37,7 @@ fn comparisons_paths_and_references() {
         matched("[file:name = 'evil.exe' AND file:size >= 1000]", &w),
         Some(vec!["observed-data--1".into()])
     );
-    assert_eq!(matched("[file:name LIKE 'evil.%' AND file:x_magic_hex = h'4D5A']", &w).is_some(), true);
+    assert!(matched("[file:name LIKE 'evil.%' AND file:x_magic_hex = h'4D5A']", &w).is_some());
     assert_eq!(matched("[file:name = 'evil.exe' AND network-traffic:protocols[0] = 'tcp']", &w), None);
     // The referenced object is not among observed-data--2's object_refs: it does not resolve.
     assert_eq!(matched("[network-traffic:src_ref.value ISSUBSET '10.0.0.0/8']", &w), None);

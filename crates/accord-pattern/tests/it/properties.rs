@@ -19,7 +19,7 @@ fn key() -> impl Strategy<Value = String> {
 fn path() -> impl Strategy<Value = ObjectPath> {
     let step = prop_oneof![
         key().prop_map(PathStep::Key),
-        any::<i64>().prop_map(PathStep::Index),
+        any::<i128>().prop_map(PathStep::Index),
         Just(PathStep::AnyIndex)
     ];
     // No "hashes" anywhere: the validator checks the values compared with hashes.
@@ -48,7 +48,7 @@ fn timestamp() -> impl Strategy<Value = Timestamp> {
 
 fn literal(with_bool: bool) -> BoxedStrategy<Literal> {
     let mut options = vec![
-        any::<i64>().prop_map(Literal::Int).boxed(),
+        any::<i128>().prop_map(Literal::Int).boxed(),
         any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Literal::Float).boxed(),
         any::<String>().prop_map(Literal::String).boxed(),
         prop::collection::vec(any::<u8>(), 1..12).prop_map(Literal::Binary).boxed(),
@@ -99,7 +99,7 @@ fn test() -> impl Strategy<Value = Test> {
             negated,
             network
         }),
-        path().prop_map(|path| Test::Exists { path }),
+        (path(), any::<bool>()).prop_map(|(path, negated)| Test::Exists { path, negated }),
     ]
 }
 
