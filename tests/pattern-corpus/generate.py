@@ -598,8 +598,89 @@ PAIR_EDGE = [
 ]
 
 
+def probe_world():
+    """A fixed world for the semantic probes: values and times chosen to sit on the edges."""
+    f1 = {"type": "file", "id": "file--p1", "name": "abc\n", "size": 1024, "x_data_hex": "616263",
+          "x_data_bin": "w6k=", "is_encrypted": True, "created": "2020-01-01T00:00:00.1234567Z",
+          "child_refs": ["file--p2", "file--missing", "file--p3"], "weird_ref": "observed-data--p1",
+          "tags": ["a", 1, None, {"k": "v"}, ["x"]], "nothing": None}
+    f2 = {"type": "file", "id": "file--p2", "name": "x\ny", "size": 2.5, "is_encrypted": False}
+    f3 = {"type": "file", "id": "file--p3", "name": "ABC", "size": 0}
+    ip = {"type": "ipv4-addr", "id": "ipv4-addr--p1", "value": "10.1"}
+    ip2 = {"type": "ipv4-addr", "id": "ipv4-addr--p2", "value": "192.168.1.0/24"}
+    od1 = {"type": "observed-data", "id": "observed-data--p1", "first_observed": "2020-01-01T00:00:00Z",
+           "last_observed": "2020-01-01T00:00:10Z", "number_observed": 2,
+           "object_refs": ["file--p1", "file--p2", "file--p3", "file--p1", "ipv4-addr--p1"]}
+    od2 = {"type": "observed-data", "id": "observed-data--p2", "first_observed": "2020-01-01T00:00:20.5Z",
+           "last_observed": "2020-01-01T00:00:30Z", "number_observed": 1, "object_refs": ["file--p2", "ipv4-addr--p2"]}
+    od3 = {"type": "observed-data", "id": "observed-data--p3", "first_observed": "2020-01-01T00:01:00Z",
+           "last_observed": "2020-01-01T00:01:00Z", "number_observed": 3, "object_refs": ["file--p3"]}
+    return [od1, f1, f2, f3, ip, ip2, od2, od3]
+
+
+PROBES = [
+    "[file:size = 1024.0]", "[file:size = '1024']", "[file:size != '1024']", "[file:size NOT = '1024']",
+    "[file:size > 'a']", "[file:size NOT > 'a']", "[file:size > 1023.5]", "[file:size < 2.5]", "[file:size <= 2.5]",
+    "[file:size IN (1024.0, 7)]", "[file:size IN (1024.5)]", "[file:is_encrypted IN (1)]", "[file:is_encrypted IN (0)]",
+    "[file:is_encrypted = 1]", "[file:is_encrypted = true]", "[file:is_encrypted != false]", "[file:size IN (true)]",
+    "[file:size = 0 AND file:name = 'ABC']", "[file:size = 0 AND file:name = 'abc\n']",
+    "[file:x_data_hex = 'abc']", "[file:x_data_hex < 'abd']", "[file:x_data_hex > '\u0101']",
+    "[file:x_data_hex > 'ā']", "[file:x_data_hex NOT > 'ā']", "[file:x_data_hex NOT = 'ā']",
+    "[file:x_data_hex = h'616263']", "[file:x_data_hex = b'YWJj']", "[file:x_data_hex IN (h'616263')]",
+    "[file:x_data_hex IN ('abc')]", "[file:x_data_hex LIKE 'a%']", "[file:x_data_hex MATCHES '^ab']",
+    "[file:x_data_bin = 'é']", "[file:x_data_bin LIKE 'é']", "[file:x_data_bin MATCHES 'é']", "[file:x_data_bin MATCHES '^.$']",
+    "[file:x_data_bin MATCHES '^..$']", "[file:name = b'YWJjCg==']", "[file:name = h'6162630a']",
+    "[file:name LIKE 'abc']", "[file:name LIKE 'abc%']", "[file:name LIKE 'abc_']", "[file:name LIKE 'x%']",
+    "[file:name LIKE 'x_y']", "[file:name LIKE '%']", "[file:name LIKE '_B_']", "[file:name LIKE 'a.c%']",
+    "[file:name MATCHES 'x.y']", "[file:name MATCHES '^abc']", "[file:name MATCHES 'c$']", "[file:name MATCHES '(?i)^abc']",
+    "[file:name MATCHES '\\d']", "[file:name NOT MATCHES 'z']", "[file:name NOT LIKE 'zz']",
+    "[file:name > 'ABC']", "[file:name < 'abc\n']", "[file:name >= 'abc\n']", "[file:name IN ('ABC', 'x')]",
+    "[file:created = t'2020-01-01T00:00:00.123456Z']", "[file:created = t'2020-01-01T00:00:00.1234567Z']",
+    "[file:created > t'2020-01-01T00:00:00.123455Z']", "[file:created IN (t'2020-01-01T00:00:00.123456Z')]",
+    "[file:created != t'2020-01-01T00:00:00Z']", "[file:created LIKE '2020%']",
+    "[file:child_refs[*].name = 'x\ny']", "[file:child_refs[1].name = 'ABC']", "[file:child_refs[2].name = 'ABC']",
+    "[file:child_refs[-1].name = 'ABC']", "[file:child_refs[0].size > 2]", "[file:child_refs = 'file--p2']",
+    "[file:child_refs != 'file--p2']", "[file:weird_ref.number_observed = 2]", "[file:weird_ref.type = 'observed-data']",
+    "[file:tags[*] = 'a']", "[file:tags[*] = 1]", "[file:tags[3].k = 'v']", "[file:tags[4][0] = 'x']", "[file:tags != 'a']",
+    "[file:tags[*] IN ('a', 'b')]", "[file:nothing = 'x']", "[file:nothing != 'x']", "[EXISTS file:nothing]",
+    "[EXISTS file:tags[9]]", "[EXISTS file:child_refs[*].size]", "[EXISTS file:child_refs[5]]",
+    "[ipv4-addr:value ISSUBSET '10.0.0.0/16']", "[ipv4-addr:value ISSUBSET '10.0.0.1/32']",
+    "[ipv4-addr:value ISSUPERSET '192.168.1.200']", "[ipv4-addr:value ISSUPERSET '192.168.0.0/16']",
+    "[ipv4-addr:value ISSUPERSET '192.168.1.0/25']", "[ipv4-addr:value NOT ISSUBSET '11.0.0.0/8']",
+    "[file:name = 'ABC'] AND [file:name = 'ABC']", "[file:name = 'ABC'] AND [file:name = 'ABC'] AND [file:name = 'ABC']",
+    "[file:name = 'ABC'] REPEATS 4 TIMES", "[file:name = 'ABC'] REPEATS 5 TIMES", "[file:name = 'ABC'] REPEATS 6 TIMES",
+    "[file:size = 1024] REPEATS 2 TIMES", "[file:size = 1024] REPEATS 3 TIMES",
+    "([file:size = 1024] OR [file:size = 0]) REPEATS 5 TIMES", "([file:size = 1024] OR [file:size = 0]) REPEATS 6 TIMES",
+    "([file:size = 1024] AND [file:size = 0]) REPEATS 2 TIMES", "([file:size = 1024] AND [file:size = 0]) REPEATS 3 TIMES",
+    "[file:size = 2.5] AND [file:size = 2.5]", "[file:size = 2.5] AND [file:size = 2.5] AND [file:size = 2.5]",
+    "[file:size = 2.5] AND [file:size = 2.5] AND [file:size = 2.5] AND [file:size = 2.5]",
+    "[file:size = 1024] FOLLOWEDBY [file:size = 1024]", "[file:size = 1024] FOLLOWEDBY [ipv4-addr:value = '192.168.1.0/24']",
+    "[ipv4-addr:value = '192.168.1.0/24'] FOLLOWEDBY [file:size = 1024]", "[file:size = 0] FOLLOWEDBY [file:size = 1024]",
+    "[file:size = 0] FOLLOWEDBY [file:size = 0]", "[file:size = 2.5] FOLLOWEDBY [file:size = 2.5]",
+    "([file:size = 1024] AND [ipv4-addr:value = '192.168.1.0/24']) WITHIN 10 SECONDS",
+    "([file:size = 1024] AND [ipv4-addr:value = '192.168.1.0/24']) WITHIN 10.5 SECONDS",
+    "([file:size = 1024] AND [ipv4-addr:value = '192.168.1.0/24']) WITHIN 10.4 SECONDS",
+    "([file:size = 1024] AND [file:size = 0]) WITHIN 1 SECONDS",
+    "([file:size = 0] AND [file:size = 0]) WITHIN 0.000001 SECONDS",
+    "([file:size = 0] AND [ipv4-addr:value = '192.168.1.0/24']) WITHIN 30 SECONDS",
+    "([file:size = 0] AND [ipv4-addr:value = '192.168.1.0/24']) WITHIN 29.5 SECONDS",
+    "[file:size = 1024] START t'2020-01-01T00:00:10Z' STOP t'2020-01-02T00:00:00Z'",
+    "[file:size = 1024] START t'2019-01-01T00:00:00Z' STOP t'2020-01-01T00:00:00Z'",
+    "[file:size = 1024] START t'2019-01-01T00:00:00Z' STOP t'2020-01-01T00:00:00.000001Z'",
+    "[file:size = 0] START t'2020-01-01T00:01:00Z' STOP t'2020-01-01T00:02:00Z'",
+    "[file:size = 0] START t'2020-01-01T00:00:30Z' STOP t'2020-01-01T00:01:00Z'",
+    "([file:size = 2.5] OR [file:size = 0]) START t'2020-01-01T00:00:11Z' STOP t'2020-01-01T00:02:00Z'",
+    "([file:size = 2.5] AND [file:size = 0]) START t'2020-01-01T00:00:11Z' STOP t'2020-01-01T00:02:00Z'",
+    "([file:size = 2.5] FOLLOWEDBY [file:size = 0]) WITHIN 40 SECONDS",
+    "([file:size = 2.5] FOLLOWEDBY [file:size = 0]) WITHIN 50 SECONDS REPEATS 2 TIMES",
+    "[file:size = 1024] OR [file:size = 99]", "[file:size = 99] OR [file:size = 98]",
+    "([file:size = 99] OR [file:size = 0]) AND [file:size = 0]",
+    "[observed-data:id = 'observed-data--p1']", "[directory:path = 'x']",
+]
+
+
 def build_pairs():
-    pairs = []
+    pairs = [{"pattern": p, "objects": probe_world()} for p in PROBES]
     for i in range(620):
         world = World()
         for j in range(rng.choice([1, 2, 2, 3, 4])):
