@@ -188,6 +188,11 @@ fn minimal(mut bindings: Vec<Binding>) -> Vec<Binding> {
     }
     bindings.sort_by_key(|b| (b.iter().map(|&(_, n)| n).sum::<u64>(), b.clone()));
     bindings.dedup();
+    // Distinct single observations (the common case: one bracketed expression, or an OR of
+    // them) contain one another only when equal.
+    if bindings.last().is_some_and(|b| b.len() == 1 && b[0].1 == 1) {
+        return bindings;
+    }
     let mut kept: Vec<Binding> = Vec::new();
     for b in bindings {
         if !kept.iter().any(|k| within(k, &b)) {

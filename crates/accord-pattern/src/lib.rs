@@ -16,10 +16,24 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Validity follows the OASIS validator (`stix2-patterns`) and evaluation the OASIS matcher
-//! (`stix2-matcher`, STIX 2.1 mode); the differential tests check both. Known differences are
-//! listed in the modules that implement them ([`text_match`](crate) for `LIKE`/`MATCHES`,
-//! [`network`](crate) for IPv6).
+//! Validity follows the OASIS validator (`stix2-patterns` 2.1.2) and evaluation the OASIS
+//! matcher (`stix2-matcher` 3.0.0, STIX 2.1 mode), quirks included (`1 = 1.0`, `true IN (1)`,
+//! strings compared with binary values as Latin-1, a `NOT` that does not turn an unordered
+//! comparison true, references resolved only among the observed-data's own objects); the
+//! differential tests check both on a corpus. Known differences:
+//!
+//! - `ISSUBSET`/`ISSUPERSET` also read IPv6 (the reference refuses it); IPv4 and IPv6 never
+//!   contain each other.
+//! - `NOT EXISTS` means the property is absent (the reference ignores the `NOT`).
+//! - `LIKE` and `MATCHES` do not normalize to Unicode NFC; `MATCHES` uses the `regex` crate
+//!   (no backreferences or look-around; see the `text_match` module for the rest).
+//! - Integer literals beyond ±2^127, and `WITHIN`/`REPEATS` counts beyond 2^64, are refused.
+//! - Timestamps are read with ASCII digits only (Python's `strptime` also takes other
+//!   Unicode digits).
+//! - Where the reference fails with an internal error (`EXISTS` and another test true for one
+//!   observation, a negative index in the validator), this crate answers.
+//! - Observed-data without `object_refs` may embed its objects (STIX 2.0 style).
+//! - A search over more than 100,000 bindings stops with [`EvalError::TooComplex`].
 
 pub mod ast;
 mod binding;
