@@ -30,6 +30,12 @@ pub enum PatternErrorKind {
     /// A value compared with a hash of a known algorithm is not such a hash.
     #[error("'{value}' is not a valid {algorithm} hash")]
     InvalidHash { value: String, algorithm: String },
+    /// More operators, qualifiers and parentheses than [`crate::MAX_OPERATORS`].
+    #[error("more than {limit} operators and parentheses")]
+    TooComplex { limit: usize },
+    /// Parentheses nested deeper than [`crate::MAX_NESTING`].
+    #[error("parentheses nested deeper than {limit}")]
+    TooDeep { limit: usize },
     /// A number too large for this implementation.
     #[error("number {text} is out of range")]
     NumberOutOfRange { text: String },

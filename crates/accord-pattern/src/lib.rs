@@ -57,6 +57,15 @@ pub use crate::ast::ObservationExpression;
 pub use crate::error::{CompileError, EvalError, ObservationError, PatternError, PatternErrorKind};
 pub use crate::observation::{Observation, ObservationSet};
 
+/// The most operators (`AND`, `OR`, `FOLLOWEDBY`), qualifiers and parentheses a pattern may
+/// have: it bounds the depth of the syntax tree, so that no pattern can exhaust the stack (the
+/// recursive walks over a tree at this limit need up to a few MiB of stack unoptimized; call
+/// from a thread with at least 8 MiB, the main thread's default, to be safe).
+pub const MAX_OPERATORS: usize = 1000;
+
+/// The deepest nesting of parentheses a pattern may have.
+pub const MAX_NESTING: usize = 64;
+
 /// A valid STIX 2.1 pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {

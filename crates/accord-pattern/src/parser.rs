@@ -19,7 +19,7 @@ use crate::validity;
 /// Parses a whole pattern.
 pub(crate) fn parse(text: &str) -> Result<ObservationExpression, PatternError> {
     let tokens = tokenize(text);
-    let mut parser = Parser { tokens, pos: 0 };
+    let mut parser = Parser { tokens, pos: 0, operators: 0, depth: 0 };
     let expression = parser.observation_expressions()?;
     parser.expect(TokenKind::Eof, "end of pattern or AND/OR/FOLLOWEDBY")?;
     if let Some(found) = validity::brackets_error(text) {
@@ -32,6 +32,11 @@ pub(crate) fn parse(text: &str) -> Result<ObservationExpression, PatternError> {
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
+    /// Operators, qualifiers and parentheses so far: bounds the depth of the tree (and of the
+    /// recursion that builds, prints and drops it).
+    operators: usize,
+    /// Parentheses open now.
+    depth: usize,
 }
 
 fn describe(token: &Token) -> String {
@@ -84,9 +89,30 @@ impl Parser {
         }
     }
 
+    /// Enters one more level of parentheses, refusing too many.
+    fn enter(&mut self) -> Result<(), PatternError> {
+        self.depth += 1;
+        if self.depth > crate::MAX_NESTING {
+            let token = self.peek();
+            return Err(Self::error_at(token, PatternErrorKind::TooDeep { limit: crate::MAX_NESTING }));
+        }
+        Ok(())
+    }
+
+    /// Counts one more operator, qualifier or parenthesis, refusing too many.
+    fn count_operator(&mut self) -> Result<(), PatternError> {
+        self.operators += 1;
+        if self.operators > crate::MAX_OPERATORS {
+            let token = self.peek();
+            return Err(Self::error_at(token, PatternErrorKind::TooComplex { limit: crate::MAX_OPERATORS }));
+        }
+        Ok(())
+    }
+
     fn observation_expressions(&mut self) -> Result<ObservationExpression, PatternError> {
         let mut left = self.observation_or()?;
         while self.eat_keyword(Keyword::FollowedBy) {
+            self.count_operator()?;
             let right = self.observation_or()?;
             left = ObservationExpression::FollowedBy(Box::new(left), Box::new(right));
         }
@@ -96,6 +122,7 @@ impl Parser {
     fn observation_or(&mut self) -> Result<ObservationExpression, PatternError> {
         let mut left = self.observation_and()?;
         while self.eat_keyword(Keyword::Or) {
+            self.count_operator()?;
             let right = self.observation_and()?;
             left = ObservationExpression::Or(Box::new(left), Box::new(right));
         }
@@ -105,6 +132,7 @@ impl Parser {
     fn observation_and(&mut self) -> Result<ObservationExpression, PatternError> {
         let mut left = self.observation_expression()?;
         while self.eat_keyword(Keyword::And) {
+            self.count_operator()?;
             let right = self.observation_expression()?;
             left = ObservationExpression::And(Box::new(left), Box::new(right));
         }
@@ -121,7 +149,10 @@ impl Parser {
             }
             TokenKind::LParen => {
                 self.next();
+                self.count_operator()?;
+                self.enter()?;
                 let inner = self.observation_expressions()?;
+                self.depth -= 1;
                 self.expect(TokenKind::RParen, "')' or AND/OR/FOLLOWEDBY")?;
                 (inner, false)
             }
@@ -155,6 +186,7 @@ impl Parser {
                 }
                 _ => break,
             };
+            self.count_operator()?;
             if bracketed {
                 let keyword = qualifier.keyword();
                 if seen.contains(&keyword) {
@@ -192,6 +224,7 @@ impl Parser {
     fn comparison_or(&mut self) -> Result<ComparisonExpression, PatternError> {
         let mut left = self.comparison_and()?;
         while self.eat_keyword(Keyword::Or) {
+            self.count_operator()?;
             let right = self.comparison_and()?;
             left = ComparisonExpression::Or(Box::new(left), Box::new(right));
         }
@@ -201,6 +234,7 @@ impl Parser {
     fn comparison_and(&mut self) -> Result<ComparisonExpression, PatternError> {
         let mut left = self.property_test()?;
         while self.eat_keyword(Keyword::And) {
+            self.count_operator()?;
             let right = self.property_test()?;
             left = ComparisonExpression::And(Box::new(left), Box::new(right));
         }
@@ -211,7 +245,10 @@ impl Parser {
         match self.peek_kind() {
             TokenKind::LParen => {
                 self.next();
+                self.count_operator()?;
+                self.enter()?;
                 let inner = self.comparison_or()?;
+                self.depth -= 1;
                 self.expect(TokenKind::RParen, "')' or AND/OR")?;
                 return Ok(inner);
             }

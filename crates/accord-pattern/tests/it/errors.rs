@@ -65,3 +65,28 @@ fn checks_beyond_the_grammar() {
     assert_eq!(error.kind, PatternErrorKind::DuplicateQualifier { qualifier: "WITHIN" });
     assert!(Pattern::parse("([file:name = 'a']) WITHIN 1 SECONDS WITHIN 2 SECONDS").is_ok());
 }
+
+#[test]
+fn deep_nesting_is_refused_not_a_stack_overflow() {
+    let deep = format!("{}[a:b = 1]{}", "(".repeat(100_000), ")".repeat(100_000));
+    let error = Pattern::parse(&deep).unwrap_err();
+    assert_eq!(error.kind, PatternErrorKind::TooDeep { limit: accord_pattern::MAX_NESTING });
+    let long = vec!["[a:b = 1]"; 100_000].join(" AND ");
+    assert!(Pattern::parse(&long).is_err());
+    let inside = format!("[{}a:b = 1{}]", "(".repeat(100_000), ")".repeat(100_000));
+    assert!(Pattern::parse(&inside).is_err());
+    let error = Pattern::parse(&long).unwrap_err();
+    assert_eq!(error.kind, PatternErrorKind::TooComplex { limit: accord_pattern::MAX_OPERATORS });
+    // At the limits, everything that walks the tree fits in a main thread's 8 MiB of stack
+    // (even unoptimized).
+    let walk = std::thread::Builder::new().stack_size(8 << 20).spawn(|| {
+        let widest = vec!["[a:b = 1]"; accord_pattern::MAX_OPERATORS].join(" FOLLOWEDBY ");
+        let pattern = Pattern::parse(&widest).unwrap();
+        assert_eq!(Pattern::parse(&pattern.to_string()).unwrap(), pattern);
+        assert!(pattern.compile().is_ok());
+    });
+    walk.unwrap().join().unwrap();
+    let deepest =
+        format!("{}[{}a:b = 1{}]{}", "(".repeat(32), "(".repeat(32), ")".repeat(32), ")".repeat(32));
+    assert!(Pattern::parse(&deepest).unwrap().compile().is_ok());
+}
