@@ -1,1 +1,6 @@
-//! Integration tests.
+//! Integration tests of accord-pattern.
+
+mod corpus;
+mod errors;
+mod evaluation;
+mod properties;
