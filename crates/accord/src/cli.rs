@@ -36,6 +36,33 @@ pub enum Command {
     /// Find the known vulnerabilities of the dependencies in lockfiles and SBOMs (exit 1 when
     /// some are found, 2 on errors)
     Scan(ScanArgs),
+    /// STIX 2.1 patterns: check one, or match one against observed-data
+    Pattern(PatternArgs),
+}
+
+#[derive(Args)]
+pub struct PatternArgs {
+    #[command(subcommand)]
+    pub command: PatternCommand,
+}
+
+#[derive(Subcommand)]
+pub enum PatternCommand {
+    /// Print `ok` when PATTERN is a valid STIX 2.1 pattern; otherwise the error with its line and
+    /// column, exit 1
+    Check {
+        #[arg(value_name = "PATTERN")]
+        pattern: String,
+    },
+    /// Match PATTERN against the observed-data of FILE (a STIX bundle, or a JSON list of STIX
+    /// objects, with the objects their `object_refs` name): print the ids of the matching
+    /// observed-data as JSON, exit 0; exit 1 when nothing matches, 2 on bad input
+    Match {
+        #[arg(value_name = "PATTERN")]
+        pattern: String,
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Args)]

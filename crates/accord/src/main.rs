@@ -7,6 +7,7 @@ mod db;
 mod env;
 mod import_osv;
 mod output;
+mod pattern;
 mod scan;
 mod scan_server;
 mod serve;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         cli::Command::Version(args) => version::run(args),
         cli::Command::Db(args) => db::run(args),
         cli::Command::Scan(args) => scan::run(args),
+        cli::Command::Pattern(args) => pattern::run(args),
     };
     match result {
         Ok(code) => code,

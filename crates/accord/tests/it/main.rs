@@ -15,6 +15,7 @@ mod durability;
 mod notifications;
 mod ops;
 mod osv_api;
+mod pattern;
 mod pull;
 mod scan;
 mod signing;
