@@ -345,6 +345,7 @@ pub fn case_advisory_csaf(id: &str, document: &Value) -> Result<Advisory, AppErr
         details: text("details"),
         initial_release: time("published")?,
         current_release: time("modified")?,
+        changes: Vec::new(),
         withdrawn: None,
         cves,
         ids: vec![("Accord".to_owned(), id.to_owned())],
@@ -398,7 +399,13 @@ impl App {
         let stored = self.store.osv_advisory(id).await?.ok_or(AppError::NotFound("advisory"))?;
         let record =
             osv::parse_record(&stored.document).map_err(|e| internal(format!("stored record {id}: {e}")))?;
-        Ok(csaf::from_osv(&record))
+        let mut advisory = csaf::from_osv(&record);
+        // Every revision the imports saw, not only the first and the last.
+        if let Some(last) = stored.changes.iter().max() {
+            advisory.current_release = advisory.current_release.max(*last);
+        }
+        advisory.changes = stored.changes;
+        Ok(advisory)
     }
 
     /// The provider's documents as they are now.

@@ -68,6 +68,10 @@ pub struct OsvAdvisory {
     pub sha256: String,
     /// When this content was stored.
     pub imported_at: Timestamp,
+    /// The `modified` of each revision after the first publication, oldest first, as far as
+    /// imports saw them: empty until an import replaced the record (the document's own
+    /// `published` and `modified` then tell whether it changed once).
+    pub changes: Vec<Timestamp>,
 }
 
 /// Which imported records a list shows. Every filter given must hold.

@@ -64,6 +64,10 @@ pub struct Advisory {
     pub initial_release: Timestamp,
     /// When it last changed.
     pub current_release: Timestamp,
+    /// When it changed after its first publication, oldest first: one revision each. Empty
+    /// when only `current_release` is known: then a `current_release` after
+    /// `initial_release` is one revision.
+    pub changes: Vec<Timestamp>,
     /// When it was withdrawn, if it was.
     pub withdrawn: Option<Timestamp>,
     /// Its CVE ids.
@@ -505,11 +509,20 @@ pub fn render(advisory: &Advisory, category: Category, ctx: &Context) -> Option<
     // The document.
     let tracking = tracking_id(&advisory.tracking_id, category);
     let initial = timestamp(advisory.initial_release);
-    let current = timestamp(advisory.current_release.max(advisory.initial_release));
+    let changes: Vec<Timestamp> = if advisory.changes.is_empty() {
+        Some(advisory.current_release).filter(|c| *c > advisory.initial_release).into_iter().collect()
+    } else {
+        advisory.changes.clone()
+    };
     let mut history = vec![json!({ "date": initial, "number": "1", "summary": "Initial version." })];
-    if current != initial {
-        history.push(json!({ "date": current, "number": "2", "summary": "Updated." }));
+    let mut latest = advisory.initial_release;
+    for (n, change) in changes.iter().enumerate() {
+        // Dates never go back in the history (a revision recorded with an earlier date).
+        latest = latest.max(*change);
+        history
+            .push(json!({ "date": timestamp(latest), "number": (n + 2).to_string(), "summary": "Updated." }));
     }
+    let current = timestamp(latest);
     let version = history.len().to_string();
     let mut doc_notes = Vec::new();
     if let Some(t) = &title {

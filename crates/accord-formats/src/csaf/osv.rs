@@ -170,6 +170,7 @@ pub fn from_osv(record: &Record) -> Advisory {
         details: record.details.clone(),
         initial_release: record.published.as_ref().unwrap_or(&record.modified).at(),
         current_release: record.modified.at(),
+        changes: Vec::new(),
         withdrawn: record.withdrawn.as_ref().map(|w| w.at()),
         cves,
         ids,

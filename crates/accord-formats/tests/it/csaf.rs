@@ -224,3 +224,34 @@ fn a_document_states_the_records_facts() {
     assert!(withdrawn["document"]["notes"].to_string().contains("withdrawn on 2023-06-01"));
     assert!(documents(&records[2]).is_none(), "no package: CSAF does not apply");
 }
+
+/// An advisory revised three times after its publication: the history numbers every revision,
+/// `tracking.version` is the last number and the current release its date; dates never go
+/// back. The reference validator accepts the document.
+#[test]
+fn every_known_revision_is_numbered() {
+    let record = &parse_records(EDGE_CASES).unwrap()[0];
+    let mut advisory = csaf::from_osv(record);
+    let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+    advisory.changes =
+        vec![at("2024-02-01T00:00:00Z"), at("2024-03-01T00:00:00Z"), at("2024-02-15T00:00:00Z")];
+    let doc = csaf::render(&advisory, Category::SecurityAdvisory, &context(&record.id.to_string())).unwrap();
+    let tracking = &doc["document"]["tracking"];
+    let history: Vec<(String, String)> = tracking["revision_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["number"].as_str().unwrap().to_owned(), r["date"].as_str().unwrap().to_owned()))
+        .collect();
+    let expected = [
+        ("1", "2024-01-01T00:00:00Z"),
+        ("2", "2024-02-01T00:00:00Z"),
+        ("3", "2024-03-01T00:00:00Z"),
+        ("4", "2024-03-01T00:00:00Z"),
+    ];
+    assert_eq!(history, expected.map(|(n, d)| (n.to_owned(), d.to_owned())));
+    assert_eq!(tracking["version"], "4");
+    assert_eq!(tracking["current_release_date"], "2024-03-01T00:00:00Z");
+    let Some(bad) = invalid(&[("revised".into(), doc)]) else { return };
+    assert_eq!(bad, Vec::<String>::new());
+}

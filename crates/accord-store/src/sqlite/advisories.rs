@@ -28,7 +28,13 @@ pub(super) fn import(
     let mut counts = ImportCounts::default();
     {
         let prepare = |sql: &str| tx.prepare_cached(sql).map_err(backend);
-        let mut stored_digest = prepare("SELECT sha256 FROM osv_advisories WHERE id = $1")?;
+        let mut stored_digest =
+            prepare("SELECT sha256, modified_us, published_us FROM osv_advisories WHERE id = $1")?;
+        let mut changes_so_far = prepare(
+            "SELECT COALESCE(MAX(seq), 0), MAX(modified_us) FROM osv_advisory_changes WHERE id = $1",
+        )?;
+        let mut insert_change =
+            prepare("INSERT INTO osv_advisory_changes (id, seq, modified_us) VALUES ($1, $2, $3)")?;
         let mut insert = prepare(
             "INSERT INTO osv_advisories
                  (id, modified, modified_us, published, withdrawn, summary, document, sha256, imported_at,
@@ -52,8 +58,10 @@ pub(super) fn import(
             if r.id.is_empty() || r.document.is_empty() {
                 return Err(StoreError::conflict("an OSV record needs an id and a document"));
             }
-            let stored: Option<Vec<u8>> =
-                stored_digest.query_row([&r.id], |row| row.get(0)).optional().map_err(backend)?;
+            let stored: Option<(Vec<u8>, i64, Option<i64>)> = stored_digest
+                .query_row([&r.id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+                .optional()
+                .map_err(backend)?;
             let values = rusqlite::params![
                 r.id,
                 r.modified,
@@ -69,11 +77,26 @@ pub(super) fn import(
                 search,
             ];
             match stored {
-                Some(d) if d == digest => {
+                Some((d, _, _)) if d == digest => {
                     counts.unchanged += 1;
                     continue;
                 }
-                Some(_) => {
+                Some((_, old_modified, old_published)) => {
+                    // The replaced revision is kept as a date: first the one the replaced
+                    // document stood for (when it was a change), then the new one.
+                    let (mut seq, last): (i64, Option<i64>) = changes_so_far
+                        .query_row([&r.id], |row| Ok((row.get(0)?, row.get(1)?)))
+                        .map_err(backend)?;
+                    let mut last = last;
+                    if seq == 0 && old_published.is_some_and(|p| p != old_modified) {
+                        seq = 1;
+                        insert_change.execute((&r.id, seq, old_modified)).map_err(backend)?;
+                        last = Some(old_modified);
+                    }
+                    let new_modified = r.modified_at.as_microsecond();
+                    insert_change
+                        .execute((&r.id, seq + 1, last.map_or(new_modified, |l| l.max(new_modified))))
+                        .map_err(backend)?;
                     update.execute(values).map_err(backend)?;
                     delete_aliases.execute([&r.id]).map_err(backend)?;
                     delete_packages.execute([&r.id]).map_err(backend)?;
@@ -251,9 +274,17 @@ pub(super) fn advisory(c: &Connection, id_or_alias: &str) -> Result<Option<OsvAd
         })
         .map_err(backend)?;
     let Some((summary, document, digest, imported_at)) = row else { return Ok(None) };
+    let changes = c
+        .prepare_cached("SELECT modified_us FROM osv_advisory_changes WHERE id = $1 ORDER BY seq")
+        .and_then(|mut s| s.query_map([&summary.id], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>())
+        .map_err(backend)?
+        .into_iter()
+        .map(|us| Timestamp::from_microsecond(us).map_err(|e| StoreError::Backend(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut summary = with_lists(c, vec![summary])?;
     Ok(Some(OsvAdvisory {
         summary: summary.remove(0),
+        changes,
         document,
         sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
         imported_at: parse_timestamp(&imported_at).map_err(|e| StoreError::Backend(e.to_string()))?,

@@ -257,6 +257,17 @@ fn each_advisory_has_its_csaf_documents_and_404_where_csaf_does_not_apply() {
     let second = text(&server, "/.well-known/csaf/white/2023/x_test-2023-0002.json");
     assert_ne!(first, second);
     assert!(second.contains("Now with a summary"));
+    // Every revision is numbered: the publication, the change the first import already showed,
+    // this one.
+    let doc: Value = serde_json::from_str(&second).unwrap();
+    assert_eq!(doc["document"]["tracking"]["version"], "3");
+    let dates: Vec<&str> = doc["document"]["tracking"]["revision_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates, ["2023-03-01T00:00:00Z", "2024-06-01T00:00:00Z", "2024-07-01T00:00:00Z"]);
     let changes = text(&server, "/.well-known/csaf/white/changes.csv");
     assert!(changes.contains("\"2023/x_test-2023-0002.json\",\"2024-07-01T00:00:00Z\""), "{changes}");
     for missing in [

@@ -390,3 +390,28 @@ pub async fn a_replaced_record_is_found_by_its_new_content(store: &dyn Store) {
     let ninth = OsvFilter { published_since: Some(day(9)), ..OsvFilter::default() };
     assert_eq!(ids(store, ninth).await, ["A-1"]);
 }
+
+/// Each replacement of a record keeps its revision's date: first the replaced document's
+/// `modified` (when it was a change after `published`), then the new one's; an unchanged
+/// import adds nothing. A record never replaced has no list.
+pub async fn replacements_keep_the_dates_of_revisions(store: &dyn Store) {
+    // published day 0, modified day 1: already one change before any replacement
+    import(store, vec![record("GHSA-R", 1, &[], &[("npm", "a")], "")]).await;
+    assert!(store.osv_advisory("GHSA-R").await.unwrap().unwrap().changes.is_empty());
+    import(store, vec![record("GHSA-R", 4, &[], &[("npm", "a")], " v2")]).await;
+    assert_eq!(store.osv_advisory("GHSA-R").await.unwrap().unwrap().changes, [day(1), day(4)]);
+    assert_eq!(import(store, vec![record("GHSA-R", 4, &[], &[("npm", "a")], " v2")]).await, counts(0, 0, 1));
+    import(store, vec![record("GHSA-R", 9, &[], &[("npm", "a")], " v3")]).await;
+    assert_eq!(store.osv_advisory("GHSA-R").await.unwrap().unwrap().changes, [day(1), day(4), day(9)]);
+    // A new text with an older `modified` is still a later revision: dates never go back.
+    import(store, vec![record("GHSA-R", 7, &[], &[("npm", "a")], " v4")]).await;
+    assert_eq!(
+        store.osv_advisory("GHSA-R").await.unwrap().unwrap().changes,
+        [day(1), day(4), day(9), day(9)]
+    );
+
+    // published and modified on day 0: the first revision was the publication itself
+    import(store, vec![record("GHSA-S", 0, &[], &[], "")]).await;
+    import(store, vec![record("GHSA-S", 2, &[], &[], " v2")]).await;
+    assert_eq!(store.osv_advisory("GHSA-S").await.unwrap().unwrap().changes, [day(2)]);
+}

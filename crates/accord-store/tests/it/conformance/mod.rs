@@ -161,6 +161,7 @@ macro_rules! conformance_suite {
                 lists_search_text,
                 lists_filter_severity_and_publication,
                 a_replaced_record_is_found_by_its_new_content,
+                replacements_keep_the_dates_of_revisions,
                 found_by_package,
                 documents_page_by_id_and_the_generation_follows_imports,
             );
