@@ -6,6 +6,7 @@ mod cli;
 mod db;
 mod env;
 mod import_osv;
+mod log;
 mod output;
 mod scan;
 mod scan_server;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         cli::Command::Version(args) => version::run(args),
         cli::Command::Db(args) => db::run(args),
         cli::Command::Scan(args) => scan::run(args),
+        cli::Command::Log(args) => log::run(args),
     };
     match result {
         Ok(code) => code,
