@@ -35,7 +35,8 @@ impl LogFetcher {
     /// The bytes at `path` below the prefix (`checkpoint`, `tile/0/000`, …).
     pub fn get(&self, path: &str) -> Result<Vec<u8>, LogFetchError> {
         let url = format!("{}/{path}", self.prefix);
-        let resp = self.http.get(&url).send().map_err(|source| LogFetchError::Http { url: url.clone(), source })?;
+        let resp =
+            self.http.get(&url).send().map_err(|source| LogFetchError::Http { url: url.clone(), source })?;
         if !resp.status().is_success() {
             return Err(LogFetchError::Status { url, status: resp.status().as_u16() });
         }

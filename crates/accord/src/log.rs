@@ -55,7 +55,9 @@ fn checkpoint(log: &LogFetcher, key: &VerifierKey) -> Checked<(Checkpoint, Strin
     let bytes = log.get("checkpoint").map_err(|e| anyhow::anyhow!(e))?;
     match Checkpoint::open(&bytes, key.name().as_str(), std::slice::from_ref(key)) {
         Ok((cp, _, _)) => Ok(Ok((cp, String::from_utf8_lossy(&bytes).into_owned()))),
-        Err(e) => Ok(Err(Failure(format!("the checkpoint is not signed by the pinned log key {}: {e}", key)))),
+        Err(e) => {
+            Ok(Err(Failure(format!("the checkpoint is not signed by the pinned log key {}: {e}", key))))
+        }
     }
 }
 
@@ -91,7 +93,12 @@ fn all_entries(log: &LogFetcher, size: u64) -> Checked<Vec<Vec<u8>>> {
     Ok(Ok(entries))
 }
 
-fn verify(url: &str, key: &str, state: Option<&Path>, document: Option<&Path>) -> anyhow::Result<Result<(), Failure>> {
+fn verify(
+    url: &str,
+    key: &str,
+    state: Option<&Path>,
+    document: Option<&Path>,
+) -> anyhow::Result<Result<(), Failure>> {
     let key = parse_key(key)?;
     let log = fetcher(url)?;
     let (cp, note) = match checkpoint(&log, &key)? {
@@ -160,7 +167,8 @@ fn verify(url: &str, key: &str, state: Option<&Path>, document: Option<&Path>) -
         };
         let found = entries.iter().enumerate().find(|(_, e)| {
             serde_json::from_slice::<Value>(e).is_ok_and(|v| {
-                v["type"] == "accord/advisory-published/v1" && document_hashes(&v["documents"]).contains(&digest)
+                v["type"] == "accord/advisory-published/v1"
+                    && document_hashes(&v["documents"]).contains(&digest)
             })
         });
         let Some((index, entry)) = found else {
@@ -176,7 +184,11 @@ fn verify(url: &str, key: &str, state: Option<&Path>, document: Option<&Path>) -
         if let Err(e) = checked {
             return Ok(Err(Failure(format!("entry {index} is not in the signed tree: {e}"))));
         }
-        println!("{} (sha256 {digest}) is logged at index {index}: {}", document.display(), String::from_utf8_lossy(entry));
+        println!(
+            "{} (sha256 {digest}) is logged at index {index}: {}",
+            document.display(),
+            String::from_utf8_lossy(entry)
+        );
     }
     println!("OK");
     Ok(Ok(()))
