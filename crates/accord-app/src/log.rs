@@ -231,7 +231,7 @@ impl App {
                 let leaves = 1u64
                     .checked_shl(u32::from(last.level))
                     .and_then(|per_hash| (last.index + 1).checked_mul(per_hash));
-                if !leaves.is_some_and(|n| n <= size) {
+                if leaves.is_none_or(|n| n > size) {
                     return Err(AppError::NotFound("tile"));
                 }
                 let hashes = self.store.log_hashes(nodes).await?;

@@ -28,7 +28,7 @@ impl Store for SqliteStore {
     }
 
     async fn log_head(&self) -> Result<crate::log::LogHead, StoreError> {
-        self.with_reader(|c| super::log::head(c)).await
+        self.with_reader(super::log::head).await
     }
 
     async fn log_entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>, StoreError> {

@@ -225,7 +225,8 @@ fn tiles_follow_tlog_tiles() {
     let s = TestServer::start(bin(), &["--demo"]).unwrap();
     let key: VerifierKey = log_key(&s).parse().unwrap();
     let note = s.get("/log/checkpoint").text().unwrap();
-    let (cp, _, _) = Checkpoint::open(note.as_bytes(), key.name().as_str(), &[key.clone()]).unwrap();
+    let (cp, _, _) =
+        Checkpoint::open(note.as_bytes(), key.name().as_str(), std::slice::from_ref(&key)).unwrap();
     assert!(cp.size() > 0 && cp.size() < 256, "the demo log fits in one partial tile: {}", cp.size());
     let width = cp.size() as u16;
     let tile = s.get(&format!("/log/tile/0/000.p/{width}"));
@@ -320,7 +321,8 @@ fn receipts_survive_kill_9_and_the_log_stays_consistent() {
     drop(s);
     let s = TestServer::start_in(bin(), data.path(), &[]).unwrap();
     let head_note = s.get("/log/checkpoint").text().unwrap();
-    let (head, _, _) = Checkpoint::open(head_note.as_bytes(), key.name().as_str(), &[key.clone()]).unwrap();
+    let (head, _, _) =
+        Checkpoint::open(head_note.as_bytes(), key.name().as_str(), std::slice::from_ref(&key)).unwrap();
     let mut largest: Option<(u64, String)> = None;
     for r in &receipts {
         let proof = TlogProof::parse(r.as_bytes()).unwrap();

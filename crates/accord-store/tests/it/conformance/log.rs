@@ -195,10 +195,10 @@ async fn futures_join<F: std::future::Future>(tasks: Vec<F>) -> Vec<F::Output> {
     let mut outputs: Vec<Option<F::Output>> = tasks.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {
         for (task, out) in tasks.iter_mut().zip(outputs.iter_mut()) {
-            if out.is_none() {
-                if let std::task::Poll::Ready(o) = task.as_mut().poll(cx) {
-                    *out = Some(o);
-                }
+            if out.is_none()
+                && let std::task::Poll::Ready(o) = task.as_mut().poll(cx)
+            {
+                *out = Some(o);
             }
         }
         if outputs.iter().all(Option::is_some) {
