@@ -108,24 +108,23 @@ impl App {
         let Some(user) = user.filter(|_| ok) else { return Ok(LoginOutcome::Refused) };
         let token = ApiToken::from_random(random::bytes()?);
         let expires_at = now + SESSION_LIFETIME;
-        self.store
-            .write(
-                &format!("user:{}", user.id),
-                vec![RegistryWrite::CreateSession {
-                    digest: token.digest(),
-                    user_id: user.id,
-                    at: now,
-                    expires_at,
-                }],
-            )
-            .await?;
+        self.commit(
+            &format!("user:{}", user.id),
+            vec![RegistryWrite::CreateSession {
+                digest: token.digest(),
+                user_id: user.id,
+                at: now,
+                expires_at,
+            }],
+        )
+        .await?;
         Ok(LoginOutcome::LoggedIn(WebSession { token, user, expires_at }))
     }
 
     pub async fn logout(&self, presented: &str) -> Result<(), AppError> {
         if let Some(token) = ApiToken::presented(presented) {
             let selector = token.digest().selector;
-            self.store.write("session", vec![RegistryWrite::DeleteSession { selector }]).await?;
+            self.commit("session", vec![RegistryWrite::DeleteSession { selector }]).await?;
         }
         Ok(())
     }
@@ -159,20 +158,19 @@ impl App {
             created_at: now,
         };
         let token = ApiToken::from_random(random::bytes::<32>()?);
-        self.store
-            .write(
-                &caller.audit_name(),
-                vec![
-                    RegistryWrite::CreateUser { user: user.clone(), password_hash },
-                    RegistryWrite::CreateToken {
-                        digest: token.digest(),
-                        user_id: user.id,
-                        name: "initial".to_owned(),
-                        at: now,
-                    },
-                ],
-            )
-            .await?;
+        self.commit(
+            &caller.audit_name(),
+            vec![
+                RegistryWrite::CreateUser { user: user.clone(), password_hash },
+                RegistryWrite::CreateToken {
+                    digest: token.digest(),
+                    user_id: user.id,
+                    name: "initial".to_owned(),
+                    at: now,
+                },
+            ],
+        )
+        .await?;
         Ok((user, token))
     }
 
@@ -202,12 +200,11 @@ impl App {
         let name = accord_model::organization::validate_name(name)
             .map_err(|e| ValidationError::new("name", e.message))?;
         let token = ApiToken::from_random(random::bytes()?);
-        self.store
-            .write(
-                &caller.audit_name(),
-                vec![RegistryWrite::CreateToken { digest: token.digest(), user_id, name, at: now }],
-            )
-            .await?;
+        self.commit(
+            &caller.audit_name(),
+            vec![RegistryWrite::CreateToken { digest: token.digest(), user_id, name, at: now }],
+        )
+        .await?;
         Ok(token)
     }
 
@@ -230,12 +227,11 @@ impl App {
         if token_id.len() != 16 || !token_id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(AppError::NotFound("token"));
         }
-        self.store
-            .write(
-                &caller.audit_name(),
-                vec![RegistryWrite::RevokeToken { user_id, token_id: token_id.to_owned(), at: now }],
-            )
-            .await?;
+        self.commit(
+            &caller.audit_name(),
+            vec![RegistryWrite::RevokeToken { user_id, token_id: token_id.to_owned(), at: now }],
+        )
+        .await?;
         Ok(())
     }
 
@@ -248,9 +244,11 @@ impl App {
     ) -> Result<(), AppError> {
         self_or_admin(caller, user_id, "only the user themself or an administrator can set a password")?;
         let password_hash = self.hash(password).await?;
-        self.store
-            .write(&caller.audit_name(), vec![RegistryWrite::SetPassword { user_id, password_hash, at: now }])
-            .await?;
+        self.commit(
+            &caller.audit_name(),
+            vec![RegistryWrite::SetPassword { user_id, password_hash, at: now }],
+        )
+        .await?;
         Ok(())
     }
 
@@ -276,20 +274,19 @@ impl App {
             organization_id: None,
             created_at: now,
         };
-        self.store
-            .write(
-                "bootstrap",
-                vec![
-                    RegistryWrite::CreateUser { user: user.clone(), password_hash: None },
-                    RegistryWrite::CreateToken {
-                        digest: token.digest(),
-                        user_id: user.id,
-                        name: "bootstrap".to_owned(),
-                        at: now,
-                    },
-                ],
-            )
-            .await?;
+        self.commit(
+            "bootstrap",
+            vec![
+                RegistryWrite::CreateUser { user: user.clone(), password_hash: None },
+                RegistryWrite::CreateToken {
+                    digest: token.digest(),
+                    user_id: user.id,
+                    name: "bootstrap".to_owned(),
+                    at: now,
+                },
+            ],
+        )
+        .await?;
         Ok(if generated {
             Bootstrap::CreatedWithGeneratedToken(token)
         } else {

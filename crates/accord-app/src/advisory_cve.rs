@@ -79,13 +79,23 @@ impl App {
             (record, None)
         };
         let cve_id = choose_cve(id, &record, cve)?;
-        let mut written = cve::from_osv(&record, &cve_id, &self.cve_assigner);
-        if let Some(products) = products.filter(|p| !p.is_empty()) {
-            written.containers.cna.affected = products;
-        }
-        let json = serde_json::to_string(&written).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(osv_document(json))
+        Ok(osv_document(render_cve(&record, &cve_id, &self.cve_assigner, products)?))
     }
+}
+
+/// The text of the CVE record of `cve_id` written from an advisory's OSV record, with the
+/// products of a case advisory when it names some.
+pub(crate) fn render_cve(
+    record: &osv::Record,
+    cve_id: &CveId,
+    assigner: &Assigner,
+    products: Option<Vec<Product>>,
+) -> Result<String, AppError> {
+    let mut written = cve::from_osv(record, cve_id, assigner);
+    if let Some(products) = products.filter(|p| !p.is_empty()) {
+        written.containers.cna.affected = products;
+    }
+    serde_json::to_string(&written).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// The CVE id of the record to write (see [`App::advisory_cve`]).
@@ -224,6 +234,7 @@ mod tests {
         let app = App::open(&crate::StoreLocation::Sqlite(dir.path().to_path_buf()))
             .unwrap()
             .with_sealing_key(key)
+            .with_log_signer(crate::log::new_log_signer("test.example/log").unwrap())
             .with_cve_assigner("7a3f0c52-1d4e-4b8a-9c6e-2f5b8d9e0a14", "DEMO-CNA")
             .unwrap();
         assert!(app.load_demo("2026-01-06T08:00:00Z".parse().unwrap()).await.unwrap());

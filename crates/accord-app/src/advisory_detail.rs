@@ -286,7 +286,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let app = App::open(&crate::StoreLocation::Sqlite(dir.path().to_path_buf()))
             .unwrap()
-            .with_sealing_key(accord_model::seal::SealingKey::from_bytes([3; 32]));
+            .with_sealing_key(accord_model::seal::SealingKey::from_bytes([3; 32]))
+            .with_log_signer(crate::log::new_log_signer("test.example/log").unwrap());
         assert!(app.load_demo("2026-01-06T08:00:00Z".parse().unwrap()).await.unwrap());
         (dir, app)
     }

@@ -471,6 +471,9 @@ fn aad_event(id: CaseId) -> String {
 fn aad_advisory(id: CaseId) -> String {
     format!("case:{id}:advisory")
 }
+fn aad_commitment(id: CaseId) -> String {
+    format!("case:{id}:log-commitment")
+}
 fn aad_remediation(id: CaseId, org: OrganizationId, product: &str) -> String {
     format!("case:{id}:remediation:{org}:{product}")
 }
@@ -579,11 +582,11 @@ impl App {
         to: Option<&[OrganizationId]>,
         coordinators: bool,
         now: Timestamp,
-    ) -> Result<(), AppError> {
+    ) -> Result<Vec<String>, AppError> {
         writes.extend(self.case_notices(case, action, to, coordinators, now).await?);
-        self.store.write(&caller.audit_name(), writes).await?;
+        let receipts = self.commit(&caller.audit_name(), writes).await?;
         self.wake_outbox();
-        Ok(())
+        Ok(receipts)
     }
 
     /// The e-mail telling a finder what happened to their report, at the contact they gave
@@ -660,7 +663,7 @@ impl App {
             followup: token.digest(),
             sealed,
         };
-        self.store.write(&caller.audit_name(), vec![RegistryWrite::Cvd(write)]).await?;
+        self.commit(&caller.audit_name(), vec![RegistryWrite::Cvd(write)]).await?;
         Ok((id, token))
     }
 
@@ -768,7 +771,7 @@ impl App {
             )?);
         }
         writes.extend(self.finder_event_notice(contact.as_deref(), id, event, now)?);
-        self.store.write(&caller.audit_name(), writes).await?;
+        self.commit(&caller.audit_name(), writes).await?;
         self.wake_outbox();
         self.report(caller, &id.to_string()).await
     }
@@ -781,6 +784,18 @@ impl App {
         report_id: &str,
         now: Timestamp,
     ) -> Result<CaseView, AppError> {
+        Ok(self.open_case_logged(caller, report_id, now).await?.0)
+    }
+
+    /// [`App::open_case`], with the receipt of the log entry of the embargo it opens: a
+    /// commitment to the case's summary (SHA-256 of a random salt and the summary), whose
+    /// salt and summary are kept sealed until publication reveals them.
+    pub async fn open_case_logged(
+        &self,
+        caller: &Caller,
+        report_id: &str,
+        now: Timestamp,
+    ) -> Result<(CaseView, Option<String>), AppError> {
         let embargo_days = self.embargo_days;
         coordinator_only(caller)?;
         let report_id: ReportId =
@@ -790,9 +805,12 @@ impl App {
         let content = self.unseal(&aad_report(r.id), &r.sealed)?;
         let id = CaseId::from_uuid(uuid::Builder::from_random_bytes(random::bytes::<16>()?).into_uuid());
         let deadline = cvd::embargo_deadline(r.received_at, embargo_days);
-        let contact = serde_json::from_str::<ReportContent>(&content)
-            .map_err(|e| AppError::Internal(format!("report {}: {e}", r.id)))?
-            .contact;
+        let report = serde_json::from_str::<ReportContent>(&content)
+            .map_err(|e| AppError::Internal(format!("report {}: {e}", r.id)))?;
+        let contact = report.contact;
+        let salt = random::bytes::<32>()?;
+        let commitment = crate::log::embargo_commitment(&salt, &report.title);
+        let kept = json!({ "salt": hex::encode(salt), "summary": report.title }).to_string();
         let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::OpenCase {
                 id,
@@ -803,11 +821,23 @@ impl App {
             }),
             self.event(id, r.received_at, &Caller::Anonymous, "reported", json!({ "report_id": report_id }))?,
             self.event(id, now, caller, "accepted", json!({ "embargo_deadline": deadline }))?,
+            crate::log::append(&json!({
+                "type": "accord/embargo-opened/v1",
+                "case_id": id,
+                "public_date": deadline,
+                "embargo_deadline": deadline,
+                "commitment": commitment,
+                "at": now,
+            })),
+            RegistryWrite::Log(accord_store::log::LogWrite::KeepCommitment {
+                case_id: id,
+                sealed: self.seal(&aad_commitment(id), &kept)?,
+            }),
         ];
         writes.extend(self.finder_event_notice(contact.as_deref(), report_id, FinderEvent::Accepted, now)?);
-        self.store.write(&caller.audit_name(), writes).await?;
+        let receipts = self.commit(&caller.audit_name(), writes).await?;
         self.wake_outbox();
-        self.case(caller, &id.to_string(), now).await
+        Ok((self.case(caller, &id.to_string(), now).await?, receipts.into_iter().next()))
     }
 
     /// How the caller takes part in a case, if at all.
@@ -1058,8 +1088,7 @@ impl App {
                     withdrawn_at: None,
                     created_at: now,
                 };
-                self.store
-                    .write(&caller.audit_name(), vec![RegistryWrite::CreateOrganization(org.clone())])
+                self.commit(&caller.audit_name(), vec![RegistryWrite::CreateOrganization(org.clone())])
                     .await?;
                 org.id
             }
@@ -1126,7 +1155,7 @@ impl App {
             }),
             self.event(case.id, now, caller, "scores_set", detail)?,
         ];
-        self.store.write(&caller.audit_name(), writes).await?;
+        self.commit(&caller.audit_name(), writes).await?;
         self.case(caller, id, now).await
     }
 
@@ -1156,7 +1185,7 @@ impl App {
                 json!({ "credits": details.credits.len(), "references": details.references.len() }),
             )?,
         ];
-        self.store.write(&caller.audit_name(), writes).await?;
+        self.commit(&caller.audit_name(), writes).await?;
         self.case(caller, id, now).await
     }
 
@@ -1251,6 +1280,18 @@ impl App {
         reason: &str,
         now: Timestamp,
     ) -> Result<CaseView, AppError> {
+        Ok(self.set_embargo_logged(caller, id, public_date, reason, now).await?.0)
+    }
+
+    /// [`App::set_embargo`], with the receipt of the change's log entry.
+    pub async fn set_embargo_logged(
+        &self,
+        caller: &Caller,
+        id: &str,
+        public_date: Timestamp,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<(CaseView, Option<String>), AppError> {
         coordinator_only(caller)?;
         let (case, _) = self.visible_case(caller, id).await?;
         let reason = text("reason", reason, TEXT_MAX)?;
@@ -1270,9 +1311,17 @@ impl App {
                 action,
                 json!({ "from": case.public_date, "to": public_date, "reason": reason }),
             )?,
+            crate::log::append(&json!({
+                "type": "accord/embargo-changed/v1",
+                "case_id": case.id,
+                "previous_public_date": case.public_date,
+                "public_date": public_date,
+                "reason": reason,
+                "at": now,
+            })),
         ];
-        self.commit_with_notices(caller, writes, &case, action, None, true, now).await?;
-        self.case(caller, id, now).await
+        let receipts = self.commit_with_notices(caller, writes, &case, action, None, true, now).await?;
+        Ok((self.case(caller, id, now).await?, receipts.into_iter().next()))
     }
 
     /// A coordinator's change of state: schedule or unschedule publication, close with a
@@ -1328,6 +1377,19 @@ impl App {
         reason: Option<&str>,
         now: Timestamp,
     ) -> Result<String, AppError> {
+        Ok(self.publish_case_logged(caller, id, reason, now).await?.0)
+    }
+
+    /// [`App::publish_case`], with the receipts of its log entries: the publication (with the
+    /// SHA-256 of each exported document) first, then the override of the agreed date if
+    /// there is one, then the embargo's lifting with the reveal of its commitment.
+    pub async fn publish_case_logged(
+        &self,
+        caller: &Caller,
+        id: &str,
+        reason: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(String, Vec<String>), AppError> {
         coordinator_only(caller)?;
         let (case, _) = self.visible_case(caller, id).await?;
         Self::transition(&case, CaseAction::Publish)?;
@@ -1344,6 +1406,38 @@ impl App {
             other => json!({ "basis": other.as_str() }),
         };
         let contact = self.case_contact(&case)?;
+        let document_text = document.to_string();
+        let mut entries = vec![json!({
+            "type": "accord/advisory-published/v1",
+            "advisory_id": advisory_id,
+            "case_id": case.id,
+            "basis": basis.as_str(),
+            "documents": self.published_document_hashes(&advisory_id, &document_text)?,
+            "at": now,
+        })];
+        if let PublicationBasis::CoordinatorOverride(r) = &basis {
+            entries.push(json!({
+                "type": "accord/publication-override/v1",
+                "advisory_id": advisory_id,
+                "case_id": case.id,
+                "public_date": case.public_date,
+                "reason": r,
+                "at": now,
+            }));
+        }
+        let reveal = match self.store.log_commitment(case.id).await? {
+            Some(sealed) => serde_json::from_str::<Value>(&self.unseal(&aad_commitment(case.id), &sealed)?)
+                .map_err(|e| AppError::Internal(format!("case {}: commitment: {e}", case.id)))?,
+            None => json!({ "salt": null, "summary": null }),
+        };
+        entries.push(json!({
+            "type": "accord/embargo-lifted/v1",
+            "case_id": case.id,
+            "advisory_id": advisory_id,
+            "salt": reveal["salt"],
+            "summary": reveal["summary"],
+            "at": now,
+        }));
         let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::Publish {
                 case_id: case.id,
@@ -1351,18 +1445,19 @@ impl App {
                 at: now,
                 basis: basis.as_str().to_owned(),
                 advisory_id: advisory_id.clone(),
-                document: document.to_string(),
+                document: document_text,
             }),
             self.event(case.id, now, caller, "published", detail)?,
         ];
+        writes.extend(entries.iter().map(crate::log::append));
         writes.extend(self.finder_event_notice(
             contact.as_deref(),
             case.report_id,
             FinderEvent::Published,
             now,
         )?);
-        self.commit_with_notices(caller, writes, &case, "published", None, true, now).await?;
-        Ok(advisory_id)
+        let receipts = self.commit_with_notices(caller, writes, &case, "published", None, true, now).await?;
+        Ok((advisory_id, receipts))
     }
 
     /// Whether a participant may use a thread: the case thread every participant; a vendor's
@@ -1561,7 +1656,7 @@ impl App {
                 json!({ "attachment_id": id, "name": name }),
             )?);
         }
-        self.store.write(&caller.audit_name(), writes).await?;
+        self.commit(&caller.audit_name(), writes).await?;
         Ok(AttachmentView {
             id,
             name,
@@ -1723,7 +1818,7 @@ impl App {
                 let mut writes = vec![self.event(case.id, now, &system, action, json!({ "date": date }))?];
                 let to: Option<&[OrganizationId]> = if vendors { None } else { Some(&[]) };
                 writes.extend(self.case_notices(&case, action, to, coordinators, now).await?);
-                self.store.write("system", writes).await?;
+                self.commit("system", writes).await?;
                 recorded += 1;
             }
         }

@@ -362,7 +362,7 @@ impl App {
         all.extend(stix_writes(now)?);
         let coordinator = demo_coordinator(now)?;
         all.push(RegistryWrite::CreateUser { user: coordinator.clone(), password_hash: None });
-        self.store.write("demo", all).await?;
+        self.commit("demo", all).await?;
         let files = [crate::advisories::OsvFile {
             name: "demo/osv.json".to_owned(),
             bytes: DEMO_OSV.as_bytes().to_vec(),
@@ -543,7 +543,9 @@ mod tests {
     #[tokio::test]
     async fn demo_stix_content_is_stored_whole_with_the_four_countries() {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&StoreLocation::Sqlite(dir.path().to_path_buf())).unwrap();
+        let app = App::open(&StoreLocation::Sqlite(dir.path().to_path_buf()))
+            .unwrap()
+            .with_log_signer(crate::log::new_log_signer("test.example/log").unwrap());
         let now: Timestamp = "2025-01-06T08:00:00Z".parse().unwrap();
         assert!(app.load_demo(now).await.unwrap());
         assert!(!app.load_demo(now).await.unwrap(), "the demo loads only into an empty store");

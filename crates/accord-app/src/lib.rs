@@ -13,6 +13,7 @@ pub mod csaf;
 mod cvd;
 pub mod demo;
 mod error;
+pub mod log;
 mod notifications;
 pub mod osv_query;
 mod permissions;
@@ -77,6 +78,8 @@ pub struct App {
     csaf_cache: Arc<csaf::CsafCache>,
     /// The CNA that CVE records name (`advisory_cve`).
     cve_assigner: Arc<accord_formats::cve::Assigner>,
+    /// Signs the transparency log's checkpoints; kept outside the store.
+    log_signer: Option<Arc<accord_tlog::NoteSigner>>,
 }
 
 /// A fresh key for [`App::with_sealing_key`], as 64 hexadecimal digits.
@@ -101,6 +104,7 @@ impl App {
             csaf_settings: Arc::default(),
             csaf_cache: Arc::default(),
             cve_assigner: Arc::new(advisory_cve::default_cve_assigner()),
+            log_signer: None,
         })
     }
 

@@ -136,12 +136,11 @@ impl App {
             None => (secret, false),
         };
         let existed = self.store.organization_webhook(org).await?.is_some();
-        self.store
-            .write(
-                &caller.audit_name(),
-                vec![RegistryWrite::SetWebhook { organization_id: org, url, secret, secret_sealed, at: now }],
-            )
-            .await?;
+        self.commit(
+            &caller.audit_name(),
+            vec![RegistryWrite::SetWebhook { organization_id: org, url, secret, secret_sealed, at: now }],
+        )
+        .await?;
         let record = self.store.organization_webhook(org).await?.ok_or(AppError::NotFound("webhook"))?;
         Ok((record, !existed))
     }
@@ -159,9 +158,11 @@ impl App {
         now: Timestamp,
     ) -> Result<(), AppError> {
         permissions::manage_organization(caller, org)?;
-        self.store
-            .write(&caller.audit_name(), vec![RegistryWrite::DeleteWebhook { organization_id: org, at: now }])
-            .await?;
+        self.commit(
+            &caller.audit_name(),
+            vec![RegistryWrite::DeleteWebhook { organization_id: org, at: now }],
+        )
+        .await?;
         Ok(())
     }
 

@@ -74,7 +74,7 @@ impl App {
             key,
             at: now,
         }));
-        self.store.write(&caller.audit_name(), writes).await?;
+        self.commit(&caller.audit_name(), writes).await?;
         Ok(org)
     }
 
@@ -111,19 +111,31 @@ impl App {
         key: PublicKey,
         now: Timestamp,
     ) -> Result<OrganizationKey, AppError> {
+        Ok(self.add_organization_key_logged(caller, org, key, now).await?.0)
+    }
+
+    /// [`App::add_organization_key`], with the receipt of its log entry.
+    pub async fn add_organization_key_logged(
+        &self,
+        caller: &Caller,
+        org: OrganizationId,
+        key: PublicKey,
+        now: Timestamp,
+    ) -> Result<(OrganizationKey, Option<String>), AppError> {
         permissions::manage_organization(caller, org)?;
-        self.store
-            .write(
+        let receipts = self
+            .commit(
                 &caller.audit_name(),
                 vec![RegistryWrite::AddOrganizationKey { organization_id: org, key, at: now }],
             )
             .await?;
-        Ok(OrganizationKey {
+        let key = OrganizationKey {
             fingerprint: key.fingerprint(),
             public_key: key,
             added_at: now,
             revoked_at: None,
-        })
+        };
+        Ok((key, receipts.into_iter().next()))
     }
 
     /// Revokes an organisation's key: it can no longer sign; signatures made with it before
@@ -135,9 +147,20 @@ impl App {
         fingerprint: &str,
         now: Timestamp,
     ) -> Result<(), AppError> {
+        self.revoke_organization_key_logged(caller, org, fingerprint, now).await.map(|_| ())
+    }
+
+    /// [`App::revoke_organization_key`], with the receipt of its log entry.
+    pub async fn revoke_organization_key_logged(
+        &self,
+        caller: &Caller,
+        org: OrganizationId,
+        fingerprint: &str,
+        now: Timestamp,
+    ) -> Result<Option<String>, AppError> {
         permissions::manage_organization(caller, org)?;
-        self.store
-            .write(
+        let receipts = self
+            .commit(
                 &caller.audit_name(),
                 vec![RegistryWrite::RevokeOrganizationKey {
                     organization_id: org,
@@ -146,7 +169,7 @@ impl App {
                 }],
             )
             .await?;
-        Ok(())
+        Ok(receipts.into_iter().next())
     }
 
     pub async fn invite(
@@ -160,7 +183,7 @@ impl App {
         let mut writes = vec![RegistryWrite::Invite { organization_id: org, at: now }];
         // In the invitation's own transaction: sent only if it commits, never lost if it does.
         writes.extend(self.invitation_notices(&organization, now).await?);
-        self.store.write(&caller.audit_name(), writes).await?;
+        self.commit(&caller.audit_name(), writes).await?;
         self.wake_outbox();
         self.organization(org).await
     }
@@ -174,6 +197,18 @@ impl App {
         req: SignatureRequest,
         now: Timestamp,
     ) -> Result<(Organization, AccordSignature), AppError> {
+        let (o, s, _) = self.sign_logged(caller, org, req, now).await?;
+        Ok((o, s))
+    }
+
+    /// [`App::sign`], with the receipt of the signature's log entry.
+    pub async fn sign_logged(
+        &self,
+        caller: &Caller,
+        org: OrganizationId,
+        req: SignatureRequest,
+        now: Timestamp,
+    ) -> Result<(Organization, AccordSignature, Option<String>), AppError> {
         permissions::manage_organization(caller, org)?;
         let organization = self.organization(org).await?;
         let accord = match req.version {
@@ -208,9 +243,9 @@ impl App {
         };
         let mut writes = vec![RegistryWrite::Sign(signature.clone())];
         writes.extend(self.signature_notices(&organization, &signature)?);
-        self.store.write(&caller.audit_name(), writes).await?;
+        let receipts = self.commit(&caller.audit_name(), writes).await?;
         self.wake_outbox();
-        Ok((self.organization(org).await?, signature))
+        Ok((self.organization(org).await?, signature, receipts.into_iter().next()))
     }
 
     pub async fn withdraw(
@@ -220,6 +255,17 @@ impl App {
         reason: &str,
         now: Timestamp,
     ) -> Result<Organization, AppError> {
+        Ok(self.withdraw_logged(caller, org, reason, now).await?.0)
+    }
+
+    /// [`App::withdraw`], with the receipt of the withdrawal's log entry.
+    pub async fn withdraw_logged(
+        &self,
+        caller: &Caller,
+        org: OrganizationId,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<(Organization, Option<String>), AppError> {
         permissions::manage_organization(caller, org)?;
         let reason = reason.trim();
         if reason.is_empty() || reason.len() > 4000 {
@@ -227,13 +273,13 @@ impl App {
                 ValidationError::new("reason", "a withdrawal needs a reason of 1 to 4000 bytes").into()
             );
         }
-        self.store
-            .write(
+        let receipts = self
+            .commit(
                 &caller.audit_name(),
                 vec![RegistryWrite::Withdraw { organization_id: org, reason: reason.to_owned(), at: now }],
             )
             .await?;
-        self.organization(org).await
+        Ok((self.organization(org).await?, receipts.into_iter().next()))
     }
 
     pub async fn accord_latest(&self) -> Result<Option<AccordVersion>, AppError> {
@@ -261,9 +307,7 @@ impl App {
             None => AccordVersionNumber::FIRST,
         };
         let accord = AccordVersion { version, title, sha256: text.sha256_hex(), text, published_at: now };
-        self.store
-            .write(&caller.audit_name(), vec![RegistryWrite::PublishAccordVersion(accord.clone())])
-            .await?;
+        self.commit(&caller.audit_name(), vec![RegistryWrite::PublishAccordVersion(accord.clone())]).await?;
         Ok(accord)
     }
 

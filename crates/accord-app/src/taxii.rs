@@ -103,8 +103,7 @@ impl App {
         let title = accord_model::organization::validate_name(title)
             .map_err(|e| accord_model::ValidationError::new("title", e.message))?;
         let root = ApiRoot { name, title, description, max_content_length: 10 * 1024 * 1024 };
-        self.store
-            .write(&caller.audit_name(), vec![RegistryWrite::CreateApiRoot { root: root.clone(), at: now }])
+        self.commit(&caller.audit_name(), vec![RegistryWrite::CreateApiRoot { root: root.clone(), at: now }])
             .await?;
         Ok(root)
     }
@@ -135,12 +134,11 @@ impl App {
             .map_err(|e: accord_taxii::collection::NameError| AppError::Internal(e.to_string()))?;
         let collection =
             Collection { id, api_root, title, description: req.description, default_tlp, public: req.public };
-        self.store
-            .write(
-                &caller.audit_name(),
-                vec![RegistryWrite::CreateCollection { collection: collection.clone(), at: now }],
-            )
-            .await?;
+        self.commit(
+            &caller.audit_name(),
+            vec![RegistryWrite::CreateCollection { collection: collection.clone(), at: now }],
+        )
+        .await?;
         Ok(collection)
     }
 
@@ -154,12 +152,11 @@ impl App {
     ) -> Result<(), AppError> {
         permissions::manage_taxii(caller)?;
         let collection: CollectionId = collection.parse().map_err(|_| AppError::NotFound("collection"))?;
-        self.store
-            .write(
-                &caller.audit_name(),
-                vec![RegistryWrite::GrantCollection { collection, organization_id, access, at: now }],
-            )
-            .await?;
+        self.commit(
+            &caller.audit_name(),
+            vec![RegistryWrite::GrantCollection { collection, organization_id, access, at: now }],
+        )
+        .await?;
         Ok(())
     }
 }

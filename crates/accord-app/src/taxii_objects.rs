@@ -237,12 +237,11 @@ impl App {
         }
         if self.store.server_secret(CURSOR_SECRET).await?.is_none() {
             let fresh = random::bytes::<32>()?.to_vec();
-            self.store
-                .write(
-                    "server",
-                    vec![RegistryWrite::InitServerSecret { name: CURSOR_SECRET.into(), value: fresh }],
-                )
-                .await?;
+            self.commit(
+                "server",
+                vec![RegistryWrite::InitServerSecret { name: CURSOR_SECRET.into(), value: fresh }],
+            )
+            .await?;
         }
         let stored = self.store.server_secret(CURSOR_SECRET).await?.unwrap_or_default();
         let bytes: [u8; 32] = stored
@@ -343,7 +342,7 @@ impl App {
             request_timestamp: now,
             resource: status.clone(),
         });
-        self.store.write(&caller.audit_name(), writes).await?;
+        self.commit(&caller.audit_name(), writes).await?;
         Ok(status)
     }
 
@@ -426,19 +425,18 @@ impl App {
         // Without match[version], a delete takes every version.
         let versions = version_choice(&query.versions, VersionChoice { all: true, ..Default::default() });
         let producer = (user.role != Role::Admin).then_some((user.organization_id, user.id));
-        self.store
-            .write(
-                &caller.audit_name(),
-                vec![RegistryWrite::DeleteObject {
-                    collection: collection.id,
-                    object_id: object.as_str().to_owned(),
-                    spec_versions: query.spec_versions,
-                    versions,
-                    producer,
-                    at: now,
-                }],
-            )
-            .await?;
+        self.commit(
+            &caller.audit_name(),
+            vec![RegistryWrite::DeleteObject {
+                collection: collection.id,
+                object_id: object.as_str().to_owned(),
+                spec_versions: query.spec_versions,
+                versions,
+                producer,
+                at: now,
+            }],
+        )
+        .await?;
         Ok(())
     }
 

@@ -53,7 +53,8 @@ async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(&StoreLocation::Sqlite(dir.path().to_path_buf()))
         .unwrap()
-        .with_sealing_key(SealingKey::from_bytes([9; 32]));
+        .with_sealing_key(SealingKey::from_bytes([9; 32]))
+        .with_log_signer(accord_app::log::new_log_signer("test.example/log").unwrap());
     let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
     let op = Caller::Operator;
     let user = |role: Role, org: Option<OrganizationId>| NewUserRequest {

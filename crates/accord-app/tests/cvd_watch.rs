@@ -10,7 +10,8 @@ async fn reminders_and_deadlines_are_recorded_once_per_date() {
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(&StoreLocation::Sqlite(dir.path().to_path_buf()))
         .unwrap()
-        .with_sealing_key(SealingKey::from_bytes([3; 32]));
+        .with_sealing_key(SealingKey::from_bytes([3; 32]))
+        .with_log_signer(accord_app::log::new_log_signer("test.example/log").unwrap());
     let t0: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
     let day = |n: i64| t0 + SignedDuration::from_hours(24 * n);
     let new = NewOrganization::new("Vendor", "vendor.example", OrganizationKind::Vendor, None).unwrap();

@@ -6,6 +6,7 @@
 //! protocols.
 
 pub mod email;
+pub mod log_fetch;
 pub mod notify;
 pub mod osv_api;
 pub mod taxii_pull;

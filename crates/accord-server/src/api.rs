@@ -217,9 +217,10 @@ async fn add_key(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AddKey>,
-) -> ApiResult<(StatusCode, Json<KeyBody>)> {
-    let key = s.app.add_organization_key(&caller, org_id(&id)?, body.public_key, Timestamp::now()).await?;
-    Ok((StatusCode::CREATED, Json(KeyBody::from(&key))))
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let (key, receipt) =
+        s.app.add_organization_key_logged(&caller, org_id(&id)?, body.public_key, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(with_receipt(json!(KeyBody::from(&key)), receipt))))
 }
 
 async fn invite(
@@ -236,8 +237,9 @@ async fn sign(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<SignatureRequest>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let (org, signature) = s.app.sign(&caller, org_id(&id)?, body, Timestamp::now()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "organization": org, "signature": signature }))))
+    let (org, signature, receipt) = s.app.sign_logged(&caller, org_id(&id)?, body, Timestamp::now()).await?;
+    let body = json!({ "organization": org, "signature": signature });
+    Ok((StatusCode::CREATED, Json(with_receipt(body, receipt))))
 }
 
 #[derive(Deserialize)]
@@ -251,8 +253,17 @@ async fn withdraw(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Withdrawal>,
-) -> ApiResult<Json<Organization>> {
-    Ok(Json(s.app.withdraw(&caller, org_id(&id)?, &body.reason, Timestamp::now()).await?))
+) -> ApiResult<Json<Value>> {
+    let (org, receipt) = s.app.withdraw_logged(&caller, org_id(&id)?, &body.reason, Timestamp::now()).await?;
+    Ok(Json(with_receipt(json!(org), receipt)))
+}
+
+/// Adds `log_receipt` (the C2SP tlog-proof of the write's log entry) to a JSON object.
+pub(crate) fn with_receipt(mut body: Value, receipt: Option<String>) -> Value {
+    if let (Value::Object(map), Some(r)) = (&mut body, receipt) {
+        map.insert("log_receipt".into(), Value::String(r));
+    }
+    body
 }
 
 async fn users(State(s): State<AppState>, ApiCaller(caller): ApiCaller) -> ApiResult<Json<Value>> {

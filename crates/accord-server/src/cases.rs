@@ -222,8 +222,8 @@ async fn open_case(
     ApiCaller(caller): ApiCaller,
     ApiJson(body): ApiJson<OpenCase>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let case = s.app.open_case(&caller, &body.report_id, Timestamp::now()).await?;
-    Ok((StatusCode::CREATED, Json(to_json(&case))))
+    let (case, receipt) = s.app.open_case_logged(&caller, &body.report_id, Timestamp::now()).await?;
+    Ok((StatusCode::CREATED, Json(crate::api::with_receipt(to_json(&case), receipt))))
 }
 
 async fn cases(State(s): State<AppState>, ApiCaller(caller): ApiCaller) -> ApiResult<Json<Value>> {
@@ -344,8 +344,9 @@ async fn set_embargo(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Embargo>,
 ) -> ApiResult<Json<Value>> {
-    let case = s.app.set_embargo(&caller, &id, body.public_date, &body.reason, Timestamp::now()).await?;
-    Ok(Json(to_json(&case)))
+    let (case, receipt) =
+        s.app.set_embargo_logged(&caller, &id, body.public_date, &body.reason, Timestamp::now()).await?;
+    Ok(Json(crate::api::with_receipt(to_json(&case), receipt)))
 }
 
 #[derive(Deserialize)]
@@ -471,8 +472,10 @@ async fn publish(
             })?
             .reason
     };
-    let advisory_id = s.app.publish_case(&caller, &id, reason.as_deref(), Timestamp::now()).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "advisory_id": advisory_id }))))
+    let (advisory_id, receipts) =
+        s.app.publish_case_logged(&caller, &id, reason.as_deref(), Timestamp::now()).await?;
+    let body = json!({ "advisory_id": advisory_id, "log_receipts": receipts });
+    Ok((StatusCode::CREATED, Json(crate::api::with_receipt(body, receipts.first().cloned()))))
 }
 
 async fn advisory_document(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {

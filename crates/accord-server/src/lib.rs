@@ -11,6 +11,7 @@ mod csaf;
 mod error;
 mod extract;
 mod layers;
+mod log;
 mod metrics;
 mod notifications;
 mod taxii;
@@ -106,6 +107,7 @@ pub fn router(app: App, config: ServerConfig) -> Router {
         )
         .merge(advisories::osv_api_routes())
         .merge(csaf::routes())
+        .merge(log::routes())
         .merge(metrics::routes())
         .merge(taxii::routes())
         .merge(web::routes())

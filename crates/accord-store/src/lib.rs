@@ -8,6 +8,7 @@
 pub mod advisories;
 pub mod cvd;
 mod error;
+pub mod log;
 pub mod outbox;
 mod records;
 pub mod sqlite;
@@ -34,7 +35,39 @@ pub trait Store: Send + Sync + 'static {
     /// by a non-signatory, a second signature of the same version) answer
     /// [`StoreError::Conflict`]; a missing organisation, user or accord version answers
     /// [`StoreError::NotFound`].
-    async fn write(&self, actor: &str, writes: Vec<RegistryWrite>) -> Result<(), StoreError>;
+    async fn write(&self, actor: &str, writes: Vec<RegistryWrite>) -> Result<(), StoreError> {
+        self.write_logged(actor, writes, None).await.map(|_| ())
+    }
+    /// [`Store::write`], with the transparency log: the entries the writes append
+    /// ([`log::LogWrite::Append`]) are hashed into the tree, and a new checkpoint signed with
+    /// `log_signer` (whose key name is the log's origin) replaces the head by compare-and-swap
+    /// on its size, all in the writes' transaction. Returns each appended entry with its
+    /// receipt. Appending without `log_signer`, or with a key of another origin than the
+    /// log's, or an entry of 0 or over 65,535 bytes, is a [`StoreError::Conflict`], and nothing
+    /// is written.
+    async fn write_logged(
+        &self,
+        actor: &str,
+        writes: Vec<RegistryWrite>,
+        log_signer: Option<std::sync::Arc<accord_tlog::NoteSigner>>,
+    ) -> Result<Vec<log::Appended>, StoreError>;
+
+    /// The log's head: size, root and signed checkpoint.
+    async fn log_head(&self) -> Result<log::LogHead, StoreError>;
+    /// The entries `start..end` of the log (fewer when the log is shorter).
+    async fn log_entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>, StoreError>;
+    /// Stored subtree hashes, in the order asked; a hash not stored (beyond the tree) is
+    /// [`StoreError::NotFound`].
+    async fn log_hashes(
+        &self,
+        nodes: Vec<accord_tlog::NodeIndex>,
+    ) -> Result<Vec<accord_tlog::Hash>, StoreError>;
+    /// The inclusion proof of entry `index` in the tree of `size` entries.
+    async fn log_inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<accord_tlog::Hash>, StoreError>;
+    /// The consistency proof between the trees of `old` and `new` entries.
+    async fn log_consistency_proof(&self, old: u64, new: u64) -> Result<Vec<accord_tlog::Hash>, StoreError>;
+    /// What the embargo commitment of a case was made of (sealed), if it is kept.
+    async fn log_commitment(&self, case: accord_model::CaseId) -> Result<Option<String>, StoreError>;
 
     /// True when the store holds no organisation and no accord version.
     async fn is_empty(&self) -> Result<bool, StoreError>;

@@ -13,6 +13,8 @@ pub enum RegistryWrite {
     /// A change of coordinated disclosure, recorded in the case's own history rather than in
     /// the registry's audit trail.
     Cvd(crate::cvd::CvdWrite),
+    /// A change of the transparency log (an entry of the event the other writes make).
+    Log(crate::log::LogWrite),
     CreateOrganization(Organization),
     /// Enqueues a message in the outbox, in the transaction of the change it announces.
     Notify(crate::outbox::NewNotification),

@@ -189,6 +189,11 @@ impl TestServer {
         self.stderr.lock().unwrap_or_else(|p| p.into_inner()).join("\n")
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// `kill -9`: no chance to flush or clean up.
     pub fn kill9(mut self) -> anyhow::Result<()> {
         self.child.kill().context("SIGKILL")?;

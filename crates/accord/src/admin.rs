@@ -27,7 +27,11 @@ pub fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
         let location = crate::serve::location(&args.store)?;
         let app = App::open(&location)
             .with_context(|| format!("cannot open the store in {}", args.store.data.display()))?
-            .with_sealing_key(crate::serve::sealing_key(&args.store)?);
+            .with_sealing_key(crate::serve::sealing_key(&args.store)?)
+            .with_log_signer(crate::serve::log_signer(
+                &args.store,
+                std::env::var(crate::env::PUBLIC_URL).ok().as_deref(),
+            )?);
         admin(&app, args.command).await
     })?;
     Ok(ExitCode::SUCCESS)

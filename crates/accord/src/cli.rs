@@ -38,6 +38,9 @@ pub enum Command {
     Scan(ScanArgs),
     /// STIX 2.1 patterns: check one, or match one against observed-data
     Pattern(PatternArgs),
+    /// Check a transparency log: its signature, its consistency with what was seen before,
+    /// its entries and embargo commitments (exit 1 when it does not check out, 2 on errors)
+    Log(LogArgs),
 }
 
 #[derive(Args)]
@@ -62,6 +65,41 @@ pub enum PatternCommand {
         pattern: String,
         #[arg(value_name = "FILE")]
         file: PathBuf,
+    },
+}
+
+#[derive(Args)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    pub command: LogCommand,
+}
+
+#[derive(Subcommand)]
+pub enum LogCommand {
+    /// Fetch the checkpoint, check the log's signature, prove it consistent with the
+    /// checkpoint seen before (kept in --state), and with --document prove that a document's
+    /// SHA-256 was logged at its publication
+    Verify {
+        /// The log's URL prefix, e.g. https://accord.example/log
+        url: String,
+        /// The log's verifier key (GET /.well-known/accord/log-key), pinned
+        #[arg(long, value_name = "VKEY")]
+        key: String,
+        /// File keeping the last checkpoint seen (made when missing, updated when the log checks out)
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+        /// An advisory document (OSV, CVE JSON, …) whose publication must be in the log
+        #[arg(long, value_name = "FILE")]
+        document: Option<PathBuf>,
+    },
+    /// Rebuild the whole tree from the entry bundles, check it makes the signed root, and
+    /// check every embargo commitment against its reveal
+    Audit {
+        /// The log's URL prefix, e.g. https://accord.example/log
+        url: String,
+        /// The log's verifier key, pinned
+        #[arg(long, value_name = "VKEY")]
+        key: String,
     },
 }
 

@@ -6,6 +6,7 @@ mod cli;
 mod db;
 mod env;
 mod import_osv;
+mod log;
 mod output;
 mod pattern;
 mod scan;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         cli::Command::Db(args) => db::run(args),
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Pattern(args) => pattern::run(args),
+        cli::Command::Log(args) => log::run(args),
     };
     match result {
         Ok(code) => code,

@@ -61,6 +61,40 @@ pub fn sealing_key(args: &StoreArgs) -> anyhow::Result<accord_app::model::seal::
     }
 }
 
+/// File name of the transparency log's key in the data folder.
+pub const LOG_KEY_FILE: &str = "log-signing.key";
+
+/// The key that signs the transparency log's checkpoints: read from `DATA/log-signing.key`,
+/// or made there, readable by its owner only, when missing. A new key is named after the
+/// public URL (`<host>/log`, else `localhost/log`); the name is the log's origin and stays
+/// with the key, so the log keeps its identity when the URL changes later.
+pub fn log_signer(args: &StoreArgs, public_url: Option<&str>) -> anyhow::Result<accord_tlog::NoteSigner> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = args.data.join(LOG_KEY_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => text.trim().parse().map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let origin = accord_app::log::log_origin(public_url);
+            let signer = accord_app::log::new_log_signer(&origin)?;
+            std::fs::create_dir_all(&args.data)
+                .with_context(|| format!("cannot create {}", args.data.display()))?;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)
+                .with_context(|| format!("cannot create the log key file {}", path.display()))?;
+            file.write_all(format!("{}\n", signer.to_private_key_string()).as_bytes())
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write the log key file {}", path.display()))?;
+            tracing::info!(path = %path.display(), key = %signer.verifier_key(), "made a new transparency log key");
+            Ok(signer)
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read the log key file {}", path.display())),
+    }
+}
+
 /// The OpenPGP key that signs CSAF documents: read from `--csaf-key` (default
 /// `DATA/csaf-signing.asc`), or made there, readable by its owner only, when missing.
 fn csaf_signer(args: &ServeArgs) -> anyhow::Result<accord_app::csaf::CsafSigner> {
@@ -121,6 +155,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let app = App::open(&location)
         .with_context(|| format!("cannot open the store in {}", args.store.data.display()))?
         .with_sealing_key(sealing_key(&args.store)?)
+        .with_log_signer(log_signer(&args.store, args.public_url.as_deref())?)
         .with_embargo_days(args.embargo_days)
         .with_csaf(accord_app::csaf::CsafSettings {
             publisher_name: args.csaf_publisher.clone(),

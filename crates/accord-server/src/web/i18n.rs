@@ -401,6 +401,7 @@ pub(crate) struct Texts {
     pub no: &'static str,
     /// The advisory pages and feed.
     pub adv: &'static super::advisory_texts::AdvisoryTexts,
+    pub log: &'static super::log_texts::LogTexts,
 }
 
 pub(crate) static EN: Texts = Texts {
@@ -732,6 +733,7 @@ pub(crate) static EN: Texts = Texts {
     yes: "yes",
     no: "no",
     adv: &super::advisory_texts::EN,
+    log: &super::log_texts::EN,
 };
 
 pub(crate) static FR: Texts = Texts {
@@ -1063,6 +1065,7 @@ pub(crate) static FR: Texts = Texts {
     yes: "oui",
     no: "non",
     adv: &super::advisory_texts::FR,
+    log: &super::log_texts::FR,
 };
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ mod cases;
 mod context;
 mod i18n;
 mod intel;
+mod log_page;
+mod log_texts;
 mod pages;
 mod refusals;
 mod throttle;
@@ -29,6 +31,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/signatories", get(pages::signatories))
         .route("/organizations/{id}", get(pages::organization))
+        .route("/log", get(log_page::log_page))
         .route("/advisories", get(advisories::list))
         .route("/advisories/feed.atom", get(advisories::feed))
         .route("/advisories/{id}", get(advisories::one))

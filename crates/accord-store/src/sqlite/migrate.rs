@@ -38,7 +38,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "webhook_secret_sealed", include_str!("../../migrations/sqlite/0016_webhook_secret_sealed.sql")),
     (17, "osv_generation", include_str!("../../migrations/sqlite/0017_osv_generation.sql")),
     (18, "osv_severity_and_search", include_str!("../../migrations/sqlite/0018_osv_severity_and_search.sql")),
-    // 19 is taken by the transparency log
+    (19, "transparency_log", include_str!("../../migrations/sqlite/0019_transparency_log.sql")),
     (20, "osv_advisory_changes", include_str!("../../migrations/sqlite/0020_osv_advisory_changes.sql")),
 ];
 

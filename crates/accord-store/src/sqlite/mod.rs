@@ -8,6 +8,7 @@
 mod advisories;
 mod checkpointer;
 mod cvd;
+mod log;
 mod migrate;
 mod objects;
 mod outbox;

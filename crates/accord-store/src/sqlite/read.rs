@@ -17,9 +17,49 @@ use crate::{
 
 #[async_trait::async_trait]
 impl Store for SqliteStore {
-    async fn write(&self, actor: &str, writes: Vec<RegistryWrite>) -> Result<(), StoreError> {
+    async fn write_logged(
+        &self,
+        actor: &str,
+        writes: Vec<RegistryWrite>,
+        log_signer: Option<std::sync::Arc<accord_tlog::NoteSigner>>,
+    ) -> Result<Vec<crate::log::Appended>, StoreError> {
         let actor = actor.to_owned();
-        self.with_writer(move |conn| super::write::apply(conn, &actor, &writes)).await
+        self.with_writer(move |conn| super::write::apply(conn, &actor, &writes, log_signer.as_deref())).await
+    }
+
+    async fn log_head(&self) -> Result<crate::log::LogHead, StoreError> {
+        self.with_reader(super::log::head).await
+    }
+
+    async fn log_entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.with_reader(move |c| super::log::entries(c, start, end)).await
+    }
+
+    async fn log_hashes(
+        &self,
+        nodes: Vec<accord_tlog::NodeIndex>,
+    ) -> Result<Vec<accord_tlog::Hash>, StoreError> {
+        self.with_reader(move |c| super::log::hashes(c, &nodes)).await
+    }
+
+    async fn log_inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<accord_tlog::Hash>, StoreError> {
+        self.with_reader(move |c| {
+            let tx = c.unchecked_transaction().map_err(backend)?;
+            super::log::inclusion_proof(&tx, index, size)
+        })
+        .await
+    }
+
+    async fn log_consistency_proof(&self, old: u64, new: u64) -> Result<Vec<accord_tlog::Hash>, StoreError> {
+        self.with_reader(move |c| {
+            let tx = c.unchecked_transaction().map_err(backend)?;
+            super::log::consistency_proof(&tx, old, new)
+        })
+        .await
+    }
+
+    async fn log_commitment(&self, case: accord_model::CaseId) -> Result<Option<String>, StoreError> {
+        self.with_reader(move |c| super::log::commitment(c, case)).await
     }
 
     async fn is_empty(&self) -> Result<bool, StoreError> {

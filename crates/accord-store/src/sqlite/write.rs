@@ -7,14 +7,32 @@ use serde_json::json;
 use super::backend;
 use super::objects::{add_objects, delete_objects};
 use super::rows::{self, text};
+use crate::log::LogWrite;
 use crate::{PulledPage, PulledPageOutcome, RegistryWrite, StoreError};
 
-pub(super) fn apply(conn: &mut Connection, actor: &str, writes: &[RegistryWrite]) -> Result<(), StoreError> {
+pub(super) fn apply(
+    conn: &mut Connection,
+    actor: &str,
+    writes: &[RegistryWrite],
+    log_signer: Option<&accord_tlog::NoteSigner>,
+) -> Result<Vec<crate::log::Appended>, StoreError> {
     let tx = conn.transaction().map_err(backend)?;
+    let mut pending = None;
     for w in writes {
-        apply_one(&tx, actor, w)?;
+        match w {
+            RegistryWrite::Log(LogWrite::Append { entry }) => super::log::append(&tx, &mut pending, entry)?,
+            RegistryWrite::Log(LogWrite::KeepCommitment { case_id, sealed }) => {
+                super::log::keep_commitment(&tx, *case_id, sealed)?
+            }
+            other => apply_one(&tx, actor, other)?,
+        }
     }
-    tx.commit().map_err(backend)
+    let appended = match pending {
+        Some(p) => super::log::finish(&tx, p, log_signer)?,
+        None => Vec::new(),
+    };
+    tx.commit().map_err(backend)?;
+    Ok(appended)
 }
 
 /// A pulled page: its versions and the source's new resume point, in one transaction.
@@ -74,6 +92,7 @@ pub(super) fn add_pulled_page(
 fn apply_one(tx: &Transaction<'_>, actor: &str, w: &RegistryWrite) -> Result<(), StoreError> {
     match w {
         RegistryWrite::Cvd(w) => super::cvd::apply(tx, w),
+        RegistryWrite::Log(_) => unreachable!("log writes are applied by `apply`"),
         RegistryWrite::Notify(n) => super::outbox::enqueue(tx, n),
         RegistryWrite::SetWebhook { organization_id, url, secret, secret_sealed, at } => {
             super::outbox::set_webhook(tx, actor, *organization_id, url, (secret, *secret_sealed), *at)

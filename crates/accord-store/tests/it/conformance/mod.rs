@@ -16,6 +16,11 @@ pub mod audit;
 pub mod cvd;
 pub mod durability;
 pub mod fixtures;
+pub mod log;
+/// The log's tests that reopen the store.
+pub mod log_durability {
+    pub use super::log::the_log_survives_reopen;
+}
 pub mod objects;
 pub mod organizations;
 pub mod outbox;
@@ -183,6 +188,15 @@ macro_rules! conformance_suite {
                 failed_third_write_applies_nothing,
                 conflicting_third_write_applies_nothing,
                 batch_sees_its_own_writes,
+            );
+            $crate::conformance::conformance_suite!(@store log:
+                appends_return_receipts_that_verify,
+                entries_hashes_and_proofs_match_a_tree_in_memory,
+                an_entry_commits_with_its_event_or_not_at_all,
+                concurrent_appends_never_fork,
+            );
+            $crate::conformance::conformance_suite!(@harness log_durability:
+                the_log_survives_reopen,
             );
             $crate::conformance::conformance_suite!(@harness durability:
                 data_survives_reopen,

@@ -1,0 +1,73 @@
+//! The strings of the transparency log's page, in English and French: a part of
+//! [`super::i18n::Texts`] (`t.log`). Every field must be given in both languages.
+
+pub(crate) struct LogTexts {
+    pub nav: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub what_heading: &'static str,
+    pub what: [&'static str; 6],
+    pub embargo_note: &'static str,
+    pub verify_heading: &'static str,
+    pub verify_text: &'static str,
+    pub key_label: &'static str,
+    pub checkpoint_heading: &'static str,
+    pub size: &'static str,
+    pub entries_heading: &'static str,
+    pub no_entries: &'static str,
+    pub col_index: &'static str,
+    pub col_type: &'static str,
+    pub col_entry: &'static str,
+}
+
+pub(crate) static EN: LogTexts = LogTexts {
+    nav: "Log",
+    title: "Transparency log",
+    intro: "Every accord signature and withdrawal, every advisory publication and every embargo decision is appended to a public, append-only Merkle log. Anyone can check that nothing was silently altered, back-dated or withheld.",
+    what_heading: "What is logged",
+    what: [
+        "signatures of the accord and withdrawals, with the signature itself;",
+        "organisation keys added and revoked;",
+        "advisory publications, with the SHA-256 of each exported document (OSV, CVE);",
+        "embargoes opened, as a commitment: the agreed date and a salted digest of the summary, never the summary itself;",
+        "embargo dates changed, with the reason, and publication before the agreed date, with the coordinator's reason;",
+        "embargoes lifted, with the salt and summary that open the commitment.",
+    ],
+    embargo_note: "Embargoed content never appears in the log before the embargo is lifted.",
+    verify_heading: "Verify it yourself",
+    verify_text: "The log follows the C2SP specifications (signed checkpoints, tiles) used by Certificate Transparency and the Go checksum database. With the key below, run:",
+    key_label: "The log's key",
+    checkpoint_heading: "Latest checkpoint",
+    size: "entries",
+    entries_heading: "Latest entries",
+    no_entries: "The log has no entry yet.",
+    col_index: "Index",
+    col_type: "Type",
+    col_entry: "Entry",
+};
+
+pub(crate) static FR: LogTexts = LogTexts {
+    nav: "Journal",
+    title: "Journal de transparence",
+    intro: "Chaque signature et chaque retrait de l’accord, chaque publication d’avis et chaque décision d’embargo est ajoutée à un journal de Merkle public, en ajout seul. Chacun peut vérifier que rien n’a été modifié, antidaté ou retenu en silence.",
+    what_heading: "Ce qui est journalisé",
+    what: [
+        "les signatures de l’accord et les retraits, avec la signature elle-même ;",
+        "les clés d’organisation ajoutées et révoquées ;",
+        "les publications d’avis, avec le SHA-256 de chaque document exporté (OSV, CVE) ;",
+        "les embargos ouverts, sous forme d’engagement : la date convenue et une empreinte salée du résumé, jamais le résumé lui-même ;",
+        "les dates d’embargo modifiées, avec leur motif, et les publications avant la date convenue, avec le motif du coordinateur ;",
+        "les embargos levés, avec le sel et le résumé qui ouvrent l’engagement.",
+    ],
+    embargo_note: "Aucun contenu sous embargo n’apparaît dans le journal avant la levée de l’embargo.",
+    verify_heading: "Vérifiez par vous-même",
+    verify_text: "Le journal suit les spécifications C2SP (points de contrôle signés, tuiles) de Certificate Transparency et de la base de sommes de contrôle de Go. Avec la clé ci-dessous, lancez :",
+    key_label: "La clé du journal",
+    checkpoint_heading: "Dernier point de contrôle",
+    size: "entrées",
+    entries_heading: "Dernières entrées",
+    no_entries: "Le journal n’a encore aucune entrée.",
+    col_index: "Index",
+    col_type: "Type",
+    col_entry: "Entrée",
+};

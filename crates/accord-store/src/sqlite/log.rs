@@ -1,0 +1,214 @@
+//! The transparency log on SQLite: entries, stored subtree hashes and the head, appended in
+//! the transaction of the event an entry records.
+
+use accord_tlog::{
+    Checkpoint, Hash, HashReader, MAX_ENTRY_LEN, NodeIndex, NoteSigner, ReadError, TlogProof, leaf_hash,
+    node_hash,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+
+use super::backend;
+use crate::StoreError;
+use crate::log::{Appended, LogHead};
+
+/// The entries one transaction appends: from `old_size` to `size`.
+pub(super) struct Pending {
+    old_size: u64,
+    size: u64,
+    entries: Vec<(u64, Vec<u8>)>,
+}
+
+/// The stored hashes, read through a connection (inside a transaction or not).
+pub(super) struct SqlHashes<'c>(pub &'c Connection);
+
+impl HashReader for SqlHashes<'_> {
+    fn read_hashes(&self, indexes: &[NodeIndex]) -> Result<Vec<Hash>, ReadError> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT hash FROM log_hashes WHERE level = $1 AND idx = $2")
+            .map_err(|e| ReadError::Storage(Box::new(e)))?;
+        indexes
+            .iter()
+            .map(|n| {
+                let bytes: Option<Vec<u8>> = stmt
+                    .query_row((n.level, index_sql(n.index)), |r| r.get(0))
+                    .optional()
+                    .map_err(|e| ReadError::Storage(Box::new(e)))?;
+                let bytes = bytes.ok_or(ReadError::Missing { level: n.level, index: n.index })?;
+                Hash::from_slice(&bytes).map_err(|e| ReadError::Storage(Box::new(e)))
+            })
+            .collect()
+    }
+}
+
+fn index_sql(i: u64) -> i64 {
+    i64::try_from(i).unwrap_or(i64::MAX)
+}
+
+fn from_sql(i: i64) -> u64 {
+    u64::try_from(i).unwrap_or(0)
+}
+
+pub(super) fn head(conn: &Connection) -> Result<LogHead, StoreError> {
+    let (size, root, checkpoint): (i64, Vec<u8>, String) = conn
+        .prepare_cached("SELECT size, root, checkpoint FROM log_head WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
+        .map_err(backend)?;
+    let root = Hash::from_slice(&root).map_err(|e| StoreError::Backend(format!("log root: {e}")))?;
+    Ok(LogHead { size: from_sql(size), root, checkpoint })
+}
+
+/// Appends one entry: its row, its leaf hash and the hashes of the subtrees it completes.
+pub(super) fn append(
+    tx: &Transaction<'_>,
+    pending: &mut Option<Pending>,
+    entry: &[u8],
+) -> Result<(), StoreError> {
+    if entry.is_empty() || entry.len() > MAX_ENTRY_LEN {
+        return Err(StoreError::conflict(format!(
+            "a log entry holds 1 to {MAX_ENTRY_LEN} bytes, not {}",
+            entry.len()
+        )));
+    }
+    if pending.is_none() {
+        let size = head(tx)?.size;
+        *pending = Some(Pending { old_size: size, size, entries: Vec::new() });
+    }
+    let p = pending.as_mut().expect("set above");
+    let index = p.size;
+    tx.prepare_cached("INSERT INTO log_entries (idx, entry) VALUES ($1, $2)")
+        .and_then(|mut s| s.execute((index_sql(index), entry)))
+        .map_err(backend)?;
+    let mut insert = tx
+        .prepare_cached("INSERT INTO log_hashes (level, idx, hash) VALUES ($1, $2, $3)")
+        .map_err(backend)?;
+    let mut hash = leaf_hash(entry);
+    let (mut level, mut i) = (0u8, index);
+    insert.execute((level, index_sql(i), &hash.as_bytes()[..])).map_err(backend)?;
+    while i & 1 == 1 {
+        let left = SqlHashes(tx)
+            .read_hashes(&[NodeIndex::new(level, i - 1)])
+            .map_err(|e| StoreError::Backend(format!("log hashes: {e}")))?;
+        hash = node_hash(&left[0], &hash);
+        level += 1;
+        i >>= 1;
+        insert.execute((level, index_sql(i), &hash.as_bytes()[..])).map_err(backend)?;
+    }
+    p.size += 1;
+    p.entries.push((index, entry.to_vec()));
+    Ok(())
+}
+
+/// Signs the checkpoint of the new size and swaps it in for the old head (compare-and-swap on
+/// the size), then proves each appended entry's inclusion in it.
+pub(super) fn finish(
+    tx: &Transaction<'_>,
+    pending: Pending,
+    signer: Option<&NoteSigner>,
+) -> Result<Vec<Appended>, StoreError> {
+    let signer = signer.ok_or_else(|| {
+        StoreError::conflict("the transparency log has no signing key: an entry cannot be appended")
+    })?;
+    let old = head(tx)?;
+    let origin = signer.name().as_str();
+    if !old.checkpoint.is_empty() {
+        let old_origin = old.checkpoint.lines().next().unwrap_or_default();
+        if old_origin != origin {
+            return Err(StoreError::conflict(format!(
+                "the log's origin is {old_origin:?}, but its signing key is named {origin:?}"
+            )));
+        }
+    }
+    let reader = SqlHashes(tx);
+    let root = accord_tlog::root_hash(&reader, pending.size)
+        .map_err(|e| StoreError::Backend(format!("log root: {e}")))?;
+    let checkpoint = Checkpoint::new(origin, pending.size, root)
+        .map_err(|e| StoreError::conflict(format!("log checkpoint: {e}")))?
+        .sign(signer);
+    let swapped = tx
+        .prepare_cached(
+            "UPDATE log_head SET size = $1, root = $2, checkpoint = $3 WHERE id = 1 AND size = $4",
+        )
+        .and_then(|mut s| {
+            s.execute((
+                index_sql(pending.size),
+                &root.as_bytes()[..],
+                checkpoint.to_text(),
+                index_sql(pending.old_size),
+            ))
+        })
+        .map_err(backend)?;
+    if swapped != 1 {
+        return Err(StoreError::Backend("the log's head moved during the transaction".into()));
+    }
+    pending
+        .entries
+        .into_iter()
+        .map(|(index, entry)| {
+            let proof = accord_tlog::inclusion_proof(&reader, index, pending.size)
+                .map_err(|e| StoreError::Backend(format!("log proof: {e}")))?;
+            Ok(Appended {
+                index,
+                entry,
+                receipt: TlogProof { extra: None, index, proof, checkpoint: checkpoint.clone() },
+            })
+        })
+        .collect()
+}
+
+pub(super) fn keep_commitment(
+    tx: &Transaction<'_>,
+    case_id: accord_model::CaseId,
+    sealed: &str,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("INSERT INTO log_commitments (case_id, sealed) VALUES ($1, $2)")
+        .and_then(|mut s| s.execute((case_id.to_string(), sealed)))
+        .map_err(|e| super::write::unique_or(e, "this case's embargo commitment is already kept"))?;
+    Ok(())
+}
+
+pub(super) fn entries(conn: &Connection, start: u64, end: u64) -> Result<Vec<Vec<u8>>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT entry FROM log_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx")
+        .map_err(backend)?;
+    let rows = stmt.query_map((index_sql(start), index_sql(end)), |r| r.get(0)).map_err(backend)?;
+    rows.collect::<Result<_, _>>().map_err(backend)
+}
+
+pub(super) fn hashes(conn: &Connection, nodes: &[NodeIndex]) -> Result<Vec<Hash>, StoreError> {
+    SqlHashes(conn).read_hashes(nodes).map_err(|e| match e {
+        ReadError::Missing { .. } => StoreError::NotFound { what: "log hash" },
+        other => StoreError::Backend(other.to_string()),
+    })
+}
+
+fn proof_error(e: accord_tlog::ProofError) -> StoreError {
+    match e {
+        accord_tlog::ProofError::Read(ReadError::Storage(e)) => StoreError::Backend(e.to_string()),
+        other => StoreError::conflict(other.to_string()),
+    }
+}
+
+/// Reads the head and the proof in one read transaction, so that both describe one tree.
+pub(super) fn inclusion_proof(conn: &Connection, index: u64, size: u64) -> Result<Vec<Hash>, StoreError> {
+    if size > head(conn)?.size {
+        return Err(StoreError::conflict(format!("the log has fewer than {size} entries")));
+    }
+    accord_tlog::inclusion_proof(&SqlHashes(conn), index, size).map_err(proof_error)
+}
+
+pub(super) fn consistency_proof(conn: &Connection, old: u64, new: u64) -> Result<Vec<Hash>, StoreError> {
+    if new > head(conn)?.size {
+        return Err(StoreError::conflict(format!("the log has fewer than {new} entries")));
+    }
+    accord_tlog::consistency_proof(&SqlHashes(conn), old, new).map_err(proof_error)
+}
+
+pub(super) fn commitment(
+    conn: &Connection,
+    case: accord_model::CaseId,
+) -> Result<Option<String>, StoreError> {
+    conn.prepare_cached("SELECT sealed FROM log_commitments WHERE case_id = $1")
+        .and_then(|mut s| s.query_row([case.to_string()], |r| r.get(0)).optional())
+        .map_err(backend)
+}
