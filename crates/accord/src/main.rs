@@ -5,6 +5,7 @@ mod admin;
 mod cli;
 mod db;
 mod env;
+mod hunt;
 mod import_osv;
 mod output;
 mod scan;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         cli::Command::Version(args) => version::run(args),
         cli::Command::Db(args) => db::run(args),
         cli::Command::Scan(args) => scan::run(args),
+        cli::Command::Hunt(args) => hunt::run(args),
     };
     match result {
         Ok(code) => code,
