@@ -302,7 +302,7 @@ impl Database {
         if !bytes.starts_with(MAGIC) {
             return Err(DbError::NotADatabase);
         }
-        let mut r = Reader::new(&bytes, MAGIC.len());
+        let mut r = Reader::new(bytes, MAGIC.len());
         let version = r.u32()?;
         if version != FORMAT_VERSION {
             return Err(DbError::Format { found: version });

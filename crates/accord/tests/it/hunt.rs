@@ -411,31 +411,31 @@ fn event(rng: &mut Rng) -> (Value, Vec<Value>) {
         line.insert(key.to_owned(), v);
         objects.push(object);
     };
-    if rng.next() % 2 == 0 {
+    if rng.next().is_multiple_of(2) {
         let ip = *rng.pick(IPS);
         add(&mut line, "source.ip", json!(ip), json!({"type": "ipv4-addr", "value": ip}));
     }
-    if rng.next() % 2 == 0 {
+    if rng.next().is_multiple_of(2) {
         let ip = *rng.pick(IPS);
         add(&mut line, "destination.ip", json!(ip), json!({"type": "ipv4-addr", "value": ip}));
     }
-    if rng.next() % 2 == 0 {
+    if rng.next().is_multiple_of(2) {
         let d = *rng.pick(DOMAINS);
         add(&mut line, "dns.question.name", json!(d), json!({"type": "domain-name", "value": d}));
     }
-    if rng.next() % 3 == 0 {
+    if rng.next().is_multiple_of(3) {
         let u = *rng.pick(URLS);
         add(&mut line, "url.full", json!(u), json!({"type": "url", "value": u}));
     }
-    if rng.next() % 3 == 0 {
+    if rng.next().is_multiple_of(3) {
         let u = *rng.pick(USERS);
         add(&mut line, "user.name", json!(u), json!({"type": "user-account", "account_login": u}));
     }
-    if rng.next() % 2 == 0 {
+    if rng.next().is_multiple_of(2) {
         let p = *rng.pick(PORTS);
         add(&mut line, "destination.port", json!(p), json!({"type": "network-traffic", "dst_port": p}));
     }
-    if rng.next() % 3 == 0 {
+    if rng.next().is_multiple_of(3) {
         let (n, hash) = (*rng.pick(NAMES), *rng.pick(HASHES));
         line.insert("file.name".into(), json!(n));
         line.insert("file.hash.sha256".into(), json!(hash));
@@ -472,10 +472,10 @@ fn test_of(rng: &mut Rng) -> String {
 }
 
 fn comparison(rng: &mut Rng, depth: u32) -> String {
-    if depth == 0 || rng.next() % 3 == 0 {
+    if depth == 0 || rng.next().is_multiple_of(3) {
         return test_of(rng);
     }
-    let op = if rng.next() % 2 == 0 { "AND" } else { "OR" };
+    let op = if rng.next().is_multiple_of(2) { "AND" } else { "OR" };
     format!("({} {op} {})", comparison(rng, depth - 1), comparison(rng, depth - 1))
 }
 
