@@ -9,6 +9,7 @@ pub mod email;
 pub mod log_fetch;
 pub mod notify;
 pub mod osv_api;
+pub mod taxii_fetch;
 pub mod taxii_pull;
 pub mod webhook;
 

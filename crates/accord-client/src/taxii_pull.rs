@@ -144,7 +144,7 @@ pub fn normalize_api_root(raw: &str) -> Result<Url, PullError> {
     Ok(url)
 }
 
-fn objects_url(
+pub(crate) fn objects_url(
     root: &Url,
     collection: &str,
     page_size: u32,
@@ -184,12 +184,16 @@ fn resume_point(last_added: Option<Timestamp>, more: bool) -> Option<Timestamp> 
     if more { last.checked_sub(SignedDuration::from_micros(1)).ok() } else { Some(last) }
 }
 
-struct Page {
-    envelope: Envelope,
-    last_added: Option<Timestamp>,
+pub(crate) struct Page {
+    pub(crate) envelope: Envelope,
+    pub(crate) last_added: Option<Timestamp>,
 }
 
-async fn fetch(client: &reqwest::Client, options: &PullOptions, url: &Url) -> Result<Page, PullError> {
+pub(crate) async fn fetch(
+    client: &reqwest::Client,
+    options: &PullOptions,
+    url: &Url,
+) -> Result<Page, PullError> {
     let shown = url.as_str().to_owned();
     let mut request = client.get(url.clone()).header(ACCEPT, TAXII_MEDIA_TYPE);
     request = match &options.auth {

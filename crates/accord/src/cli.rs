@@ -41,6 +41,9 @@ pub enum Command {
     /// Check a transparency log: its signature, its consistency with what was seen before,
     /// its entries and embargo commitments (exit 1 when it does not check out, 2 on errors)
     Log(LogArgs),
+    /// Hunt STIX indicators in logs: JSON lines, text, CSV, syslog, access logs (exit 1 when
+    /// something matched, 2 on errors)
+    Hunt(HuntArgs),
 }
 
 #[derive(Args)]
@@ -580,4 +583,74 @@ pub struct CompareArgs {
     /// Read pairs `A B`, one per line, from standard input
     #[arg(long)]
     pub batch: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HuntFormat {
+    /// By the file name and first line
+    Auto,
+    /// One JSON object per line, Elastic Common Schema field names (and --mapping)
+    Json,
+    /// Any text: IP addresses, domains, URLs, e-mail addresses and hashes as whole tokens
+    Text,
+    /// CSV with a header naming the columns like JSON fields
+    Csv,
+    /// RFC 3164 or RFC 5424 syslog
+    Syslog,
+    /// Common or combined web-server access logs
+    Access,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HuntOutput {
+    /// Aligned columns for people
+    Table,
+    /// One JSON object per match (indicator, name, file, line, value, time)
+    Json,
+}
+
+#[derive(Args)]
+pub struct HuntArgs {
+    /// A STIX bundle holding indicators (also a TAXII envelope or a list of objects); repeat
+    /// the option, or separate files with commas, for several
+    #[arg(long = "indicators", value_name = "FILE", value_delimiter = ',')]
+    pub indicators: Vec<PathBuf>,
+    /// Indicators from a TAXII 2.1 API root, e.g. https://taxii.example/api1/ (with --collection)
+    #[arg(long, value_name = "URL", requires = "collection", conflicts_with = "server")]
+    pub taxii: Option<String>,
+    /// Indicators from an Accord server's TAXII API (its default API root; with --collection)
+    #[arg(long, value_name = "URL", requires = "collection")]
+    pub server: Option<String>,
+    /// The TAXII collection to read indicators from (and post sightings to)
+    #[arg(long, value_name = "ID")]
+    pub collection: Option<String>,
+    /// API token for --taxii or --server (sent as a Bearer token)
+    #[arg(long, env = env::HUNT_TOKEN, hide_env_values = true, conflicts_with_all = ["user", "password"])]
+    pub token: Option<String>,
+    /// User name for HTTP Basic authentication at --taxii or --server
+    #[arg(long, requires = "password")]
+    pub user: Option<String>,
+    /// Password for HTTP Basic authentication
+    #[arg(long, requires = "user")]
+    pub password: Option<String>,
+    /// Log format
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: HuntFormat,
+    /// Field names of your logs mapped to STIX paths: a JSON object or TOML table, e.g.
+    /// {"srcaddr": "ipv4-addr:value", "sha": "file:hashes.'SHA-256'", "ts": "time"}
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub output: HuntOutput,
+    /// Post a STIX sighting per matched indicator to the collection (with --server or --taxii,
+    /// --collection and --identity)
+    #[arg(long, requires = "collection", requires = "identity")]
+    pub sightings: bool,
+    /// Your organisation's STIX identity, e.g. identity--…: the sightings' where_sighted_refs
+    #[arg(long, value_name = "ID")]
+    pub identity: Option<String>,
+    /// Log files, folders (every file below them) or - for standard input [default: -]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }

@@ -21,6 +21,7 @@ pub const PULL_TOKEN: &str = "ACCORD_PULL_TOKEN";
 pub const PULL_USER: &str = "ACCORD_PULL_USER";
 pub const PULL_PASSWORD: &str = "ACCORD_PULL_PASSWORD";
 pub const SCAN_DB: &str = "ACCORD_SCAN_DB";
+pub const HUNT_TOKEN: &str = "ACCORD_HUNT_TOKEN";
 
 /// Shown at the end of `accord --help`.
 pub const HELP: &str = "\
@@ -45,4 +46,5 @@ Environment variables:
   ACCORD_PULL_USER        `accord taxii pull`: user name for HTTP Basic at the remote server
   ACCORD_PULL_PASSWORD    `accord taxii pull`: password for HTTP Basic at the remote server
   ACCORD_SCAN_DB          `accord scan`, `accord db import`: the advisory database file
-                          (default $XDG_CACHE_HOME/accord/osv.db or ~/.cache/accord/osv.db)";
+                          (default $XDG_CACHE_HOME/accord/osv.db or ~/.cache/accord/osv.db)
+  ACCORD_HUNT_TOKEN       `accord hunt`: API token for --taxii or --server (Bearer)";

@@ -5,6 +5,7 @@ mod admin;
 mod cli;
 mod db;
 mod env;
+mod hunt;
 mod import_osv;
 mod log;
 mod output;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Pattern(args) => pattern::run(args),
         cli::Command::Log(args) => log::run(args),
+        cli::Command::Hunt(args) => hunt::run(args),
     };
     match result {
         Ok(code) => code,

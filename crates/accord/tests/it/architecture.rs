@@ -32,7 +32,8 @@ const LAYERS: &[&[&str]] = &[
     &["accord-store"],
     // the pure crates
     // the scanning engine reads advisories (formats), versions and lockfiles
-    &["accord-scan"],
+    // hunting indicators in logs compiles STIX patterns (accord-pattern)
+    &["accord-scan", "accord-hunt"],
     &["accord-taxii", "accord-formats", "accord-pattern"],
     &["accord-model", "accord-stix", "accord-version", "accord-lockfile", "accord-tlog"],
     // CVSS vectors: their errors are refusals of the model (`accord_model::refusal`)
@@ -50,6 +51,7 @@ const PURE: &[&str] = &[
     "accord-scan",
     "accord-tlog",
     "accord-pattern",
+    "accord-hunt",
 ];
 const IO_CRATES: &[&str] =
     &["tokio", "rusqlite", "axum", "reqwest", "lettre", "tokio-postgres", "hyper", "getrandom"];

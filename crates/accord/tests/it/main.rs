@@ -12,6 +12,7 @@ mod cvd;
 mod cvd_web;
 mod demo;
 mod durability;
+mod hunt;
 mod log;
 mod notifications;
 mod ops;

@@ -1,0 +1,304 @@
+//! Indicators in free text: IPv4 and IPv6 addresses, domain names, URLs, e-mail addresses and
+//! MD5/SHA-1/SHA-256/SHA-512 digests recognised as whole tokens. `10.0.0.1` is not found in
+//! `110.0.0.12`, nor `evil.com` in `notevil.com`; a subdomain is a different domain.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::event::Event;
+use crate::field::{DOMAIN, EMAIL, IPV4, IPV6, URL, hash_field};
+
+/// Bytes that end a word: white space, quotes, brackets and list punctuation.
+const fn word_breaks() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 33 {
+        t[i] = true;
+        i += 1;
+    }
+    t[127] = true;
+    let list = b"\"'<>()[]{},;|\\`^";
+    let mut j = 0;
+    while j < list.len() {
+        t[list[j] as usize] = true;
+        j += 1;
+    }
+    t
+}
+static WORD_BREAK: [bool; 256] = word_breaks();
+
+/// Bytes that split a word (not a URL) into tokens.
+const fn token_breaks() -> [bool; 256] {
+    let mut t = [false; 256];
+    let list = b"/=?&+~#!%*$";
+    let mut j = 0;
+    while j < list.len() {
+        t[list[j] as usize] = true;
+        j += 1;
+    }
+    t
+}
+static TOKEN_BREAK: [bool; 256] = token_breaks();
+
+/// Finds the tokens of `line` and adds them to `event`, each its own object (groups from
+/// `group` on); returns the next free group.
+pub fn tokens(line: &[u8], event: &mut Event, mut group: u32) -> u32 {
+    let mut i = 0;
+    let n = line.len();
+    while i < n {
+        while i < n && WORD_BREAK[line[i] as usize] {
+            i += 1;
+        }
+        let start = i;
+        while i < n && !WORD_BREAK[line[i] as usize] {
+            i += 1;
+        }
+        if i > start {
+            group = word(&line[start..i], event, group);
+        }
+    }
+    group
+}
+
+fn word(w: &[u8], event: &mut Event, mut group: u32) -> u32 {
+    // the cheapest test first: most words of a log are plain words or numbers
+    if w.len() < 4 {
+        return group;
+    }
+    if let Some(at) = memchr::memmem::find(w, b"://") {
+        let scheme = &w[..at];
+        if !scheme.is_empty()
+            && scheme.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        {
+            let url = trim_end(w, b".,:;!?");
+            if let Ok(url) = std::str::from_utf8(url) {
+                event.push(URL, group, url);
+                group += 1;
+                let rest = &url[at + 3..];
+                let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+                let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+                group = host_token(host.as_bytes(), event, group);
+            }
+            return group;
+        }
+    }
+    let mut i = 0;
+    while i < w.len() {
+        let start = i;
+        while i < w.len() && !TOKEN_BREAK[w[i] as usize] {
+            i += 1;
+        }
+        if i - start >= 4 {
+            group = token(&w[start..i], event, group);
+        }
+        i += 1;
+    }
+    group
+}
+
+fn trim_end<'a>(mut s: &'a [u8], chars: &[u8]) -> &'a [u8] {
+    while let Some((last, rest)) = s.split_last() {
+        if chars.contains(last) {
+            s = rest;
+        } else {
+            break;
+        }
+    }
+    s
+}
+
+fn trim_start<'a>(mut s: &'a [u8], chars: &[u8]) -> &'a [u8] {
+    while let Some((first, rest)) = s.split_first() {
+        if chars.contains(first) {
+            s = rest;
+        } else {
+            break;
+        }
+    }
+    s
+}
+
+/// A host of a URL or a token: an address or a domain name.
+pub(crate) fn host_token(h: &[u8], event: &mut Event, group: u32) -> u32 {
+    let h = trim_end(h, b".");
+    if h.first() == Some(&b'[') {
+        if let Some(end) = h.iter().position(|&b| b == b']')
+            && let Some(s) = as_str(&h[1..end])
+            && s.parse::<Ipv6Addr>().is_ok()
+        {
+            event.push(IPV6, group, s);
+            return group + 1;
+        }
+        return group;
+    }
+    let host = match h.iter().rposition(|&b| b == b':') {
+        Some(at) if h[at + 1..].iter().all(u8::is_ascii_digit) && !h[..at].contains(&b':') => &h[..at],
+        _ => h,
+    };
+    if let Some(s) = as_str(host) {
+        if s.parse::<Ipv4Addr>().is_ok() {
+            event.push(IPV4, group, s);
+            return group + 1;
+        }
+        if s.contains(':') && s.parse::<Ipv6Addr>().is_ok() {
+            event.push(IPV6, group, s);
+            return group + 1;
+        }
+        if is_domain(host) {
+            event.push_lowercase(DOMAIN, group, s);
+            return group + 1;
+        }
+    }
+    group
+}
+
+fn as_str(b: &[u8]) -> Option<&str> {
+    std::str::from_utf8(b).ok()
+}
+
+fn token(t: &[u8], event: &mut Event, group: u32) -> u32 {
+    // IPv6 first: its colons must not be trimmed away
+    if t.contains(&b':') && t.iter().all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.')) {
+        let s = trim_end(t, b".");
+        if let Some(s) = as_str(s)
+            && s.parse::<Ipv6Addr>().is_ok()
+        {
+            event.push(IPV6, group, s);
+            return group + 1;
+        }
+    }
+    if t.contains(&b':') {
+        let mut group = group;
+        for part in t.split(|&b| b == b':') {
+            if part.len() >= 4 {
+                group = simple_token(part, event, group);
+            }
+        }
+        return group;
+    }
+    simple_token(t, event, group)
+}
+
+/// A token without colons.
+fn simple_token(t: &[u8], event: &mut Event, group: u32) -> u32 {
+    let t = trim_end(trim_start(t, b".-_@"), b".-_@");
+    if t.len() < 4 {
+        return group;
+    }
+    if let Some(field) = hash_field(t) {
+        // a digest, not a decimal number of that length
+        if let Some(s) = as_str(t) {
+            event.push_lowercase(field, group, s);
+            return group + 1;
+        }
+    }
+    if let Some(at) = t.iter().position(|&b| b == b'@') {
+        let (local, domain) = (&t[..at], &t[at + 1..]);
+        if !local.is_empty()
+            && local.iter().all(|b| b.is_ascii_alphanumeric() || b"._-+'".contains(b))
+            && is_domain(domain)
+            && let Some(s) = as_str(t)
+        {
+            event.push(EMAIL, group, s);
+            return group + 1;
+        }
+        return group;
+    }
+    host_token(t, event, group)
+}
+
+/// A domain name: two or more labels of letters, digits and hyphens, the last alphabetic (or
+/// punycode), not starting or ending with a hyphen.
+pub fn is_domain(d: &[u8]) -> bool {
+    if d.len() < 4 || d.len() > 253 {
+        return false;
+    }
+    let mut labels = 0;
+    let mut last: &[u8] = &[];
+    for label in d.split(|&b| b == b'.') {
+        if label.is_empty()
+            || label.len() > 63
+            || label[0] == b'-'
+            || label[label.len() - 1] == b'-'
+            || !label.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+        {
+            return false;
+        }
+        labels += 1;
+        last = label;
+    }
+    labels >= 2
+        && last.len() >= 2
+        && (last.iter().all(u8::is_ascii_alphabetic) || (last.starts_with(b"xn--") && last.len() > 4))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::field::{FieldId, Fields, MD5, SHA1, SHA256};
+
+    fn found(line: &str) -> Vec<(String, String)> {
+        let fields = Fields::new();
+        let mut e = Event::new();
+        e.clear(1);
+        tokens(line.as_bytes(), &mut e, 0);
+        e.values().map(|(f, _, v): (FieldId, u32, &str)| (fields.spec(f).stix_path(), v.to_owned())).collect()
+    }
+
+    fn values(line: &str) -> Vec<String> {
+        found(line).into_iter().map(|(_, v)| v).collect()
+    }
+
+    #[test]
+    fn addresses_are_whole_tokens() {
+        assert_eq!(values("conn from 110.0.0.12 to 10.0.0.1:443, ok"), ["110.0.0.12", "10.0.0.1"]);
+        assert_eq!(found("x 10.0.0.1.")[0], ("ipv4-addr:value".to_owned(), "10.0.0.1".to_owned()));
+        assert!(values("version 1.2.3.4.5 and 300.1.1.1 and 1.2.3").is_empty());
+        assert_eq!(found("src=2001:db8::1 dst=[fe80::1]")[0].0, "ipv6-addr:value");
+        assert_eq!(values("src=2001:db8::1 dst=[fe80::1]:80"), ["2001:db8::1", "fe80::1"]);
+        assert!(values("at 12:30:45 today").is_empty());
+    }
+
+    #[test]
+    fn domains_urls_and_mail() {
+        assert_eq!(values("query notevil.com A"), ["notevil.com"]);
+        assert_eq!(values("Query Evil.COM."), ["evil.com"]);
+        assert_eq!(
+            found("GET http://Bad.example.org:8080/x?q=1, then"),
+            [
+                ("url:value".to_owned(), "http://Bad.example.org:8080/x?q=1".to_owned()),
+                ("domain-name:value".to_owned(), "bad.example.org".to_owned())
+            ]
+        );
+        assert_eq!(
+            found("mail from <bob@evil.test>")[0],
+            ("email-addr:value".into(), "bob@evil.test".into())
+        );
+        assert!(values("HTTP/1.1 Mozilla/5.0 -1.5 a.b").is_empty());
+        assert_eq!(values("host=db-1.internal.corp:5432"), ["db-1.internal.corp"]);
+    }
+
+    #[test]
+    fn hashes_by_length() {
+        let md5 = "d41d8cd98f00b204e9800998ecf8427e";
+        let sha1 = "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709";
+        let sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let line = format!("md5={md5} sha1:{sha1} file {sha256} short abcdef12");
+        let f = found(&line);
+        let fields = Fields::new();
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[0], (fields.spec(MD5).stix_path(), md5.to_owned()));
+        assert_eq!(f[1], (fields.spec(SHA1).stix_path(), sha1.to_lowercase()));
+        assert_eq!(f[2], (fields.spec(SHA256).stix_path(), sha256.to_owned()));
+        // a digest inside a longer hex run is not a digest
+        assert!(values(&format!("{sha256}00")).is_empty());
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for line in
+            ["", "::::", "@@@@", "[[[[", "http://", "a://[", "\u{ff}\u{fe}://x", "x@.com", "....", "[::1"]
+        {
+            let _ = found(line);
+        }
+    }
+}
