@@ -530,3 +530,81 @@ fn differential_the_fast_paths_never_change_an_answer() {
     let summary = text(&out.stderr);
     assert!(!summary.contains(" 0 equality") && !summary.contains(" 0 evaluated"), "{summary}");
 }
+
+/// Indicators read from an Accord server's TAXII collection (the demo's public one), and one
+/// sighting per matched indicator posted back to it.
+#[test]
+fn indicators_from_a_server_and_sightings_posted_back() {
+    use accord_testkit::{ADMIN_TOKEN, TestServer};
+    let server = TestServer::start(bin(), &["--demo"]).expect("start the demo server");
+    let taxii = [
+        ("accept", "application/taxii+json;version=2.1"),
+        ("authorization", &format!("Bearer {ADMIN_TOKEN}")),
+    ];
+    let collections: Value = server.get_with("/taxii2/accord/collections/", &taxii).json().unwrap();
+    let public = collections["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "Public threat intelligence")
+        .expect("the demo's public collection")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("demo.log"),
+        "GET /login from 198.51.100.41\nlookup update-checker.example\nlookup notupdate-checker.example\n",
+    )
+    .unwrap();
+    let base = server.url("");
+    let identity = "identity--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+    let out = hunt(
+        dir.path(),
+        &[
+            "--server",
+            base.trim_end_matches('/'),
+            "--collection",
+            &public,
+            "--token",
+            ADMIN_TOKEN,
+            "--output",
+            "json",
+            "--sightings",
+            "--identity",
+            identity,
+            "demo.log",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let found: BTreeSet<(u64, String, String)> = text(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["line"].as_u64().unwrap(),
+                v["value"].as_str().unwrap().to_owned(),
+                v["indicator"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let lines: Vec<(u64, &str)> = found.iter().map(|(l, v, _)| (*l, v.as_str())).collect();
+    assert_eq!(lines, [(1, "198.51.100.41"), (2, "update-checker.example")]);
+    assert!(text(&out.stderr).contains("Posted 2 sightings: 2 stored"), "{}", text(&out.stderr));
+
+    let path = format!("/taxii2/accord/collections/{public}/objects/?match%5Btype%5D=sighting");
+    let sightings: Value = server.get_with(&path, &taxii).json().unwrap();
+    let sighted: BTreeSet<String> = sightings["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            assert_eq!(s["where_sighted_refs"], json!([identity]));
+            assert_eq!(s["count"], 1);
+            s["sighting_of_ref"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    let matched: BTreeSet<String> = found.into_iter().map(|(_, _, id)| id).collect();
+    assert_eq!(sighted, matched);
+}
