@@ -60,7 +60,7 @@ fn matches(pattern: &str, file: &std::path::Path) -> anyhow::Result<ExitCode> {
     };
     let observations = ObservationSet::from_objects(&objects).map_err(|e| anyhow!("{shown}: {e}"))?;
     let found = matcher.matches(observations.observations()).map_err(|e| anyhow!("{shown}: {e}"))?;
-    let ids = found.clone().unwrap_or_default();
-    output::out(&serde_json::to_string_pretty(&ids)?)?;
-    Ok(if found.is_some() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_NO) })
+    let matched = found.is_some();
+    output::out(&serde_json::to_string_pretty(&found.unwrap_or_default())?)?;
+    Ok(if matched { ExitCode::SUCCESS } else { ExitCode::from(EXIT_NO) })
 }

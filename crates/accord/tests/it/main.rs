@@ -20,6 +20,7 @@ mod osv_api;
 mod pattern;
 mod pull;
 mod scan;
+mod semver_reference;
 mod signing;
 mod taxii;
 mod tlp;

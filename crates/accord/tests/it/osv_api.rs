@@ -10,6 +10,7 @@ use std::path::Path;
 use accord_testkit::{StatusCode, TestServer, json};
 use serde_json::{Value, json as j};
 
+use crate::semver_reference::{in_range, sv};
 use crate::{accord, bin};
 
 /// (advisory id, ranges as (kind, events), listed versions) of one package.
@@ -24,42 +25,6 @@ fn read_records(dir: &Path) -> Vec<Value> {
         }
     }
     out
-}
-
-fn sv(v: &str) -> Option<semver::Version> {
-    semver::Version::parse(v).ok()
-}
-
-/// The OSV schema's evaluation of one range, with SemVer precedence.
-fn in_range(events: &[(String, String)], v: &semver::Version) -> Option<bool> {
-    let mut steps: Vec<(Option<semver::Version>, u8)> = Vec::new();
-    for (kind, at) in events {
-        let at_v = if kind == "introduced" && at == "0" { None } else { Some(sv(at)?) };
-        let order = match kind.as_str() {
-            "introduced" => 0,
-            "fixed" => 1,
-            "last_affected" => 2,
-            _ => return None, // limit: none in these sets
-        };
-        steps.push((at_v, order));
-    }
-    steps.sort_by(|a, b| match (&a.0, &b.0) {
-        (None, None) => a.1.cmp(&b.1),
-        (None, Some(_)) => std::cmp::Ordering::Less,
-        (Some(_), None) => std::cmp::Ordering::Greater,
-        (Some(x), Some(y)) => x.cmp_precedence(y).then(a.1.cmp(&b.1)),
-    });
-    let mut affected = false;
-    for (at, order) in &steps {
-        let here = at.as_ref().map_or(std::cmp::Ordering::Less, |a| a.cmp_precedence(v));
-        match order {
-            0 if here != std::cmp::Ordering::Greater => affected = true,
-            1 if here != std::cmp::Ordering::Greater => affected = false,
-            2 if here == std::cmp::Ordering::Less => affected = false,
-            _ => {}
-        }
-    }
-    Some(affected)
 }
 
 #[test]
