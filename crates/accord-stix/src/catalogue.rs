@@ -34,6 +34,9 @@ pub struct TypeSpec {
     pub required: &'static [&'static str],
 }
 
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
 use ObjectKind::{Domain as D, Meta as M, Observable as O, Relationship as R};
 
 /// The catalogue of STIX 2.1 types.
@@ -92,7 +95,16 @@ pub const TYPES: &[TypeSpec] = &[
 
 /// The spec of a known type.
 pub fn lookup(name: &str) -> Option<&'static TypeSpec> {
-    TYPES.iter().find(|t| t.name == name)
+    static BY_NAME: LazyLock<HashMap<&'static str, &'static TypeSpec>> =
+        LazyLock::new(|| TYPES.iter().map(|t| (t.name, t)).collect());
+    BY_NAME.get(name).copied()
+}
+
+/// Whether a top-level property of this name holds a timestamp ([`TIMESTAMP_PROPERTIES`]).
+pub fn is_timestamp_property(name: &str) -> bool {
+    static NAMES: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| TIMESTAMP_PROPERTIES.iter().copied().collect());
+    NAMES.contains(name)
 }
 
 /// Properties whose values are timestamps wherever they appear at the top level.
@@ -144,5 +156,8 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), TYPES.len());
         assert!(lookup("indicator").is_some() && lookup("x-custom").is_none());
+        assert!(TYPES.iter().all(|t| lookup(t.name).is_some_and(|s| s.name == t.name)));
+        assert!(TIMESTAMP_PROPERTIES.iter().all(|p| is_timestamp_property(p)));
+        assert!(!is_timestamp_property("name"));
     }
 }

@@ -60,11 +60,13 @@ impl StixTimestamp {
             Some(f) if !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()) => f,
             _ => return Err(bad()),
         };
-        let mut nanos = fraction.chars().take(9).collect::<String>();
-        while nanos.len() < 9 {
-            nanos.push('0');
-        }
-        Ok(Self { text: s.to_owned(), key: format!("{}.{nanos}", &s[..19]), fraction_digits: fraction.len() })
+        let mut key = String::with_capacity(29);
+        key.push_str(&s[..19]);
+        key.push('.');
+        let kept = &fraction[..fraction.len().min(9)];
+        key.push_str(kept);
+        key.extend(std::iter::repeat_n('0', 9 - kept.len()));
+        Ok(Self { text: s.to_owned(), key, fraction_digits: fraction.len() })
     }
 
     pub fn as_str(&self) -> &str {

@@ -4,7 +4,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalogue::{self, ObjectKind, TIMESTAMP_PROPERTIES};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::catalogue::{self, ObjectKind};
 use crate::id::{StixId, check_type_name, short};
 use crate::timestamp::StixTimestamp;
 
@@ -137,6 +140,13 @@ const SHAPES: &[(&str, Shape)] = &[
     ("is_active", Shape::Flag),
 ];
 
+/// The shape [`SHAPES`] gives a property name.
+fn shape_of(name: &str) -> Option<Shape> {
+    static BY_NAME: LazyLock<HashMap<&'static str, Shape>> =
+        LazyLock::new(|| SHAPES.iter().copied().collect());
+    BY_NAME.get(name).copied()
+}
+
 const OPINIONS: &[&str] = &["strongly-disagree", "disagree", "neutral", "agree", "strongly-agree"];
 const MAX_COUNT: i64 = 999_999_999;
 
@@ -268,8 +278,8 @@ impl Checker {
         }
 
         // other timestamps at the top level
-        for p in TIMESTAMP_PROPERTIES.iter().filter(|p| !matches!(**p, "created" | "modified")) {
-            if obj.contains_key(*p) {
+        for p in obj.keys() {
+            if !matches!(p.as_str(), "created" | "modified") && catalogue::is_timestamp_property(p) {
                 self.timestamp(obj, p, false, false);
             }
         }
@@ -316,9 +326,9 @@ impl Checker {
         {
             self.fail("confidence", "must be an integer from 0 to 100");
         }
-        for (p, shape) in SHAPES {
-            if let Some(v) = obj.get(*p) {
-                self.shape(p, *shape, v);
+        for (p, v) in obj {
+            if let Some(shape) = shape_of(p) {
+                self.shape(p, shape, v);
             }
         }
         for p in ["relationship_type", "value"] {

@@ -142,15 +142,27 @@ pub(super) fn add_objects(
     // Never earlier than what the collection already holds, so that date_added follows seq.
     let date_added = latest.filter(|l| *l > text(at)).unwrap_or_else(|| text(at));
     let (org, user) = (producer_org.map(|o| o.to_string()), producer_user.to_string());
+    // Prepared once for the whole envelope (looking a statement up by its text costs a hash of
+    // the text per use).
+    let mut keyed_query =
+        tx.prepare_cached(concat!("SELECT EXISTS (", seqs_by_key!(), ")")).map_err(backend)?;
+    let mut insert_version = tx
+        .prepare_cached(
+            "INSERT INTO stix_objects (collection_id, object_id, object_type, spec_version, version,
+                 version_text, date_added, tlp, producer_org, producer_user, raw, is_last, is_first,
+                 is_latest_spec)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .map_err(backend)?;
+    let mut insert_key = tx
+        .prepare_cached("INSERT INTO stix_object_keys_recent (okey, seq) VALUES ($1, $2)")
+        .map_err(backend)?;
     let mut stored = 0;
     for v in versions {
         let (key, written) = v.version.clone().unwrap_or_else(|| (date_added.clone(), date_added.clone()));
         let okey = object_key(collection, &v.object_id);
         // Most objects are new: when no row has the key, there are no versions to read.
-        let keyed: bool = tx
-            .prepare_cached(concat!("SELECT EXISTS (", seqs_by_key!(), ")"))
-            .and_then(|mut s| s.query_row([okey], |r| r.get(0)))
-            .map_err(backend)?;
+        let keyed: bool = keyed_query.query_row([okey], |r| r.get(0)).map_err(backend)?;
         let mut rows = if keyed { versions_of(tx, okey, collection, &v.object_id)? } else { Vec::new() };
         if rows.iter().any(|r| r.spec_version == v.spec_version && r.version == key) {
             continue; // the same version again: already stored
@@ -163,14 +175,8 @@ pub(super) fn add_objects(
         });
         let flags = flags_of(&rows);
         let mine = flags[rows.len() - 1];
-        tx.prepare_cached(
-            "INSERT INTO stix_objects (collection_id, object_id, object_type, spec_version, version,
-                 version_text, date_added, tlp, producer_org, producer_user, raw, is_last, is_first,
-                 is_latest_spec)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .and_then(|mut s| {
-            s.execute(rusqlite::params![
+        insert_version
+            .execute(rusqlite::params![
                 collection,
                 v.object_id,
                 v.object_type,
@@ -186,12 +192,9 @@ pub(super) fn add_objects(
                 mine.is_first,
                 mine.is_latest_spec,
             ])
-        })
-        .map_err(backend)?;
-        let seq = tx.last_insert_rowid();
-        tx.prepare_cached("INSERT INTO stix_object_keys_recent (okey, seq) VALUES ($1, $2)")
-            .and_then(|mut s| s.execute(rusqlite::params![okey, seq]))
             .map_err(backend)?;
+        let seq = tx.last_insert_rowid();
+        insert_key.execute(rusqlite::params![okey, seq]).map_err(backend)?;
         update_flags(tx, &rows, &flags)?;
         for target in &v.links {
             tx.prepare_cached(
@@ -210,6 +213,7 @@ pub(super) fn add_objects(
         }
         stored += 1;
     }
+    drop((keyed_query, insert_version, insert_key));
     if stored > 0 {
         merge_keys_when_due(tx, MERGE_AT_LEAST)?;
     }
