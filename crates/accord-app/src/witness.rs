@@ -16,6 +16,9 @@ use jiff::Timestamp;
 
 use crate::AppError;
 
+/// Why a witness refuses a checkpoint, with the HTTP status of each reason.
+pub use accord_tlog::WitnessRefusal as Refusal;
+
 /// Makes a new cosigner key named `name` from the operating system's randomness.
 pub fn new_cosigner(name: &str) -> Result<Cosigner, AppError> {
     let name = KeyName::new(name).map_err(|e| AppError::Internal(format!("witness name {name:?}: {e}")))?;
