@@ -247,3 +247,42 @@ fn the_generated_vector_request_is_cosigned_as_the_vector_says() {
     let seen8 = WitnessedTree { size: 8, root: *checked.checkpoint.root() };
     assert_eq!(checked.check_against(Some(&seen8)), Err(WitnessRefusal::Conflict { old: 4, latest: 8 }));
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any request, a valid one cut, changed or extended anywhere, is answered with one of
+        /// the spec's statuses and never panics; a consistent one from the witness's size is
+        /// accepted, and cosigning it cannot fail.
+        #[test]
+        fn every_request_gets_a_status(old in 1u64..20, grow in 0u64..10, cut in any::<usize>(), byte in any::<u8>(), latest in 0u64..20) {
+            let log = Log::new();
+            let size = (old + grow).min(20);
+            let body = log.request(old, size).into_bytes();
+            let at = cut % (body.len() + 1);
+            let mut changed = body.clone();
+            if at < changed.len() { changed[at] = byte } else { changed.push(byte) }
+            let seen = (latest > 0).then(|| log.seen(latest));
+            for candidate in [&body[..at], &changed[..], &body[..]] {
+                match SignedRequest::check(candidate, &log.logs()) {
+                    Err(r) => prop_assert!([400, 403, 404].contains(&r.status()), "{r}"),
+                    Ok(signed) => match signed.check_against(seen.as_ref()) {
+                        Err(r) => prop_assert!([409, 422].contains(&r.status()), "{r}"),
+                        Ok(()) => {
+                            let cosigner = Cosigner::from_seed(KeyName::new("w.example/w").unwrap(), &[5; 32]);
+                            prop_assert!(signed.cosign(&cosigner, 1).is_ok());
+                        }
+                    },
+                }
+            }
+            let from_latest = log.request(latest, size.max(latest));
+            let signed = SignedRequest::check(from_latest.as_bytes(), &log.logs()).unwrap();
+            prop_assert_eq!(signed.check_against(seen.as_ref()), Ok(()));
+        }
+    }
+}
