@@ -14,6 +14,7 @@ mod cvd;
 pub mod demo;
 mod error;
 pub mod log;
+pub mod log_witnesses;
 mod notifications;
 pub mod osv_query;
 mod permissions;
@@ -22,6 +23,7 @@ mod registry;
 mod taxii;
 mod taxii_objects;
 mod taxii_pull;
+pub mod witness;
 
 use std::sync::Arc;
 
@@ -80,6 +82,10 @@ pub struct App {
     cve_assigner: Arc<accord_formats::cve::Assigner>,
     /// Signs the transparency log's checkpoints; kept outside the store.
     log_signer: Option<Arc<accord_tlog::NoteSigner>>,
+    /// The witnesses the log asks for cosignatures, and their quorum.
+    log_witnesses: Arc<log_witnesses::LogWitnesses>,
+    /// Wakes the witness collector when an entry was appended.
+    log_signal: Arc<tokio::sync::Notify>,
 }
 
 /// A fresh key for [`App::with_sealing_key`], as 64 hexadecimal digits.
@@ -105,6 +111,8 @@ impl App {
             csaf_cache: Arc::default(),
             cve_assigner: Arc::new(advisory_cve::default_cve_assigner()),
             log_signer: None,
+            log_witnesses: Arc::default(),
+            log_signal: Arc::default(),
         })
     }
 

@@ -158,6 +158,9 @@ impl App {
             }
         }
         let appended: Vec<Appended> = self.store.write_logged(actor, all, self.log_signer.clone()).await?;
+        if !appended.is_empty() {
+            self.log_signal.notify_one();
+        }
         Ok(appended.into_iter().map(|a| a.receipt.to_string()).collect())
     }
 
@@ -189,13 +192,15 @@ impl App {
         Ok(Value::Object(hashes))
     }
 
-    /// The latest signed checkpoint (a checkpoint of the empty tree, signed now, before the
-    /// first entry). Not found when the log has no key.
+    /// The latest signed checkpoint, with the log's signature first and then every witness's
+    /// cosignature kept for it (a checkpoint of the empty tree, signed now, before the first
+    /// entry). Not found when the log has no key.
     pub async fn log_checkpoint(&self) -> Result<String, AppError> {
         let signer = self.log_signer.as_ref().ok_or(AppError::NotFound("log"))?;
         let head = self.store.log_head().await?;
         if !head.checkpoint.is_empty() {
-            return Ok(head.checkpoint);
+            let cosignatures = self.head_cosignatures(head.size, &head.root).await?;
+            return Ok(crate::log_witnesses::with_cosignatures(head.checkpoint, &cosignatures));
         }
         let checkpoint = Checkpoint::new(signer.name().as_str(), 0, empty_root())
             .map_err(|e| AppError::Internal(e.to_string()))?;

@@ -16,6 +16,7 @@ mod metrics;
 mod notifications;
 mod taxii;
 mod web;
+pub mod witness;
 
 use std::sync::Arc;
 use std::time::Duration;

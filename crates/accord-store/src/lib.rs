@@ -12,6 +12,7 @@ pub mod log;
 pub mod outbox;
 mod records;
 pub mod sqlite;
+pub mod witness;
 
 pub use error::StoreError;
 pub use records::{
@@ -68,6 +69,11 @@ pub trait Store: Send + Sync + 'static {
     async fn log_consistency_proof(&self, old: u64, new: u64) -> Result<Vec<accord_tlog::Hash>, StoreError>;
     /// What the embargo commitment of a case was made of (sealed), if it is kept.
     async fn log_commitment(&self, case: accord_model::CaseId) -> Result<Option<String>, StoreError>;
+    /// The latest cosignature kept of each witness, by witness key.
+    async fn log_cosignatures(&self) -> Result<Vec<log::Cosignature>, StoreError>;
+    /// Keeps a witness's cosignature in place of its previous one, unless that one is of a
+    /// larger tree; answers whether it was kept. The caller has checked the signature.
+    async fn keep_log_cosignature(&self, cosignature: log::Cosignature) -> Result<bool, StoreError>;
 
     /// True when the store holds no organisation and no accord version.
     async fn is_empty(&self) -> Result<bool, StoreError>;

@@ -7,6 +7,7 @@
 
 use accord_model::CaseId;
 use accord_tlog::{Hash, TlogProof};
+use jiff::Timestamp;
 
 /// A change of the log, applied with the other writes of one transaction.
 #[derive(Debug, Clone)]
@@ -33,4 +34,20 @@ pub struct LogHead {
     pub root: Hash,
     /// The signed checkpoint note; empty while the log has no entry.
     pub checkpoint: String,
+}
+
+/// A witness's cosignature of one of the log's checkpoints (C2SP tlog-cosignature v1), as the
+/// server keeps it: the latest of each witness.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cosignature {
+    /// The witness's verifier key (`<name>+<key id>+<key>`, type 0x04).
+    pub witness: String,
+    /// The checkpoint cosigned: its size and root hash.
+    pub size: u64,
+    pub root: Hash,
+    /// The signature line, ending with `\n`.
+    pub signature: String,
+    /// The time the witness signed, POSIX seconds.
+    pub cosigned_at: u64,
+    pub received_at: Timestamp,
 }

@@ -67,6 +67,15 @@ impl TestServer {
         Self::spawn(bin, data, &[], None, &[])
     }
 
+    /// Starts `accord witness serve` with its data folder `data`, listening on `listen`
+    /// (`127.0.0.1:0` for a free port, or the address of a witness stopped before);
+    /// `extra` are more arguments (`--name`, `--log`, …).
+    pub fn start_witness(bin: &Path, data: &Path, listen: &str, extra: &[&str]) -> anyhow::Result<Self> {
+        let mut command = Command::new(bin);
+        command.args(["witness", "serve", "--listen", listen]).arg("--data").arg(data).args(extra);
+        Self::run(command, data, "Accord witness ")
+    }
+
     fn spawn(
         bin: &Path,
         data: &Path,
@@ -80,12 +89,14 @@ impl TestServer {
             Some(token) => command.env("ACCORD_BOOTSTRAP_TOKEN", token),
             None => command.env_remove("ACCORD_BOOTSTRAP_TOKEN"),
         };
+        command.arg("serve").arg("--data").arg(data).args(["--listen", "127.0.0.1:0"]).args(extra);
+        Self::run(command, data, "Accord ")
+    }
+
+    /// Runs `command` and waits for its line `<ready>… is listening on <URL>`.
+    fn run(mut command: Command, data: &Path, ready: &'static str) -> anyhow::Result<Self> {
+        let bin = PathBuf::from(command.get_program());
         let mut child = command
-            .arg("serve")
-            .arg("--data")
-            .arg(data)
-            .args(["--listen", "127.0.0.1:0"])
-            .args(extra)
             .env("ACCORD_LOG", "warn")
             .env_remove("ACCORD_DATABASE")
             .stdin(Stdio::null())
@@ -99,8 +110,10 @@ impl TestServer {
         let keep = lines.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.strip_prefix("Accord is listening on ") {
-                    let _ = tx.send(rest.trim_end_matches('/').to_owned());
+                if let Some((_, url)) =
+                    line.strip_prefix(ready).and_then(|rest| rest.split_once("is listening on "))
+                {
+                    let _ = tx.send(url.trim_end_matches('/').to_owned());
                 }
                 keep.lock().unwrap_or_else(|p| p.into_inner()).push(line);
             }

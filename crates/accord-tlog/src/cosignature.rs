@@ -4,10 +4,14 @@
 //! Ed25519 signature`. Its meaning: as of time `t`, this is the largest tree the cosigner has
 //! seen for the origin, consistent with all earlier ones. Time is the caller's parameter.
 
+use std::str::FromStr;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use ed25519_dalek::{Signature as Ed25519Signature, Signer as _, SigningKey};
 
 use crate::checkpoint::{Checkpoint, CheckpointError};
-use crate::keys::{KeyId, KeyName, VerifierKey};
+use crate::keys::{KeyError, KeyId, KeyName, SignatureType, VerifierKey, parse_key_id};
 use crate::note::NoteSignature;
 
 /// The signature type byte of Ed25519 cosignatures.
@@ -23,6 +27,8 @@ pub enum CosignatureError {
     Timestamp(u64),
     #[error("a cosignature is {COSIGNATURE_LEN} bytes after its key ID, not {0}")]
     Length(usize),
+    #[error("the note already carries the most signatures a note may have")]
+    TooManySignatures,
     #[error("a cosigner signs checkpoints: {0}")]
     NotACheckpoint(#[from] CheckpointError),
 }
@@ -76,6 +82,14 @@ impl Cosigner {
         self.key_id
     }
 
+    /// The `PRIVATE+KEY+<name>+<hex key id>+base64(0x04 ‖ seed)` text form: Go's signer-key
+    /// form with the cosignature type byte. It holds the private key: keep it secret.
+    pub fn to_private_key_string(&self) -> String {
+        let mut bytes = vec![COSIGNATURE_TYPE];
+        bytes.extend_from_slice(self.key.as_bytes());
+        format!("PRIVATE+KEY+{}+{}+{}", self.name, self.key_id, STANDARD.encode(bytes))
+    }
+
     /// The verifier key (type 0x04) of this cosigner.
     pub fn verifier_key(&self) -> VerifierKey {
         VerifierKey::cosignature(self.name.clone(), &self.key.verifying_key())
@@ -91,5 +105,56 @@ impl Cosigner {
         bytes.extend_from_slice(&timestamp.to_be_bytes());
         bytes.extend_from_slice(&sig.to_bytes());
         Ok(NoteSignature::new(self.name.clone(), self.key_id, bytes))
+    }
+}
+
+impl FromStr for Cosigner {
+    type Err = KeyError;
+
+    /// Reads the text form of [`Cosigner::to_private_key_string`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let rest = s.strip_prefix("PRIVATE+KEY+").ok_or(KeyError::SignerParts)?;
+        let mut parts = rest.splitn(3, '+');
+        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(KeyError::SignerParts);
+        };
+        let name = KeyName::new(name)?;
+        let stated = parse_key_id(id)?;
+        let bytes = STANDARD.decode(key).map_err(|_| KeyError::Base64)?;
+        let (&type_byte, seed) = bytes.split_first().ok_or(KeyError::Empty)?;
+        if type_byte != COSIGNATURE_TYPE {
+            return Err(if SignatureType::from_byte(type_byte).is_some() {
+                KeyError::WrongType
+            } else {
+                KeyError::UnknownType(type_byte)
+            });
+        }
+        let seed: [u8; 32] = seed.try_into().map_err(|_| KeyError::Material)?;
+        let cosigner = Self::from_seed(name, &seed);
+        if cosigner.key_id != stated {
+            return Err(KeyError::KeyIdMismatch { stated, expected: cosigner.key_id });
+        }
+        Ok(cosigner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_private_key_text_form_round_trips() {
+        let cosigner = Cosigner::from_seed(KeyName::new("witness.example/w1").unwrap(), &[7; 32]);
+        let text = cosigner.to_private_key_string();
+        assert!(text.starts_with("PRIVATE+KEY+witness.example/w1+"));
+        let back: Cosigner = text.parse().unwrap();
+        assert_eq!(back.verifier_key().to_string(), cosigner.verifier_key().to_string());
+        // A note signer's key (type 0x01) is not a cosigner's.
+        let signer = crate::NoteSigner::from_seed(KeyName::new("witness.example/w1").unwrap(), &[7; 32]);
+        assert_eq!(signer.to_private_key_string().parse::<Cosigner>().unwrap_err(), KeyError::WrongType);
+        // Another key ID than the key's.
+        let forged = text.replacen(&cosigner.key_id().to_string(), "00000000", 1);
+        assert!(matches!(forged.parse::<Cosigner>(), Err(KeyError::KeyIdMismatch { .. })));
+        assert_eq!("witness.example/w1".parse::<Cosigner>().unwrap_err(), KeyError::SignerParts);
     }
 }

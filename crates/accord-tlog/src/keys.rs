@@ -190,7 +190,7 @@ impl fmt::Debug for VerifierKey {
     }
 }
 
-fn parse_key_id(hex: &str) -> Result<KeyId, KeyError> {
+pub(crate) fn parse_key_id(hex: &str) -> Result<KeyId, KeyError> {
     if hex.len() != 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(KeyError::KeyIdSyntax);
     }
@@ -245,6 +245,11 @@ impl VerifierKey {
 
     pub fn signature_type(&self) -> SignatureType {
         self.signature_type
+    }
+
+    /// The public key bytes after the type byte, as the vkey carries them.
+    pub fn key_bytes(&self) -> &[u8] {
+        &self.raw
     }
 
     /// Whether `signature` verifies over the note `text` under this key. For timestamped

@@ -1,5 +1,5 @@
 //! Transparency-log formats (C2SP tlog-checkpoint, signed-note, tlog-cosignature, tlog-tiles,
-//! tlog-proof, the tlog-witness request body; RFC 6962/9162 Merkle trees). Pure: no I/O, no
+//! tlog-proof, tlog-policy, the tlog-witness request and the witness's rules; RFC 6962/9162 Merkle trees). Pure: no I/O, no
 //! clock, no randomness; time and keys come in as parameters.
 
 pub mod bundle;
@@ -8,6 +8,7 @@ pub mod cosignature;
 pub mod keys;
 pub mod merkle;
 pub mod note;
+pub mod policy;
 pub mod proof;
 pub mod receipt;
 pub mod sumdb;
@@ -25,6 +26,7 @@ pub use merkle::{
     is_valid_subtree, leaf_hash, node_hash, node_hash_of_bytes, root_hash, subtree_hash, tree_hash,
 };
 pub use note::{MAX_SIGNATURES, Note, NoteError, NoteSignature, OpenError, VerifiedSignature};
+pub use policy::{Policy, PolicyError, PolicyLog, PolicyWitness};
 pub use proof::{
     ProofError, VerifyError, consistency_proof, inclusion_proof, subtree_inclusion_proof, verify_consistency,
     verify_inclusion, verify_subtree_inclusion,
@@ -35,4 +37,6 @@ pub use tiles::{
     Tile, TileError, TileHashReader, TileKind, TileReader, entry_bundles_for_size, new_tiles, read_hash_tile,
     tiles_for_size,
 };
-pub use witness::{AddCheckpointError, AddCheckpointRequest};
+pub use witness::{
+    AddCheckpointError, AddCheckpointRequest, SignedRequest, TrustedLogs, WitnessRefusal, WitnessedTree,
+};

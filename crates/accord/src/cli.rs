@@ -44,6 +44,56 @@ pub enum Command {
     /// Hunt STIX indicators in logs: JSON lines, text, CSV, syslog, access logs (exit 1 when
     /// something matched, 2 on errors)
     Hunt(HuntArgs),
+    /// Witness transparency logs (C2SP tlog-witness v1): cosign each log's checkpoints that are
+    /// consistent with the last one cosigned, so that a log cannot show two histories
+    Witness(WitnessArgs),
+}
+
+#[derive(Args)]
+pub struct WitnessArgs {
+    #[command(subcommand)]
+    pub command: WitnessCommand,
+}
+
+#[derive(Subcommand)]
+pub enum WitnessCommand {
+    /// Run the witness's HTTP server: POST /add-checkpoint (C2SP tlog-witness v1) and the
+    /// monitoring API GET /<hex SHA-256 of a log's origin>/checkpoint
+    Serve(WitnessServeArgs),
+    /// Print the witness's verifier key (type 0x04) for the logs' operators; the key is made
+    /// when missing (with --name)
+    Key(WitnessKeyArgs),
+}
+
+#[derive(Args)]
+pub struct WitnessKeyArgs {
+    /// Data folder of the witness: its key (witness.key, mode 0600) and what it cosigned
+    /// (witness.sqlite3)
+    #[arg(long, env = env::WITNESS_DATA, default_value = "./accord-witness", value_name = "DIR")]
+    pub data: PathBuf,
+    /// The witness's name, the name of its key, e.g. witness.example.org/w1: needed to make the
+    /// key; when given later, it must be the key's
+    #[arg(long, env = env::WITNESS_NAME, value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+#[derive(Args)]
+pub struct WitnessServeArgs {
+    #[command(flatten)]
+    pub key: WitnessKeyArgs,
+    /// Address to listen on (port 0 picks a free port)
+    #[arg(long, env = env::WITNESS_LISTEN, default_value = "127.0.0.1:7380", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// A log to witness, by its verifier key (GET /.well-known/accord/log-key of an Accord
+    /// server); its key name is its origin. Repeat for several
+    #[arg(long = "log", env = env::WITNESS_LOGS, value_delimiter = ' ', value_name = "VKEY")]
+    pub logs: Vec<String>,
+    /// A tlog-policy file whose `log` lines are logs to witness (with those of --log)
+    #[arg(long, env = env::WITNESS_POLICY, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Log format
+    #[arg(long, env = env::LOG_FORMAT, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
 }
 
 #[derive(Args)]
@@ -94,6 +144,21 @@ pub enum LogCommand {
         /// An advisory document (OSV, CVE JSON, …) whose publication must be in the log
         #[arg(long, value_name = "FILE")]
         document: Option<PathBuf>,
+        /// A witness whose cosignature the checkpoint must carry, by its verifier key (type
+        /// 0x04); repeat for several
+        #[arg(long = "witness", value_name = "VKEY")]
+        witnesses: Vec<String>,
+        /// How many of the --witness keys must have cosigned the checkpoint [default: all]
+        #[arg(long, value_name = "N", requires = "witnesses")]
+        quorum: Option<usize>,
+        /// A tlog-policy file: its witnesses and quorum decide (when it lists logs, --key must
+        /// be one of them)
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["witnesses", "quorum"])]
+        policy: Option<PathBuf>,
+        /// Wait up to SECONDS for the checkpoint to carry the cosignatures asked for: the server
+        /// collects them in the background after each change
+        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+        wait: u64,
     },
     /// Rebuild the whole tree from the entry bundles, check it makes the signed root, and
     /// check every embargo commitment against its reveal
@@ -216,6 +281,15 @@ pub struct ServeArgs {
     /// Publisher name in CSAF documents and the CSAF provider metadata
     #[arg(long, env = env::CSAF_PUBLISHER, default_value = "Accord", value_name = "NAME")]
     pub csaf_publisher: String,
+    /// A witness to ask for cosignatures of the transparency log's checkpoints: its verifier
+    /// key (type 0x04, `accord witness key`) and URL, as VKEY=URL. Repeat for several; the
+    /// checkpoint's quorum is all of them
+    #[arg(long = "witness", env = env::LOG_WITNESSES, value_delimiter = ' ', value_name = "VKEY=URL", conflicts_with = "witness_policy")]
+    pub witnesses: Vec<String>,
+    /// A tlog-policy file of the log's witnesses (each `witness` line with its URL) and their
+    /// quorum
+    #[arg(long, env = env::LOG_WITNESS_POLICY, value_name = "FILE")]
+    pub witness_policy: Option<PathBuf>,
     /// Log format
     #[arg(long, env = env::LOG_FORMAT, value_enum, default_value = "text")]
     pub log_format: LogFormat,

@@ -22,6 +22,13 @@ pub const PULL_USER: &str = "ACCORD_PULL_USER";
 pub const PULL_PASSWORD: &str = "ACCORD_PULL_PASSWORD";
 pub const SCAN_DB: &str = "ACCORD_SCAN_DB";
 pub const HUNT_TOKEN: &str = "ACCORD_HUNT_TOKEN";
+pub const LOG_WITNESSES: &str = "ACCORD_LOG_WITNESSES";
+pub const LOG_WITNESS_POLICY: &str = "ACCORD_LOG_WITNESS_POLICY";
+pub const WITNESS_DATA: &str = "ACCORD_WITNESS_DATA";
+pub const WITNESS_NAME: &str = "ACCORD_WITNESS_NAME";
+pub const WITNESS_LISTEN: &str = "ACCORD_WITNESS_LISTEN";
+pub const WITNESS_LOGS: &str = "ACCORD_WITNESS_LOGS";
+pub const WITNESS_POLICY: &str = "ACCORD_WITNESS_POLICY";
 
 /// Shown at the end of `accord --help`.
 pub const HELP: &str = "\
@@ -47,4 +54,11 @@ Environment variables:
   ACCORD_PULL_PASSWORD    `accord taxii pull`: password for HTTP Basic at the remote server
   ACCORD_SCAN_DB          `accord scan`, `accord db import`: the advisory database file
                           (default $XDG_CACHE_HOME/accord/osv.db or ~/.cache/accord/osv.db)
-  ACCORD_HUNT_TOKEN       `accord hunt`: API token for --taxii or --server (Bearer)";
+  ACCORD_HUNT_TOKEN       `accord hunt`: API token for --taxii or --server (Bearer)
+  ACCORD_LOG_WITNESSES    `accord serve`: witnesses of the transparency log, VKEY=URL separated by spaces
+  ACCORD_LOG_WITNESS_POLICY  `accord serve`: tlog-policy file of the log's witnesses (with URLs) and quorum
+  ACCORD_WITNESS_DATA     `accord witness`: data folder of the witness (default ./accord-witness)
+  ACCORD_WITNESS_NAME     `accord witness`: the witness's name, e.g. witness.example.org/w1
+  ACCORD_WITNESS_LISTEN   `accord witness serve`: address to listen on (default 127.0.0.1:7380)
+  ACCORD_WITNESS_LOGS     `accord witness serve`: verifier keys of the logs to witness, separated by spaces
+  ACCORD_WITNESS_POLICY   `accord witness serve`: tlog-policy file whose `log` lines are the logs to witness";

@@ -2,18 +2,19 @@
 //!
 //! Exit codes: 0 when the log checks out, 1 with an explanation when it does not (bad
 //! signature, fork, rollback, entries that do not make the signed root, a commitment its reveal
-//! does not open, a document that is not logged), 2 on usage or network errors.
+//! does not open, a document that is not logged, too few of the pinned witnesses' cosignatures),
+//! 2 on usage or network errors.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use accord_client::log_fetch::LogFetcher;
 use accord_tlog::{
-    Checkpoint, Hash, MemoryHashes, ReadError, Tile, TileHashReader, TileReader, VerifierKey,
-    consistency_proof, entry_bundles_for_size, inclusion_proof, leaf_hash, parse_entry_bundle,
-    verify_consistency, verify_inclusion,
+    Checkpoint, Hash, MemoryHashes, Policy, PolicyWitness, ReadError, SignatureType, Tile, TileHashReader,
+    TileReader, VerifiedSignature, VerifierKey, consistency_proof, entry_bundles_for_size, inclusion_proof,
+    leaf_hash, parse_entry_bundle, verify_consistency, verify_inclusion,
 };
 use anyhow::Context;
 use serde_json::Value;
@@ -28,8 +29,11 @@ type Checked<T> = Result<Result<T, Failure>, anyhow::Error>;
 
 pub fn run(args: LogArgs) -> anyhow::Result<ExitCode> {
     let outcome = match args.command {
-        LogCommand::Verify { url, key, state, document } => {
-            verify(&url, &key, state.as_deref(), document.as_deref())?
+        LogCommand::Verify { url, key, state, document, witnesses, quorum, policy, wait } => {
+            let key = parse_key(&key)?;
+            let required = Cosigners::from_args(&key, &witnesses, quorum, policy.as_deref())?;
+            let wait = Duration::from_secs(wait);
+            verify(&url, &key, &required, wait, state.as_deref(), document.as_deref())?
         }
         LogCommand::Audit { url, key } => audit(&url, &key)?,
     };
@@ -52,12 +56,105 @@ fn parse_key(key: &str) -> anyhow::Result<VerifierKey> {
 
 /// Fetches the checkpoint and checks it is the pinned log's, signed by its key.
 fn checkpoint(log: &LogFetcher, key: &VerifierKey) -> Checked<(Checkpoint, String)> {
+    Ok(cosigned_checkpoint(log, key, &Cosigners::none())?.map(|(cp, note, _)| (cp, note)))
+}
+
+/// Fetches the checkpoint and checks it is the pinned log's, signed by its key; the
+/// cosignatures of the pinned witnesses are verified too (one that does not verify fails the
+/// checkpoint), and returned.
+fn cosigned_checkpoint(
+    log: &LogFetcher,
+    key: &VerifierKey,
+    witnesses: &Cosigners,
+) -> Checked<(Checkpoint, String, Vec<VerifiedSignature>)> {
     let bytes = log.get("checkpoint").map_err(|e| anyhow::anyhow!(e))?;
-    match Checkpoint::open(&bytes, key.name().as_str(), std::slice::from_ref(key)) {
-        Ok((cp, _, _)) => Ok(Ok((cp, String::from_utf8_lossy(&bytes).into_owned()))),
+    let mut keys = vec![key.clone()];
+    keys.extend(witnesses.policy.witnesses().iter().map(|w| w.key.clone()));
+    let (cp, verified) = match Checkpoint::open(&bytes, key.name().as_str(), &keys) {
+        Ok((cp, _, verified)) => (cp, verified),
         Err(e) => {
-            Ok(Err(Failure(format!("the checkpoint is not signed by the pinned log key {}: {e}", key))))
+            return Ok(Err(Failure(format!("the checkpoint does not verify under the pinned keys: {e}"))));
         }
+    };
+    if !verified.iter().any(|v| v.name == *key.name() && v.key_id == key.key_id()) {
+        return Ok(Err(Failure(format!("the checkpoint is not signed by the pinned log key {key}"))));
+    }
+    Ok(Ok((cp, String::from_utf8_lossy(&bytes).into_owned(), verified)))
+}
+
+/// The witnesses whose cosignatures `accord log verify` asks for, and their quorum.
+struct Cosigners {
+    policy: Policy,
+    /// The quorum in words: `2 of 3`, or the policy's `quorum` line.
+    quorum: String,
+    /// Whether the witnesses have names of their own (from a policy file).
+    named: bool,
+}
+
+impl Cosigners {
+    fn none() -> Self {
+        let policy = Policy::threshold(Vec::new(), Vec::new(), 0).expect("no witness, quorum 0");
+        Self { policy, quorum: "none".into(), named: false }
+    }
+
+    fn from_args(
+        log_key: &VerifierKey,
+        witnesses: &[String],
+        quorum: Option<usize>,
+        policy: Option<&Path>,
+    ) -> anyhow::Result<Self> {
+        if let Some(path) = policy {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let policy = Policy::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            if !policy.logs().is_empty()
+                && !policy.logs().iter().any(|l| l.key.to_string() == log_key.to_string())
+            {
+                anyhow::bail!(
+                    "{}: the policy lists logs, but not the pinned log key {log_key}",
+                    path.display()
+                );
+            }
+            let quorum = format!("the policy's quorum {}", policy.quorum_name());
+            return Ok(Self { policy, quorum, named: true });
+        }
+        let mut keys = Vec::with_capacity(witnesses.len());
+        for w in witnesses {
+            let key: VerifierKey = w.trim().parse().map_err(|e| anyhow::anyhow!("--witness {w:?}: {e}"))?;
+            if key.signature_type() != SignatureType::Cosignature {
+                anyhow::bail!("--witness {key}: a witness key is a cosignature key (type 0x04)");
+            }
+            keys.push((key, None));
+        }
+        let n = keys.len();
+        let k = quorum.unwrap_or(n);
+        let policy = Policy::threshold(Vec::new(), keys, k)
+            .map_err(|_| anyhow::anyhow!("--quorum {k}: there are only {n} --witness keys"))?;
+        Ok(Self { policy, quorum: format!("{k} of {n}"), named: false })
+    }
+
+    /// Whether the verified signatures meet the quorum; else why not, naming the witnesses
+    /// missing.
+    fn check(&self, size: u64, verified: &[VerifiedSignature]) -> Result<(), String> {
+        let signed = |w: &PolicyWitness| {
+            verified.iter().any(|v| v.name == *w.key.name() && v.key_id == w.key.key_id())
+        };
+        if self.policy.quorum_met(signed) {
+            return Ok(());
+        }
+        let all = self.policy.witnesses();
+        let missing: Vec<String> = all
+            .iter()
+            .filter(|w| !signed(w))
+            .map(|w| if self.named { format!("{} ({})", w.name, w.key) } else { w.key.to_string() })
+            .collect();
+        let count = all.len() - missing.len();
+        Err(format!(
+            "the checkpoint of size {size} carries valid cosignatures of {count} of the {} pinned \
+             witnesses, short of the quorum ({}); no cosignature from: {}",
+            all.len(),
+            self.quorum,
+            missing.join(", ")
+        ))
     }
 }
 
@@ -95,17 +192,42 @@ fn all_entries(log: &LogFetcher, size: u64) -> Checked<Vec<Vec<u8>>> {
 
 fn verify(
     url: &str,
-    key: &str,
+    key: &VerifierKey,
+    witnesses: &Cosigners,
+    wait: Duration,
     state: Option<&Path>,
     document: Option<&Path>,
 ) -> anyhow::Result<Result<(), Failure>> {
-    let key = parse_key(key)?;
+    let key = key.clone();
     let log = fetcher(url)?;
-    let (cp, note) = match checkpoint(&log, &key)? {
-        Ok(v) => v,
-        Err(f) => return Ok(Err(f)),
+    let deadline = Instant::now() + wait;
+    let (cp, note, verified) = loop {
+        let (cp, note, verified) = match cosigned_checkpoint(&log, &key, witnesses)? {
+            Ok(v) => v,
+            Err(f) => return Ok(Err(f)),
+        };
+        match witnesses.check(cp.size(), &verified) {
+            Ok(()) => break (cp, note, verified),
+            Err(_) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_secs(1).min(deadline - Instant::now()));
+            }
+            Err(why) => return Ok(Err(Failure(why))),
+        }
     };
     println!("checkpoint: {} size {} root {}", cp.origin(), cp.size(), cp.root());
+    for w in witnesses.policy.witnesses() {
+        if let Some(v) = verified.iter().find(|v| v.name == *w.key.name() && v.key_id == w.key.key_id()) {
+            let at = v
+                .timestamp
+                .and_then(|t| i64::try_from(t).ok())
+                .and_then(|t| jiff::Timestamp::from_second(t).ok());
+            println!(
+                "cosigned by {} at {}",
+                w.key.name(),
+                at.map_or_else(|| "?".to_owned(), |t| t.to_string())
+            );
+        }
+    }
     let reader = TileHashReader::new(cp.size(), RemoteTiles(&log));
     if let Some(state) = state {
         match std::fs::read(state) {

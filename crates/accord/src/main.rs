@@ -16,6 +16,7 @@ mod serve;
 mod signature;
 mod taxii;
 mod version;
+mod witness;
 
 use std::process::ExitCode;
 
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         cli::Command::Pattern(args) => pattern::run(args),
         cli::Command::Log(args) => log::run(args),
         cli::Command::Hunt(args) => hunt::run(args),
+        cli::Command::Witness(args) => witness::run(args),
     };
     match result {
         Ok(code) => code,

@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use accord_app::log_witnesses::LogWitnesses;
 use accord_app::{App, Bootstrap, OutboxSettings, StoreLocation};
 use accord_client::Deliveries;
 use accord_client::email::Mailer;
+use accord_client::log_witness::{self, CollectSettings, WitnessClient};
 use accord_server::ServerConfig;
 use anyhow::Context;
 use tracing_subscriber::EnvFilter;
@@ -126,7 +128,7 @@ fn csaf_signer(args: &ServeArgs) -> anyhow::Result<accord_app::csaf::CsafSigner>
     }
 }
 
-fn init_logging(format: LogFormat) {
+pub(crate) fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_env(env::LOG).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder =
@@ -152,10 +154,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let location = location(&args.store)?;
     let (outbox, deliveries) = notifications(&args)?;
     let poll = outbox.retry.base.min(Duration::from_secs(1));
+    let log_signer = log_signer(&args.store, args.public_url.as_deref())?;
+    let witnesses = log_witnesses(&args, &log_signer.verifier_key())?;
     let app = App::open(&location)
         .with_context(|| format!("cannot open the store in {}", args.store.data.display()))?
         .with_sealing_key(sealing_key(&args.store)?)
-        .with_log_signer(log_signer(&args.store, args.public_url.as_deref())?)
+        .with_log_signer(log_signer)
+        .with_log_witnesses(witnesses)
         .with_embargo_days(args.embargo_days)
         .with_csaf(accord_app::csaf::CsafSettings {
             publisher_name: args.csaf_publisher.clone(),
@@ -197,6 +202,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = ServerConfig { public_url: args.public_url.clone(), ..ServerConfig::default() };
     let worker = tokio::spawn(deliver_notifications(app.clone(), deliveries, poll));
     let watch = tokio::spawn(watch_embargoes(app.clone()));
+    let client = WitnessClient::new(WITNESS_TIMEOUT).map_err(|e| anyhow::anyhow!(e))?;
+    let cosigning = tokio::spawn(log_witness::collect(app.clone(), client, CollectSettings::default()));
     let router = accord_server::router(app, config);
     tracing::info!(%addr, "listening");
     eprintln!("Accord is listening on http://{addr}/");
@@ -205,9 +212,48 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // when their lease ends (delivery is at least once).
     worker.abort();
     watch.abort();
+    cosigning.abort();
     served.context("the server failed")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How long a witness may take to answer one add-checkpoint.
+const WITNESS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The log's witnesses, from `--witness VKEY=URL` or `--witness-policy FILE`.
+fn log_witnesses(args: &ServeArgs, log_key: &accord_tlog::VerifierKey) -> anyhow::Result<LogWitnesses> {
+    let witnesses = if let Some(path) = &args.witness_policy {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let policy =
+            accord_tlog::Policy::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        LogWitnesses::from_policy(policy, Some(log_key))
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+    } else {
+        let list = args
+            .witnesses
+            .iter()
+            .map(|w| parse_witness(w).map_err(|e| anyhow::anyhow!("--witness {w:?}: {e}")))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        LogWitnesses::from_list(list).map_err(|e| anyhow::anyhow!("--witness: {e}"))?
+    };
+    if !witnesses.witnesses().is_empty() {
+        let names: Vec<String> =
+            witnesses.witnesses().iter().map(|w| format!("{} {}", w.key, w.url)).collect();
+        tracing::info!(witnesses = ?names, quorum = witnesses.policy().quorum_name(), "the log's checkpoints go to witnesses");
+    }
+    Ok(witnesses)
+}
+
+/// `VKEY=URL`: split where the URL starts (a vkey may hold `=` in its base64).
+fn parse_witness(text: &str) -> Result<(accord_tlog::VerifierKey, String), String> {
+    let at = ["=http://", "=https://"]
+        .iter()
+        .filter_map(|p| text.find(p))
+        .min()
+        .ok_or("expected VKEY=URL, with an http:// or https:// URL")?;
+    let key = text[..at].parse().map_err(|e| format!("the verifier key: {e}"))?;
+    Ok((key, text[at + 1..].to_owned()))
 }
 
 /// `--cve-org-id` and `--cve-org-short-name` (clap requires both or neither), checked before
@@ -289,7 +335,7 @@ async fn watch_embargoes(app: App) {
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

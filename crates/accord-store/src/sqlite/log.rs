@@ -7,9 +7,9 @@ use accord_tlog::{
 };
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use super::backend;
+use super::{backend, rows};
 use crate::StoreError;
-use crate::log::{Appended, LogHead};
+use crate::log::{Appended, Cosignature, LogHead};
 
 /// The entries one transaction appends: from `old_size` to `size`.
 pub(super) struct Pending {
@@ -211,4 +211,51 @@ pub(super) fn commitment(
     conn.prepare_cached("SELECT sealed FROM log_commitments WHERE case_id = $1")
         .and_then(|mut s| s.query_row([case.to_string()], |r| r.get(0)).optional())
         .map_err(backend)
+}
+
+pub(super) fn cosignatures(conn: &Connection) -> Result<Vec<Cosignature>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT witness, size, root, signature, cosigned_at, received_at FROM log_cosignatures
+             ORDER BY witness",
+        )
+        .map_err(backend)?;
+    let rows = stmt
+        .query_map([], |r| {
+            let root: Vec<u8> = r.get(2)?;
+            Ok(Cosignature {
+                witness: r.get(0)?,
+                size: from_sql(r.get(1)?),
+                root: Hash::from_slice(&root).map_err(|e| rows::corrupt(2, e))?,
+                signature: r.get(3)?,
+                cosigned_at: from_sql(r.get(4)?),
+                received_at: rows::ts(r, 5)?,
+            })
+        })
+        .map_err(backend)?;
+    rows.collect::<Result<_, _>>().map_err(backend)
+}
+
+pub(super) fn keep_cosignature(conn: &mut Connection, c: &Cosignature) -> Result<bool, StoreError> {
+    let changed = conn
+        .prepare_cached(
+            "INSERT INTO log_cosignatures (witness, size, root, signature, cosigned_at, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (witness) DO UPDATE SET size = excluded.size, root = excluded.root,
+                 signature = excluded.signature, cosigned_at = excluded.cosigned_at,
+                 received_at = excluded.received_at
+             WHERE excluded.size >= log_cosignatures.size",
+        )
+        .and_then(|mut s| {
+            s.execute((
+                &c.witness,
+                index_sql(c.size),
+                &c.root.as_bytes()[..],
+                &c.signature,
+                index_sql(c.cosigned_at),
+                rows::text(c.received_at),
+            ))
+        })
+        .map_err(backend)?;
+    Ok(changed == 1)
 }

@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (18, "osv_severity_and_search", include_str!("../../migrations/sqlite/0018_osv_severity_and_search.sql")),
     (19, "transparency_log", include_str!("../../migrations/sqlite/0019_transparency_log.sql")),
     (20, "osv_advisory_changes", include_str!("../../migrations/sqlite/0020_osv_advisory_changes.sql")),
+    (21, "log_cosignatures", include_str!("../../migrations/sqlite/0021_log_cosignatures.sql")),
 ];
 
 /// The Rust steps, by migration version.

@@ -14,7 +14,10 @@ mod objects;
 mod outbox;
 mod read;
 mod rows;
+mod witness;
 mod write;
+
+pub use witness::{WITNESS_DATABASE_FILE, WitnessStore};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -62,6 +62,14 @@ impl Store for SqliteStore {
         self.with_reader(move |c| super::log::commitment(c, case)).await
     }
 
+    async fn log_cosignatures(&self) -> Result<Vec<crate::log::Cosignature>, StoreError> {
+        self.with_reader(super::log::cosignatures).await
+    }
+
+    async fn keep_log_cosignature(&self, cosignature: crate::log::Cosignature) -> Result<bool, StoreError> {
+        self.with_writer(move |c| super::log::keep_cosignature(c, &cosignature)).await
+    }
+
     async fn is_empty(&self) -> Result<bool, StoreError> {
         self.with_reader(|c| {
             c.query_row(

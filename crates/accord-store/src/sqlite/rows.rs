@@ -22,7 +22,7 @@ pub(super) const ACCORD_COLUMNS: &str = "version, title, text, sha256, published
 pub(super) const SIGNATURE_COLUMNS: &str =
     "organization_id, version, accord_sha256, public_key, signature, statement, signed_at";
 
-fn corrupt<E: std::fmt::Display>(idx: usize, e: E) -> rusqlite::Error {
+pub(super) fn corrupt<E: std::fmt::Display>(idx: usize, e: E) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         idx,
         Type::Text,

@@ -18,7 +18,7 @@ fn migrations_are_recorded_once() {
     }
     assert_eq!(
         migration_versions(dir.path()),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
     );
 }
 
@@ -55,12 +55,12 @@ fn a_migration_numbered_below_the_newest_is_applied() {
     drop(conn);
     assert_eq!(
         migration_versions(dir.path()),
-        [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+        [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
     );
     drop(SqliteStore::open(dir.path()).expect("reopen"));
     assert_eq!(
         migration_versions(dir.path()),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
     );
 }
 

@@ -5,11 +5,13 @@
 mod errors;
 mod generated;
 mod merkle_probes;
+mod policy;
 mod proof_reads;
 mod properties;
 mod rfc6962;
 mod signed_notes;
 mod tiles;
+mod witness;
 
 use std::path::PathBuf;
 

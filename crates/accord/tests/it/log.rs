@@ -13,15 +13,15 @@ use serde_json::{Value, json};
 
 use crate::bin;
 
-fn log_cli(args: &[&str]) -> Output {
+pub(crate) fn log_cli(args: &[&str]) -> Output {
     Command::new(bin()).args(args).stdin(Stdio::null()).output().expect("run accord log")
 }
 
-fn code(out: &Output) -> i32 {
+pub(crate) fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
 }
 
-fn explain(out: &Output) -> String {
+pub(crate) fn explain(out: &Output) -> String {
     format!(
         "stdout:\n{}\nstderr:\n{}",
         String::from_utf8_lossy(&out.stdout),
@@ -29,7 +29,7 @@ fn explain(out: &Output) -> String {
     )
 }
 
-fn log_key(s: &TestServer) -> String {
+pub(crate) fn log_key(s: &TestServer) -> String {
     let resp = s.get("/.well-known/accord/log-key");
     assert_eq!(resp.status(), StatusCode::OK);
     let text = resp.text().unwrap();
@@ -278,7 +278,7 @@ fn burst(s: &TestServer, org: &str, acknowledged: std::sync::mpsc::Sender<String
     }
 }
 
-fn ed25519_public(seed: &[u8; 32]) -> String {
+pub(crate) fn ed25519_public(seed: &[u8; 32]) -> String {
     // A verifier key of a note signer carries the Ed25519 public key after its type byte.
     let signer = NoteSigner::from_seed(KeyName::new("k").unwrap(), seed);
     let vkey = signer.verifier_key().to_string();

@@ -25,6 +25,7 @@ mod signing;
 mod taxii;
 mod tlp;
 mod web;
+mod witness;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

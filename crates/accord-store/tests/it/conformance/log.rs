@@ -224,3 +224,27 @@ pub async fn the_log_survives_reopen(harness: &Harness) {
     assert_eq!(more[0].index, 3);
     receipt.verify(&leaf_hash(&entry(2)), ORIGIN, &signer().verifier_key(), &[], 0).unwrap();
 }
+
+fn cosignature(witness: &str, size: u64, line: &str) -> accord_store::log::Cosignature {
+    accord_store::log::Cosignature {
+        witness: witness.to_owned(),
+        size,
+        root: accord_tlog::Hash([size as u8; 32]),
+        signature: format!("\u{2014} {line}\n"),
+        cosigned_at: 1_700_000_000 + size,
+        received_at: "2026-01-02T03:04:05Z".parse().unwrap(),
+    }
+}
+
+pub async fn cosignatures_only_move_forward(store: &dyn Store) {
+    assert!(store.log_cosignatures().await.unwrap().is_empty());
+    assert!(store.keep_log_cosignature(cosignature("w2", 5, "w2 five")).await.unwrap());
+    assert!(store.keep_log_cosignature(cosignature("w1", 3, "w1 three")).await.unwrap());
+    // A larger tree replaces; the same size again replaces (a fresh timestamp); a smaller
+    // tree does not.
+    assert!(store.keep_log_cosignature(cosignature("w1", 7, "w1 seven")).await.unwrap());
+    assert!(store.keep_log_cosignature(cosignature("w2", 5, "w2 five again")).await.unwrap());
+    assert!(!store.keep_log_cosignature(cosignature("w2", 4, "w2 four")).await.unwrap());
+    let kept = store.log_cosignatures().await.unwrap();
+    assert_eq!(kept, vec![cosignature("w1", 7, "w1 seven"), cosignature("w2", 5, "w2 five again")]);
+}
