@@ -6,14 +6,17 @@
 //! [`App::import_osv`] stores the batch in one transaction. Reads are public: everything
 //! here was published.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::Mutex;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
 pub use accord_formats::osv::SeverityLevel;
 use accord_formats::osv::{self, Record};
 use accord_model::ValidationError;
-use accord_store::advisories::{ImportCounts, OsvImport};
+use accord_store::advisories::{ImportCounts, ImportStopped, OsvImport, PreparedImport};
 use jiff::Timestamp;
 
 use crate::{App, AppError, Caller, permissions};
@@ -23,8 +26,35 @@ use crate::{App, AppError, Caller, permissions};
 pub struct OsvFile {
     /// The file's path, or `archive.zip:path/in/archive.json`, or what the request was.
     pub name: String,
-    /// Its content.
-    pub bytes: Vec<u8>,
+    content: OsvContent,
+}
+
+#[derive(Debug, Clone)]
+enum OsvContent {
+    Bytes(Vec<u8>),
+    /// Read when parsed, by the thread that parses it.
+    Path(PathBuf),
+}
+
+impl OsvFile {
+    /// A file whose content is in memory.
+    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        Self { name: name.into(), content: OsvContent::Bytes(bytes) }
+    }
+
+    /// A file on disk, read when it is parsed.
+    pub fn at(path: PathBuf) -> Self {
+        Self { name: path.display().to_string(), content: OsvContent::Path(path) }
+    }
+
+    fn bytes(&self) -> Result<Cow<'_, [u8]>, AppError> {
+        match &self.content {
+            OsvContent::Bytes(b) => Ok(Cow::Borrowed(b)),
+            OsvContent::Path(p) => std::fs::read(p)
+                .map(Cow::Owned)
+                .map_err(|e| invalid(format!("{}: cannot be read: {e}", self.name))),
+        }
+    }
 }
 
 /// Records read and checked by [`read_osv_files`], ready for [`App::import_osv`].
@@ -89,7 +119,7 @@ pub fn osv_files_in_zip(name: &str, bytes: &[u8], max_expanded: u64) -> Result<V
         left = left
             .checked_sub(content.len() as u64)
             .ok_or_else(|| invalid(format!("{name}: expands to more than {max_expanded} bytes")))?;
-        files.push(OsvFile { name: member_name, bytes: content });
+        files.push(OsvFile::new(member_name, content));
     }
     Ok(files)
 }
@@ -149,9 +179,56 @@ pub fn parse_osv_files<T: Send>(
     Ok(all.into_iter().flat_map(|(_, r)| r).collect())
 }
 
+/// The records of files read out of order, given in file order; the first file that failed
+/// (in file order) stops the import, its error kept in `failure`.
+struct InOrder {
+    receiver: mpsc::Receiver<(usize, Result<Vec<PreparedImport>, AppError>)>,
+    waiting: BTreeMap<usize, Result<Vec<PreparedImport>, AppError>>,
+    next: usize,
+    /// How many files there are: the stream ends after the last one, never earlier.
+    total: usize,
+    failure: Arc<Mutex<Option<AppError>>>,
+}
+
+impl Iterator for InOrder {
+    type Item = Result<Vec<PreparedImport>, ImportStopped>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let stop = |e: AppError| {
+            let stopped = ImportStopped(e.to_string());
+            *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+            Some(Err(stopped))
+        };
+        if self.next == self.total {
+            return None;
+        }
+        loop {
+            if let Some(read) = self.waiting.remove(&self.next) {
+                self.next += 1;
+                return match read {
+                    Ok(records) => Some(Ok(records)),
+                    Err(e) => stop(e),
+                };
+            }
+            match self.receiver.recv() {
+                Ok((i, read)) => {
+                    self.waiting.insert(i, read);
+                }
+                // Every worker is gone and a file was never sent (a worker failed): a partial
+                // import must not commit.
+                Err(_) => {
+                    let name = self.next;
+                    return stop(AppError::Internal(format!("file {name} of the import was never read")));
+                }
+            }
+        }
+    }
+}
+
 fn read_file<T>(file: &OsvFile, keep: &(dyn Fn(Record) -> T + Sync)) -> Result<Vec<T>, AppError> {
-    let text = std::str::from_utf8(&file.bytes)
-        .map_err(|e| invalid(format!("{}: not UTF-8 text: {e}", file.name)))?;
+    let bytes = file.bytes()?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|e| invalid(format!("{}: not UTF-8 text: {e}", file.name)))?;
     let records = osv::parse_records(text).map_err(|e| invalid(format!("{}: {e}", file.name)))?;
     Ok(records.into_iter().map(keep).collect())
 }
@@ -186,6 +263,64 @@ impl App {
         Ok(self.store.import_osv(&caller.audit_name(), batch.records, now).await?)
     }
 
+    /// Reads, checks and stores OSV files in one transaction (administrators and the
+    /// operator), all or nothing, like [`read_osv_files`] then [`App::import_osv`] but with
+    /// the reading and the writing overlapping: files are read and parsed on every core while
+    /// the store writes the records already parsed, in file order. The first bad record (in
+    /// file order) is the error, naming its file and JSON path; nothing is stored then.
+    /// `progress(1)` after each file read.
+    pub async fn import_osv_files(
+        &self,
+        caller: &Caller,
+        files: Vec<OsvFile>,
+        progress: Arc<dyn Fn(u64) + Send + Sync>,
+        now: Timestamp,
+    ) -> Result<ImportSummary, AppError> {
+        permissions::import_advisories(caller)?;
+        let files = Arc::new(files);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+        let next = Arc::new(AtomicUsize::new(0));
+        // A few files per worker in flight: enough to keep the writer busy, little memory.
+        let (sender, receiver) =
+            mpsc::sync_channel::<(usize, Result<Vec<PreparedImport>, AppError>)>(8 * workers);
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (files, next, sender, progress) =
+                    (files.clone(), next.clone(), sender.clone(), progress.clone());
+                std::thread::spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        let read = read_file(file, &|r| PreparedImport::new(to_import(r)));
+                        progress(1);
+                        if sender.send((i, read)).is_err() {
+                            break; // the import stopped
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(sender);
+        let failure = Arc::new(Mutex::new(None));
+        let stream = InOrder {
+            receiver,
+            waiting: BTreeMap::new(),
+            next: 0,
+            total: files.len(),
+            failure: failure.clone(),
+        };
+        let outcome = self.store.import_osv_stream(&caller.audit_name(), Box::new(stream), now).await;
+        // The stream is dropped: the workers stop at their next file.
+        tokio::task::spawn_blocking(move || handles.into_iter().for_each(|h| h.join().unwrap_or(())))
+            .await
+            .map_err(|e| AppError::Internal(format!("import task failed: {e}")))?;
+        let failure = failure.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match (outcome, failure) {
+            (_, Some(e)) => Err(e),
+            (outcome, None) => Ok(outcome?),
+        }
+    }
+
     /// Imports a request body (administrators): one OSV record, a JSON list of them,
     /// `{"vulns": [...]}`, or a zip archive of such files.
     pub async fn import_osv_body(
@@ -199,7 +334,7 @@ impl App {
             let files = if is_zip(&body) {
                 osv_files_in_zip("body", &body, ZIP_EXPANDED_MAX)?
             } else {
-                vec![OsvFile { name: "body".to_owned(), bytes: body }]
+                vec![OsvFile::new("body", body)]
             };
             read_osv_files(&files, &|_| {})
         })

@@ -363,10 +363,7 @@ impl App {
         let coordinator = demo_coordinator(now)?;
         all.push(RegistryWrite::CreateUser { user: coordinator.clone(), password_hash: None });
         self.commit("demo", all).await?;
-        let files = [crate::advisories::OsvFile {
-            name: "demo/osv.json".to_owned(),
-            bytes: DEMO_OSV.as_bytes().to_vec(),
-        }];
+        let files = [crate::advisories::OsvFile::new("demo/osv.json", DEMO_OSV.as_bytes().to_vec())];
         let batch = crate::advisories::read_osv_files(&files, &|_| {})?;
         self.store.import_osv("demo", batch.into_records(), now).await?;
         if self.has_sealing_key() {

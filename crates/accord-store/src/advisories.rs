@@ -30,6 +30,88 @@ pub struct OsvImport {
     pub document: String,
 }
 
+/// A record made ready for the store by [`PreparedImport::new`]: its SHA-256 and its search
+/// text are worked out where it was read (on the reader's threads), not in the writer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedImport {
+    record: OsvImport,
+    digest: [u8; 32],
+    search: String,
+}
+
+impl PreparedImport {
+    pub fn new(record: OsvImport) -> Self {
+        use sha2::Digest as _;
+        let digest: [u8; 32] = sha2::Sha256::digest(record.document.as_bytes()).into();
+        let search = search_text(
+            &record.id,
+            record.summary.as_deref(),
+            &record.aliases,
+            record.packages.iter().map(|(_, n)| n.as_str()),
+        );
+        Self { record, digest, search }
+    }
+
+    pub fn record(&self) -> &OsvImport {
+        &self.record
+    }
+
+    /// SHA-256 of the document.
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.digest
+    }
+
+    /// What a text search looks in ([`search_text`]).
+    pub fn search(&self) -> &str {
+        &self.search
+    }
+}
+
+/// Prepares records on every core, in order.
+pub fn prepare_all(records: Vec<OsvImport>) -> Vec<PreparedImport> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if workers < 2 || records.len() < 256 {
+        return records.into_iter().map(PreparedImport::new).collect();
+    }
+    let chunk = records.len().div_ceil(workers);
+    let mut records = records.into_iter();
+    let parts: Vec<Vec<OsvImport>> = std::iter::from_fn(|| {
+        Some(records.by_ref().take(chunk).collect::<Vec<_>>()).filter(|p| !p.is_empty())
+    })
+    .collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(PreparedImport::new).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    })
+}
+
+/// Records arriving while an import's transaction is open, in the order they are to be
+/// stored. An `Err` stops the import: nothing is stored, and the store answers
+/// [`StoreError::Conflict`] with its message (the caller knows better what went wrong).
+pub type ImportStream = Box<dyn Iterator<Item = Result<Vec<PreparedImport>, ImportStopped>> + Send>;
+
+/// Why the source of an [`ImportStream`] stopped it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportStopped(pub String);
+
+/// What a text search looks in: id, aliases, summary and package names, lower-cased (by Unicode
+/// rules, which SQLite's `LIKE` and `lower` do not know), one per line.
+pub fn search_text<'a>(
+    id: &'a str,
+    summary: Option<&'a str>,
+    aliases: &'a [String],
+    package_names: impl Iterator<Item = &'a str>,
+) -> String {
+    let mut parts: Vec<&str> = vec![id];
+    parts.extend(aliases.iter().map(String::as_str));
+    parts.extend(summary);
+    parts.extend(package_names);
+    parts.join("\n").to_lowercase()
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportCounts {

@@ -202,6 +202,15 @@ pub trait Store: Send + Sync + 'static {
         records: Vec<advisories::OsvImport>,
         at: Timestamp,
     ) -> Result<advisories::ImportCounts, StoreError>;
+    /// [`Store::import_osv`] of records that keep arriving while the transaction is open (the
+    /// reading of a large data set overlaps the writing). An `Err` from the stream rolls the
+    /// import back and is answered as [`StoreError::Conflict`] with its message.
+    async fn import_osv_stream(
+        &self,
+        actor: &str,
+        records: advisories::ImportStream,
+        at: Timestamp,
+    ) -> Result<advisories::ImportCounts, StoreError>;
     /// An imported record by id; failing that, the record (lowest id first) that has this alias.
     async fn osv_advisory(&self, id_or_alias: &str) -> Result<Option<advisories::OsvAdvisory>, StoreError>;
     /// Imported records matching `filter`, newest `modified` first then id descending, strictly

@@ -2,9 +2,10 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use accord_app::advisories::{OsvFile, is_zip, osv_files_in_zip, read_osv_files};
+use accord_app::advisories::{OsvFile, is_zip, osv_files_in_zip};
 use accord_app::{App, AppError, Caller};
 use anyhow::{Context, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -19,26 +20,22 @@ pub async fn run(app: &App, paths: &[PathBuf], now: Timestamp) -> anyhow::Result
     if files.is_empty() {
         return Err(anyhow!("no OSV JSON file found in {}", shown(paths)));
     }
-    let bar = progress_bar(files.len() as u64);
-    let batch = read_osv_files(&files, &|n| bar.inc(n));
-    let batch = match batch {
-        Ok(batch) => batch,
-        Err(e) => {
-            bar.finish_and_clear();
-            return Err(refused(e));
-        }
+    let file_count = files.len();
+    let bar = progress_bar(file_count as u64);
+    let progress = {
+        let bar = bar.clone();
+        Arc::new(move |n| bar.inc(n))
     };
-    bar.set_message("writing");
-    let records = batch.len();
-    let counts = app.import_osv(&Caller::Operator, batch, now).await;
+    let counts = app.import_osv_files(&Caller::Operator, files, progress, now).await;
     bar.finish_and_clear();
     let counts = counts.map_err(refused)?;
+    let records = counts.added + counts.updated + counts.unchanged;
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
         "Imported {records} OSV record{} from {} file{} in {seconds:.2} s ({:.0} records/s): {} added, {} updated, {} unchanged.",
         if records == 1 { "" } else { "s" },
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
+        file_count,
+        if file_count == 1 { "" } else { "s" },
         records as f64 / seconds.max(1e-9),
         counts.added,
         counts.updated,
@@ -80,10 +77,8 @@ pub(crate) fn collect(path: &Path, files: &mut Vec<OsvFile>) -> anyhow::Result<(
         let mut found = Vec::new();
         walk(path, &mut found)?;
         found.sort();
-        for file in found {
-            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            files.push(OsvFile { name: file.display().to_string(), bytes });
-        }
+        // Read by the threads that parse them.
+        files.extend(found.into_iter().map(OsvFile::at));
         return Ok(());
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -91,7 +86,7 @@ pub(crate) fn collect(path: &Path, files: &mut Vec<OsvFile>) -> anyhow::Result<(
     if is_zip(&bytes) {
         files.extend(osv_files_in_zip(&name, &bytes, u64::MAX)?);
     } else {
-        files.push(OsvFile { name, bytes });
+        files.push(OsvFile::new(name, bytes));
     }
     Ok(())
 }

@@ -5,7 +5,6 @@ use accord_formats::osv::{self, SeverityLevel};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::backend;
 use accord_model::time::parse_timestamp;
@@ -13,16 +12,16 @@ use accord_model::time::parse_timestamp;
 use super::rows::text;
 use super::write::audit;
 use crate::StoreError;
-use crate::advisories::{ImportCounts, OsvAdvisory, OsvCursor, OsvFilter, OsvImport, OsvSummary};
+use crate::advisories::{
+    ImportCounts, ImportStopped, ImportStream, OsvAdvisory, OsvCursor, OsvFilter, OsvSummary, search_text,
+};
 
 pub(super) fn import(
     conn: &mut Connection,
     actor: &str,
-    records: &[OsvImport],
+    records: ImportStream,
     at: Timestamp,
 ) -> Result<ImportCounts, StoreError> {
-    // Digests and search texts on every core, before the transaction.
-    let derived = derive_in_parallel(records);
     let tx = conn.transaction().map_err(backend)?;
     let imported_at = text(at);
     let mut counts = ImportCounts::default();
@@ -54,64 +53,69 @@ pub(super) fn import(
             prepare("INSERT OR IGNORE INTO osv_advisory_aliases (id, alias) VALUES ($1, $2)")?;
         let mut insert_package =
             prepare("INSERT OR IGNORE INTO osv_advisory_packages (ecosystem, name, id) VALUES ($1, $2, $3)")?;
-        for (r, (digest, search)) in records.iter().zip(derived) {
-            if r.id.is_empty() || r.document.is_empty() {
-                return Err(StoreError::conflict("an OSV record needs an id and a document"));
-            }
-            let stored: Option<(Vec<u8>, i64, Option<i64>)> = stored_digest
-                .query_row([&r.id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-                .optional()
-                .map_err(backend)?;
-            let values = rusqlite::params![
-                r.id,
-                r.modified,
-                r.modified_at.as_microsecond(),
-                r.published,
-                r.withdrawn,
-                r.summary,
-                r.document,
-                digest.as_slice(),
-                imported_at,
-                r.severity.map(SeverityLevel::as_str),
-                r.published_at.map(|t| t.as_microsecond()),
-                search,
-            ];
-            match stored {
-                Some((d, _, _)) if d == digest => {
-                    counts.unchanged += 1;
-                    continue;
+        for batch in records {
+            // Returning drops the transaction unfinished: it rolls back.
+            let batch = batch.map_err(|ImportStopped(why)| StoreError::conflict(why))?;
+            for prepared in &batch {
+                let (r, digest, search) = (prepared.record(), prepared.digest(), prepared.search());
+                if r.id.is_empty() || r.document.is_empty() {
+                    return Err(StoreError::conflict("an OSV record needs an id and a document"));
                 }
-                Some((_, old_modified, old_published)) => {
-                    // The replaced revision is kept as a date: first the one the replaced
-                    // document stood for (when it was a change), then the new one.
-                    let (mut seq, last): (i64, Option<i64>) = changes_so_far
-                        .query_row([&r.id], |row| Ok((row.get(0)?, row.get(1)?)))
-                        .map_err(backend)?;
-                    let mut last = last;
-                    if seq == 0 && old_published.is_some_and(|p| p != old_modified) {
-                        seq = 1;
-                        insert_change.execute((&r.id, seq, old_modified)).map_err(backend)?;
-                        last = Some(old_modified);
+                let stored: Option<(Vec<u8>, i64, Option<i64>)> = stored_digest
+                    .query_row([&r.id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+                    .optional()
+                    .map_err(backend)?;
+                let values = rusqlite::params![
+                    r.id,
+                    r.modified,
+                    r.modified_at.as_microsecond(),
+                    r.published,
+                    r.withdrawn,
+                    r.summary,
+                    r.document,
+                    digest.as_slice(),
+                    imported_at,
+                    r.severity.map(SeverityLevel::as_str),
+                    r.published_at.map(|t| t.as_microsecond()),
+                    search,
+                ];
+                match stored {
+                    Some((d, _, _)) if d == digest => {
+                        counts.unchanged += 1;
+                        continue;
                     }
-                    let new_modified = r.modified_at.as_microsecond();
-                    insert_change
-                        .execute((&r.id, seq + 1, last.map_or(new_modified, |l| l.max(new_modified))))
-                        .map_err(backend)?;
-                    update.execute(values).map_err(backend)?;
-                    delete_aliases.execute([&r.id]).map_err(backend)?;
-                    delete_packages.execute([&r.id]).map_err(backend)?;
-                    counts.updated += 1;
+                    Some((_, old_modified, old_published)) => {
+                        // The replaced revision is kept as a date: first the one the replaced
+                        // document stood for (when it was a change), then the new one.
+                        let (mut seq, last): (i64, Option<i64>) = changes_so_far
+                            .query_row([&r.id], |row| Ok((row.get(0)?, row.get(1)?)))
+                            .map_err(backend)?;
+                        let mut last = last;
+                        if seq == 0 && old_published.is_some_and(|p| p != old_modified) {
+                            seq = 1;
+                            insert_change.execute((&r.id, seq, old_modified)).map_err(backend)?;
+                            last = Some(old_modified);
+                        }
+                        let new_modified = r.modified_at.as_microsecond();
+                        insert_change
+                            .execute((&r.id, seq + 1, last.map_or(new_modified, |l| l.max(new_modified))))
+                            .map_err(backend)?;
+                        update.execute(values).map_err(backend)?;
+                        delete_aliases.execute([&r.id]).map_err(backend)?;
+                        delete_packages.execute([&r.id]).map_err(backend)?;
+                        counts.updated += 1;
+                    }
+                    None => {
+                        insert.execute(values).map_err(backend)?;
+                        counts.added += 1;
+                    }
                 }
-                None => {
-                    insert.execute(values).map_err(backend)?;
-                    counts.added += 1;
+                for alias in &r.aliases {
+                    insert_alias.execute((&r.id, alias)).map_err(backend)?;
                 }
-            }
-            for alias in &r.aliases {
-                insert_alias.execute((&r.id, alias)).map_err(backend)?;
-            }
-            for (ecosystem, name) in &r.packages {
-                insert_package.execute((ecosystem, name, &r.id)).map_err(backend)?;
+                for (ecosystem, name) in &r.packages {
+                    insert_package.execute((ecosystem, name, &r.id)).map_err(backend)?;
+                }
             }
         }
     }
@@ -125,43 +129,6 @@ pub(super) fn import(
     }
     tx.commit().map_err(backend)?;
     Ok(counts)
-}
-
-/// Each record's SHA-256 and search text, worked out on every core.
-fn derive_in_parallel(records: &[OsvImport]) -> Vec<([u8; 32], String)> {
-    let derive = |r: &OsvImport| -> ([u8; 32], String) {
-        let digest: [u8; 32] = Sha256::digest(r.document.as_bytes()).into();
-        let search =
-            search_text(&r.id, r.summary.as_deref(), &r.aliases, r.packages.iter().map(|(_, n)| n.as_str()));
-        (digest, search)
-    };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if workers < 2 || records.len() < 256 {
-        return records.iter().map(derive).collect();
-    }
-    let chunk = records.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = records
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(derive).collect::<Vec<_>>()))
-            .collect();
-        parts.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
-    })
-}
-
-/// What a text search looks in: id, aliases, summary and package names, lower-cased (by Unicode
-/// rules, which SQLite's `LIKE` and `lower` do not know), one per line.
-fn search_text<'a>(
-    id: &'a str,
-    summary: Option<&'a str>,
-    aliases: &'a [String],
-    package_names: impl Iterator<Item = &'a str>,
-) -> String {
-    let mut parts: Vec<&str> = vec![id];
-    parts.extend(aliases.iter().map(String::as_str));
-    parts.extend(summary);
-    parts.extend(package_names);
-    parts.join("\n").to_lowercase()
 }
 
 /// The `LIKE` pattern of a literal text, found anywhere in a lower-cased search text.

@@ -7,6 +7,12 @@
 //! the writer goes on appending to the WAL. Once every frame has been copied and no reader still
 //! uses them, the writer's next transaction starts the WAL again from its beginning.
 //!
+//! Closing the store does not wait for a checkpoint: the one under way is interrupted, and no
+//! connection checkpoints as it closes (`SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE`). What was committed
+//! is durable in the WAL, and the next process to open the store copies it in the background:
+//! its checkpointer starts with a checkpoint. So a command that imported 80 MB exits once its
+//! transaction is durable, not after copying those 80 MB a second time.
+//!
 //! Should the checkpointer fall far behind (readers keeping old frames alive, a slow disk), the
 //! writer checkpoints itself past [`WRITER_CHECKPOINT_PAGES`], as SQLite's automatic checkpoint
 //! would, so the WAL cannot grow without bound.
@@ -45,9 +51,10 @@ impl Signal {
     }
 }
 
-/// The checkpointer thread; stopped (after its current checkpoint) when dropped.
+/// The checkpointer thread; stopped when dropped (a checkpoint under way is interrupted).
 pub(super) struct Checkpointer {
     signal: Arc<Signal>,
+    interrupt: rusqlite::InterruptHandle,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -69,7 +76,12 @@ impl Checkpointer {
                 path.display()
             )));
         }
-        let signal = Arc::new(Signal::default());
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map_err(backend)?;
+        let interrupt = conn.get_interrupt_handle();
+        // A WAL left by an earlier process is copied first.
+        let signal =
+            Arc::new(Signal { state: Mutex::new(State { wanted: true, stop: false }), ..Default::default() });
         let hook_signal = signal.clone();
         // Replaces SQLite's automatic checkpoint, which is a WAL hook too.
         writer
@@ -87,7 +99,7 @@ impl Checkpointer {
             .name("accord-wal-checkpoint".into())
             .spawn(move || run(&conn, &thread_signal))
             .map_err(|e| StoreError::Backend(format!("cannot start the WAL checkpointer: {e}")))?;
-        Ok(Self { signal, thread: Some(thread) })
+        Ok(Self { signal, interrupt, thread: Some(thread) })
     }
 }
 
@@ -103,8 +115,14 @@ fn run(conn: &Connection, signal: &Signal) {
             }
             state.wanted = false;
         }
-        if let Err(e) = conn.wal_checkpoint_v2(None::<&str>, CheckpointMode::PASSIVE) {
-            tracing::warn!(error = %e, "WAL checkpoint failed; the next commit retries it");
+        match conn.wal_checkpoint_v2(None::<&str>, CheckpointMode::PASSIVE) {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+            {
+                return; // the store is closing
+            }
+            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; the next commit retries it"),
         }
     }
 }
@@ -112,6 +130,7 @@ fn run(conn: &Connection, signal: &Signal) {
 impl Drop for Checkpointer {
     fn drop(&mut self) {
         self.signal.set(|s| s.stop = true);
+        self.interrupt.interrupt();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

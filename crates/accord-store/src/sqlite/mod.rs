@@ -140,6 +140,8 @@ fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {
     // each time rusqlite clears their bindings on the way back into the cache: measured at 38%
     // of the CPU of an authenticated request.
     conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    // Closing never checkpoints: the checkpointer thread does, now or in the next process.
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
     // The WAL is checkpointed by a thread of its own (checkpointer.rs), not in the commits.
     // Page caches: 64 MiB for the writer, whose inserts into the object indexes land at random
     // places (ids are random), and 4 MiB per reader (SQLite default: 2 MiB; up to 16 idle readers).

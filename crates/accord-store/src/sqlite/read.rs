@@ -624,7 +624,21 @@ impl Store for SqliteStore {
         at: jiff::Timestamp,
     ) -> Result<crate::advisories::ImportCounts, StoreError> {
         let actor = actor.to_owned();
-        self.with_writer(move |conn| super::advisories::import(conn, &actor, &records, at)).await
+        let prepared = tokio::task::spawn_blocking(move || crate::advisories::prepare_all(records))
+            .await
+            .map_err(|e| StoreError::Backend(format!("import task failed: {e}")))?;
+        let stream: crate::advisories::ImportStream = Box::new(std::iter::once(Ok(prepared)));
+        self.with_writer(move |conn| super::advisories::import(conn, &actor, stream, at)).await
+    }
+
+    async fn import_osv_stream(
+        &self,
+        actor: &str,
+        records: crate::advisories::ImportStream,
+        at: jiff::Timestamp,
+    ) -> Result<crate::advisories::ImportCounts, StoreError> {
+        let actor = actor.to_owned();
+        self.with_writer(move |conn| super::advisories::import(conn, &actor, records, at)).await
     }
 
     async fn osv_advisory(

@@ -111,3 +111,60 @@ async fn the_wal_is_copied_into_the_database_file_in_the_background() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// Closing the store does not copy the WAL into the database file (a command that wrote much
+/// exits once its commit is durable); what was committed is there for the next reader, and the
+/// next store to open copies it in the background.
+#[tokio::test]
+async fn a_wal_left_at_close_is_read_and_then_copied_by_the_next_store() {
+    use accord_store::Store;
+    use accord_store::advisories::OsvImport;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db_file = dir.path().join(DATABASE_FILE);
+    let store = SqliteStore::open(dir.path()).expect("open");
+    // 3 MiB: less than what wakes the checkpointer, so nothing is copied while the store is open
+    // (but the schema may be).
+    let at = jiff::Timestamp::from_second(1_700_000_000).unwrap();
+    let records = (0..300)
+        .map(|i| {
+            let id = format!("TEST-{i}");
+            OsvImport {
+                id: id.clone(),
+                modified: at.to_string(),
+                modified_at: at,
+                published: None,
+                published_at: None,
+                withdrawn: None,
+                summary: None,
+                aliases: Vec::new(),
+                packages: Vec::new(),
+                severity: None,
+                document: format!(r#"{{"id":"{id}","details":"{}"}}"#, "x".repeat(10_240)),
+            }
+        })
+        .collect();
+    store.import_osv("test", records, at).await.expect("import");
+    drop(store);
+    let closed = std::fs::metadata(&db_file).unwrap().len();
+    assert!(closed < 1024 * 1024, "closing copied the WAL: the database file has {closed} bytes");
+    let wal = dir.path().join(format!("{DATABASE_FILE}-wal"));
+    assert!(std::fs::metadata(&wal).unwrap().len() > 3 * 1024 * 1024, "the commit is not in the WAL");
+
+    let reader =
+        rusqlite::Connection::open_with_flags(&db_file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let stored: i64 = reader.query_row("SELECT COUNT(*) FROM osv_advisories", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, 300);
+    drop(reader);
+
+    let store = SqliteStore::open(dir.path()).expect("reopen");
+    let start = std::time::Instant::now();
+    while std::fs::metadata(&db_file).unwrap().len() < closed + 3 * 1024 * 1024 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "the reopened store did not copy the WAL left behind"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    drop(store);
+}

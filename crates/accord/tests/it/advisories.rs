@@ -332,3 +332,39 @@ fn the_whole_fixture_set_imports_then_is_unchanged() {
     let second = accord(&data, &["admin", "import-osv", fixtures.to_str().unwrap()]);
     assert!(stderr(&second).contains("0 added, 0 updated, 21874 unchanged"), "{}", stderr(&second));
 }
+
+/// Files are read on several threads while the store writes: the first bad file in file order
+/// is the one reported, whatever the timing, and none of the good records read before it stays.
+#[test]
+fn a_large_import_with_bad_files_reports_the_first_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let set = dir.path().join("set");
+    let bad = |id: &str| {
+        let mut r = record(id, "npm", "broken", 7, &[]);
+        r["affected"][0]["ranges"][0]["events"][1] = j!({ "fixed": "2.0.0", "introduced": "1.0.0" });
+        r
+    };
+    for i in 0..600 {
+        let id = format!("GHSA-good-{i:04}-0001");
+        let name = format!("{i:04}/{id}.json");
+        let value = match i {
+            250 => bad("GHSA-bad0-0250-0001"),
+            500 => bad("GHSA-bad0-0500-0001"),
+            _ => record(&id, "npm", &format!("package-{i}"), 1 + (i % 28) as u32, &[]),
+        };
+        write(&set.join(name), &value);
+    }
+    let refused = accord(&data, &["admin", "import-osv", set.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let message = stderr(&refused);
+    assert!(message.contains("0250/GHSA-good-0250-0001.json: affected[0].ranges[0].events[1]:"), "{message}");
+    assert!(!message.contains("0500"), "{message}");
+    assert!(message.contains("nothing was imported"), "{message}");
+
+    std::fs::remove_dir_all(set.join("0250")).unwrap();
+    std::fs::remove_dir_all(set.join("0500")).unwrap();
+    let good = accord(&data, &["admin", "import-osv", set.to_str().unwrap()]);
+    assert!(good.status.success(), "{}", stderr(&good));
+    assert!(stderr(&good).contains("598 added, 0 updated, 0 unchanged"), "{}", stderr(&good));
+}
