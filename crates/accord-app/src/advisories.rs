@@ -179,13 +179,16 @@ pub fn parse_osv_files<T: Send>(
     Ok(all.into_iter().flat_map(|(_, r)| r).collect())
 }
 
-/// The records of files read out of order, given in file order; the first file that failed
-/// (in file order) stops the import, its error kept in `failure`.
+/// How many files a reading thread takes at a time (and sends the records of at once).
+const FILES_PER_CHUNK: usize = 64;
+
+/// The records of chunks of files read out of order, given in file order; the first file that
+/// failed (in file order) stops the import, its error kept in `failure`.
 struct InOrder {
     receiver: mpsc::Receiver<(usize, Result<Vec<PreparedImport>, AppError>)>,
     waiting: BTreeMap<usize, Result<Vec<PreparedImport>, AppError>>,
     next: usize,
-    /// How many files there are: the stream ends after the last one, never earlier.
+    /// How many chunks there are: the stream ends after the last one, never earlier.
     total: usize,
     failure: Arc<Mutex<Option<AppError>>>,
 }
@@ -218,7 +221,7 @@ impl Iterator for InOrder {
                 // import must not commit.
                 Err(_) => {
                     let name = self.next;
-                    return stop(AppError::Internal(format!("file {name} of the import was never read")));
+                    return stop(AppError::Internal(format!("chunk {name} of the import was never read")));
                 }
             }
         }
@@ -289,11 +292,25 @@ impl App {
                     (files.clone(), next.clone(), sender.clone(), progress.clone());
                 std::thread::spawn(move || {
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(file) = files.get(i) else { break };
-                        let read = read_file(file, &|r| PreparedImport::new(to_import(r)));
-                        progress(1);
-                        if sender.send((i, read)).is_err() {
+                        let chunk = next.fetch_add(1, Ordering::Relaxed);
+                        let start = chunk.saturating_mul(FILES_PER_CHUNK);
+                        let Some(part) = files.get(start..files.len().min(start + FILES_PER_CHUNK)) else {
+                            break;
+                        };
+                        if part.is_empty() {
+                            break;
+                        }
+                        let mut read = Ok(Vec::new());
+                        for file in part {
+                            let records = read_file(file, &|r| PreparedImport::new(to_import(r)));
+                            progress(1);
+                            match (&mut read, records) {
+                                (Ok(all), Ok(records)) => all.extend(records),
+                                (Ok(_), Err(e)) => read = Err(e),
+                                (Err(_), _) => break,
+                            }
+                        }
+                        if sender.send((chunk, read)).is_err() {
                             break; // the import stopped
                         }
                     }
@@ -306,7 +323,7 @@ impl App {
             receiver,
             waiting: BTreeMap::new(),
             next: 0,
-            total: files.len(),
+            total: files.len().div_ceil(FILES_PER_CHUNK),
             failure: failure.clone(),
         };
         let outcome = self.store.import_osv_stream(&caller.audit_name(), Box::new(stream), now).await;
