@@ -74,6 +74,16 @@ pub struct Answer<T> {
 struct Indexed {
     id: Box<str>,
     modified: Box<str>,
+    /// `{"id":…,"modified":…}`, written (and escaped) once when the index is built: a batch's
+    /// answer is mostly these, copied.
+    json: Box<str>,
+}
+
+impl Indexed {
+    fn new(id: &str, modified: &str) -> Self {
+        let json = serde_json::json!({ "id": id, "modified": modified }).to_string();
+        Self { id: id.into(), modified: modified.into(), json: json.into() }
+    }
 }
 
 /// The index of one generation of the store's records.
@@ -217,49 +227,49 @@ impl BatchAnswers {
     }
 }
 
-impl Serialize for BatchAnswers {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        struct Vuln<'a>(&'a Indexed);
-        impl Serialize for Vuln<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut m = serializer.serialize_map(Some(2))?;
-                m.serialize_entry("id", &*self.0.id)?;
-                m.serialize_entry("modified", &*self.0.modified)?;
-                m.end()
+impl BatchAnswers {
+    /// The answer's JSON text: `{"results": [{"vulns": [{"id", "modified"}], "next_page_token"},
+    /// {}, …]}`, the advisories' parts copied from the index.
+    pub fn to_json(&self) -> Vec<u8> {
+        // The exact size, so that the text is never moved while it grows.
+        let size: usize = self
+            .answers
+            .iter()
+            .map(|a| {
+                let vulns: usize =
+                    a.vulns.iter().map(|n| self.index.advisories[*n as usize].json.len() + 1).sum();
+                3 + if vulns > 0 { 10 + vulns } else { 0 }
+                    + a.next_page_token.as_ref().map_or(0, |t| 22 + t.len())
+            })
+            .sum();
+        let mut out = Vec::with_capacity(16 + size);
+        out.extend_from_slice(b"{\"results\":[");
+        for (i, answer) in self.answers.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
             }
-        }
-        struct One<'a>(&'a QueryIndex, &'a Answer<u32>);
-        impl Serialize for One<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let (index, answer) = (self.0, self.1);
-                let fields =
-                    usize::from(!answer.vulns.is_empty()) + usize::from(answer.next_page_token.is_some());
-                let mut m = serializer.serialize_map(Some(fields))?;
+            out.push(b'{');
+            if !answer.vulns.is_empty() {
+                out.extend_from_slice(b"\"vulns\":[");
+                for (j, n) in answer.vulns.iter().enumerate() {
+                    if j > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(self.index.advisories[*n as usize].json.as_bytes());
+                }
+                out.push(b']');
+            }
+            if let Some(token) = &answer.next_page_token {
                 if !answer.vulns.is_empty() {
-                    let list: Vec<Vuln<'_>> =
-                        answer.vulns.iter().map(|n| Vuln(&index.advisories[*n as usize])).collect();
-                    m.serialize_entry("vulns", &list)?;
+                    out.push(b',');
                 }
-                if let Some(token) = &answer.next_page_token {
-                    m.serialize_entry("next_page_token", token)?;
-                }
-                m.end()
+                out.extend_from_slice(b"\"next_page_token\":");
+                out.extend_from_slice(serde_json::Value::from(token.as_str()).to_string().as_bytes());
             }
+            out.push(b'}');
         }
-        struct Results<'a>(&'a BatchAnswers);
-        impl Serialize for Results<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut seq = serializer.serialize_seq(Some(self.0.answers.len()))?;
-                for a in &self.0.answers {
-                    seq.serialize_element(&One(&self.0.index, a))?;
-                }
-                seq.end()
-            }
-        }
-        let mut m = serializer.serialize_map(Some(1))?;
-        m.serialize_entry("results", &Results(self))?;
-        m.end()
+        out.extend_from_slice(b"]}");
+        out
     }
 }
 
@@ -311,7 +321,7 @@ impl App {
                         unreadable += 1;
                     }
                 }
-                advisories.push(Indexed { id: id.into(), modified: record.modified.as_str().into() });
+                advisories.push(Indexed::new(&id, record.modified.as_str()));
             }
         }
         packages.finish();
@@ -411,5 +421,42 @@ mod tests {
         }
         let token = OsvQuery { page_token: Some("zzz".into()), ..Default::default() };
         assert!(token.offset().is_err());
+    }
+
+    #[test]
+    fn a_batch_answer_is_the_json_of_the_public_service() {
+        let mut packages = PackageIndex::new();
+        packages.finish();
+        let index = Arc::new(QueryIndex {
+            generation: "1".into(),
+            packages,
+            advisories: vec![
+                Indexed::new("GHSA-aaaa-bbbb-cccc", "2024-01-01T00:00:00Z"),
+                Indexed::new("odd \"id\"\\", "2024-02-01T00:00:00.5Z"),
+            ],
+        });
+        let answers = BatchAnswers {
+            index,
+            answers: vec![
+                Answer { vulns: vec![0, 1], next_page_token: None },
+                Answer { vulns: vec![], next_page_token: None },
+                Answer { vulns: vec![1], next_page_token: Some("p1000".into()) },
+                Answer { vulns: vec![], next_page_token: Some("p2000".into()) },
+            ],
+        };
+        let text = answers.to_json();
+        let value: serde_json::Value = serde_json::from_slice(&text).expect("valid JSON");
+        assert_eq!(
+            value,
+            serde_json::json!({"results": [
+                {"vulns": [
+                    {"id": "GHSA-aaaa-bbbb-cccc", "modified": "2024-01-01T00:00:00Z"},
+                    {"id": "odd \"id\"\\", "modified": "2024-02-01T00:00:00.5Z"},
+                ]},
+                {},
+                {"vulns": [{"id": "odd \"id\"\\", "modified": "2024-02-01T00:00:00.5Z"}], "next_page_token": "p1000"},
+                {"next_page_token": "p2000"},
+            ]})
+        );
     }
 }

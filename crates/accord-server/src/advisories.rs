@@ -99,7 +99,7 @@ async fn querybatch(State(s): State<AppState>, body: Bytes) -> Response {
         Err(m) => return invalid_body(m),
     };
     match s.app.osv_querybatch(&batch.queries).await {
-        Ok(answers) => Json(answers).into_response(),
+        Ok(answers) => ([(header::CONTENT_TYPE, "application/json")], answers.to_json()).into_response(),
         Err(e) => osv_api_error(e),
     }
 }
