@@ -166,8 +166,20 @@ impl Ingest<'_> {
     fn check_many(&self, texts: &[&str]) -> Vec<Checked> {
         /// Fewer objects than this are not worth a thread.
         const PER_THREAD: usize = 128;
-        let threads =
-            std::thread::available_parallelism().map_or(1, usize::from).min(texts.len() / PER_THREAD).max(1);
+        /// Envelopes being checked now: threads are added only when this is the only one
+        /// (otherwise the requests already share the cores, and more threads would only take
+        /// CPU time from the store's writer).
+        static CHECKING: AtomicUsize = AtomicUsize::new(0);
+        struct Checking;
+        impl Drop for Checking {
+            fn drop(&mut self) {
+                CHECKING.fetch_sub(1, AtomicOrdering::Relaxed);
+            }
+        }
+        let alone = CHECKING.fetch_add(1, AtomicOrdering::Relaxed) == 0;
+        let _checking = Checking;
+        let cores = if alone { std::thread::available_parallelism().map_or(1, usize::from) } else { 1 };
+        let threads = cores.min(texts.len() / PER_THREAD).max(1);
         if threads == 1 {
             return texts.iter().map(|t| self.check(t)).collect();
         }
@@ -187,6 +199,8 @@ impl Ingest<'_> {
         })
     }
 }
+
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 /// Most objects in one page.
 pub const PAGE_MAX: u32 = 1000;
