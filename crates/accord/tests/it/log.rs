@@ -48,6 +48,19 @@ fn entry_at(s: &TestServer, index: u64, size: u64) -> Vec<u8> {
     parse_entry_bundle(&bytes).unwrap()[(index % 256) as usize].to_vec()
 }
 
+/// Every entry of the tree of `size` entries, from the server's entry bundles.
+fn all_entries(s: &TestServer, size: u64) -> Vec<Vec<u8>> {
+    let mut entries = Vec::new();
+    for n in 0..size.div_ceil(256) {
+        let tile = Tile::entries(n, (size - n * 256).min(256) as u16).unwrap();
+        let resp = s.get(&format!("/log/{}", tile.path()));
+        assert_eq!(resp.status(), StatusCode::OK, "{}", tile.path());
+        entries.extend(parse_entry_bundle(&resp.bytes().unwrap()).unwrap().into_iter().map(|e| e.to_vec()));
+    }
+    assert_eq!(entries.len() as u64, size);
+    entries
+}
+
 /// Checks a receipt offline and returns its entry's JSON.
 fn check_receipt(s: &TestServer, receipt: &str, key: &VerifierKey, kind: &str) -> Value {
     let proof = TlogProof::parse(receipt.as_bytes()).expect("a tlog-proof");
@@ -254,12 +267,19 @@ fn tiles_follow_tlog_tiles() {
     assert!(page.contains("Journal de transparence"), "the French page");
 }
 
-/// Adds keys in a burst on another thread until the server dies; returns the receipts.
-fn burst(s: &TestServer, org: &str, acknowledged: std::sync::mpsc::Sender<String>) {
+/// Adds keys in a burst until the server dies, sending each receipt; every fifth request adds
+/// the previous key again, which is refused (409) and logs nothing.
+fn burst(s: &TestServer, org: &str, thread: u8, acknowledged: std::sync::mpsc::Sender<String>) {
+    let mut previous = None;
     for i in 0u32.. {
-        let mut seed = [0u8; 32];
-        seed[..4].copy_from_slice(&i.to_be_bytes());
-        let public = ed25519_public(&seed);
+        let public = match previous.take() {
+            Some(again) if i % 5 == 0 => again,
+            _ => {
+                let mut seed = [thread; 32];
+                seed[..4].copy_from_slice(&i.to_be_bytes());
+                ed25519_public(&seed)
+            }
+        };
         let resp = s
             .client
             .post(s.url(&format!("/api/v1/organizations/{org}/keys")))
@@ -273,8 +293,10 @@ fn burst(s: &TestServer, org: &str, acknowledged: std::sync::mpsc::Sender<String
                     return;
                 }
             }
+            Ok(r) if r.status() == StatusCode::CONFLICT => {}
             _ => return,
         }
+        previous = Some(public);
     }
 }
 
@@ -305,12 +327,13 @@ fn receipts_survive_kill_9_and_the_log_stays_consistent() {
     std::thread::scope(|scope| {
         let s = &s;
         let org = org.as_str();
-        for _ in 0..3 {
+        // Enough writers at once that the server commits them in batches.
+        for thread in 0..12 {
             let tx = tx.clone();
-            scope.spawn(move || burst(s, org, tx));
+            scope.spawn(move || burst(s, org, thread, tx));
         }
         drop(tx);
-        while receipts.len() < 40 {
+        while receipts.len() < 200 {
             receipts.push(rx.recv().expect("the burst goes on"));
         }
         // Kill mid-burst: the writers are still sending.
@@ -324,6 +347,7 @@ fn receipts_survive_kill_9_and_the_log_stays_consistent() {
     let (head, _, _) =
         Checkpoint::open(head_note.as_bytes(), key.name().as_str(), std::slice::from_ref(&key)).unwrap();
     let mut largest: Option<(u64, String)> = None;
+    let mut logged_keys = std::collections::BTreeSet::new();
     for r in &receipts {
         let proof = TlogProof::parse(r.as_bytes()).unwrap();
         assert!(proof.index < head.size(), "an acknowledged entry is lost");
@@ -334,7 +358,29 @@ fn receipts_survive_kill_9_and_the_log_stays_consistent() {
         if largest.as_ref().is_none_or(|(n, _)| cp.size() > *n) {
             largest = Some((cp.size(), proof.checkpoint.to_text()));
         }
+        let v: Value = serde_json::from_slice(&entry).unwrap();
+        assert!(logged_keys.insert(v["key_fingerprint"].as_str().unwrap().to_owned()), "one entry per key");
     }
+    // Every entry of the log is a key the store holds, and every key held is logged once (a
+    // refused repeat left no entry, and no commit kept one without the other).
+    let mut entries = std::collections::BTreeSet::new();
+    for (index, entry) in all_entries(&s, head.size()).iter().enumerate() {
+        let v: Value = serde_json::from_slice(entry).unwrap();
+        assert_eq!(v["type"], "accord/organization-key-added/v1");
+        assert!(
+            entries.insert(v["key_fingerprint"].as_str().unwrap().to_owned()),
+            "entry {index} repeats a key"
+        );
+    }
+    let stored: std::collections::BTreeSet<String> =
+        json(s.get(&format!("/api/v1/organizations/{org}")))["public_keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["fingerprint"].as_str().unwrap().to_owned())
+            .collect();
+    assert_eq!(stored, entries);
+    assert!(logged_keys.is_subset(&entries));
     // The log after the restart is consistent with the newest checkpoint acknowledged before.
     let state = data.path().join("seen.checkpoint");
     std::fs::write(&state, largest.unwrap().1).unwrap();
