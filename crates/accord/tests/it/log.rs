@@ -90,7 +90,9 @@ fn sqlite(data: &Path, sql: &str) {
 #[test]
 fn the_log_verifies_audits_and_catches_tampering_and_forks() {
     let data = tempfile::tempdir().unwrap();
-    let s = TestServer::start_in(bin(), data.path(), &["--demo"]).unwrap();
+    // CSAF documents name the URL they are served at: the public URL here.
+    let s =
+        TestServer::start_in(bin(), data.path(), &["--demo", "--public-url", "https://accord.test"]).unwrap();
     let key_text = log_key(&s);
     let key: VerifierKey = key_text.parse().unwrap();
     let checkpoint = s.get("/log/checkpoint");
@@ -149,6 +151,15 @@ fn the_log_verifies_audits_and_catches_tampering_and_forks() {
     let osv = s.get(&format!("/api/v1/advisories/{advisory}/osv")).bytes().unwrap();
     let doc = data.path().join("advisory.osv.json");
     std::fs::write(&doc, &osv).unwrap();
+    let mut csaf_documents = Vec::new();
+    for kind in ["csaf", "csaf-vex"] {
+        let resp = s.get(&format!("/api/v1/advisories/{advisory}/{kind}"));
+        assert_eq!(resp.status(), StatusCode::OK, "{kind}");
+        let path = data.path().join(format!("advisory.{kind}.json"));
+        std::fs::write(&path, resp.bytes().unwrap()).unwrap();
+        csaf_documents.push(path);
+    }
+
     let stranger = data.path().join("not-logged.json");
     std::fs::write(&stranger, b"{}").unwrap();
 
@@ -169,6 +180,11 @@ fn the_log_verifies_audits_and_catches_tampering_and_forks() {
         doc.to_str().unwrap(),
     ]);
     assert_eq!(code(&out), 0, "{}", explain(&out));
+    for csaf in &csaf_documents {
+        let out = log_cli(&["log", "verify", &url, "--key", &key_text, "--document", csaf.to_str().unwrap()]);
+        assert_eq!(code(&out), 0, "{}: {}", csaf.display(), explain(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("accord/advisory-published/v1"));
+    }
     let out = log_cli(&["log", "verify", &url, "--key", &key_text, "--document", stranger.to_str().unwrap()]);
     assert_eq!(code(&out), 1, "{}", explain(&out));
     let out = log_cli(&["log", "audit", &url, "--key", &key_text]);
