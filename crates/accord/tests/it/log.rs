@@ -160,6 +160,41 @@ fn the_log_verifies_audits_and_catches_tampering_and_forks() {
         csaf_documents.push(path);
     }
 
+    // A case closed without publication logs the end of its embargo, a reopened one its return.
+    let open_case = |title: &str| {
+        let resp = s.post_json(
+            "/api/v1/reports",
+            None,
+            &json!({ "title": title, "description": "a report that goes nowhere", "products": ["Widget"] }),
+        );
+        assert_eq!(resp.status(), StatusCode::CREATED, "{:?}", resp.text());
+        let report = json(resp)["id"].as_str().unwrap().to_owned();
+        let resp = s.post_json("/api/v1/cases", Some(&coord), &json!({ "report_id": report }));
+        assert_eq!(resp.status(), StatusCode::CREATED, "{:?}", resp.text());
+        let case = json(resp);
+        check_receipt(&s, case["log_receipt"].as_str().unwrap(), &key, "accord/embargo-opened/v1");
+        case["id"].as_str().unwrap().to_owned()
+    };
+    let change = |case: &str, action: &str, kind: &str| {
+        let body = if action == "close" {
+            json!({ "reason": "invalid", "note": "not reproducible" })
+        } else {
+            json!({})
+        };
+        let resp = s.post_json(&format!("/api/v1/cases/{case}/{action}"), Some(&coord), &body);
+        assert_eq!(resp.status(), StatusCode::OK, "{action}: {:?}", resp.text());
+        let v = check_receipt(&s, json(resp)["log_receipt"].as_str().unwrap(), &key, kind);
+        assert_eq!(v["case_id"], case);
+        v
+    };
+    let closed = open_case("Closed without publication");
+    let v = change(&closed, "close", "accord/embargo-closed/v1");
+    assert_eq!(v["reason"], "invalid");
+    assert!(!v.to_string().contains("not reproducible"), "the coordinator's note stays out of the log");
+    let reopened = open_case("Closed, then reopened");
+    change(&reopened, "close", "accord/embargo-closed/v1");
+    change(&reopened, "reopen", "accord/embargo-reopened/v1");
+
     let stranger = data.path().join("not-logged.json");
     std::fs::write(&stranger, b"{}").unwrap();
 
@@ -189,7 +224,18 @@ fn the_log_verifies_audits_and_catches_tampering_and_forks() {
     assert_eq!(code(&out), 1, "{}", explain(&out));
     let out = log_cli(&["log", "audit", &url, "--key", &key_text]);
     assert_eq!(code(&out), 0, "{}", explain(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("embargo commitments opened by their reveal"));
+    let audit = String::from_utf8_lossy(&out.stdout);
+    assert!(audit.contains("embargo commitments opened by their reveal"));
+    assert!(audit.contains("1 embargoes closed without publication"), "{audit}");
+    let line = |case: &str| {
+        audit
+            .lines()
+            .find(|l| l.starts_with(&format!("embargo of case {case} ")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(line(&closed).contains("closed without publication at entry"), "{audit}");
+    assert!(line(&reopened).ends_with("not lifted yet"), "{audit}");
 
     // Usage errors: exit 2.
     let out = log_cli(&["log", "verify", &url, "--key", "not a key"]);
