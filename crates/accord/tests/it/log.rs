@@ -38,7 +38,7 @@ pub(crate) fn log_key(s: &TestServer) -> String {
 }
 
 /// The entry at `index`, read from the server's entry bundles.
-fn entry_at(s: &TestServer, index: u64, size: u64) -> Vec<u8> {
+pub(crate) fn entry_at(s: &TestServer, index: u64, size: u64) -> Vec<u8> {
     let n = index / 256;
     let width = (size - n * 256).min(256) as u16;
     let tile = Tile::entries(n, width).unwrap();
