@@ -93,8 +93,15 @@ pub async fn entries_hashes_and_proofs_match_a_tree_in_memory(store: &dyn Store)
     let stored = store.log_hashes(nodes.clone()).await.unwrap();
     let expected: Vec<_> = nodes.iter().map(|n| memory.get(*n).unwrap()).collect();
     assert_eq!(stored, expected);
+    // Many at once (more than a statement reads), in the order asked.
+    let many: Vec<NodeIndex> =
+        (0..40u64).map(|i| NodeIndex::new((i % 3) as u8, (i * 37) % (300 >> (i % 3)))).collect();
+    let expected: Vec<_> = many.iter().map(|n| memory.get(*n).unwrap()).collect();
+    assert_eq!(store.log_hashes(many.clone()).await.unwrap(), expected);
     // Beyond the tree: not stored.
     assert!(matches!(store.log_hashes(vec![NodeIndex::new(0, 300)]).await, Err(StoreError::NotFound { .. })));
+    let one_missing = vec![NodeIndex::new(0, 1), NodeIndex::new(0, 300), NodeIndex::new(1, 2)];
+    assert!(matches!(store.log_hashes(one_missing).await, Err(StoreError::NotFound { .. })));
     assert!(matches!(store.log_hashes(vec![NodeIndex::new(9, 0)]).await, Err(StoreError::NotFound { .. })));
     for (index, size) in [(0, 1), (5, 300), (299, 300), (255, 256), (100, 257)] {
         assert_eq!(
