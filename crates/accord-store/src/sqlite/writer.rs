@@ -28,8 +28,8 @@ use crate::{RegistryWrite, StoreError};
 
 /// At most this many callers' writes share one transaction.
 pub(super) const MAX_BATCH_WRITES: usize = 512;
-/// A batch stops growing once its writes carry about this many bytes (log entries, objects,
-/// documents, attachments); a larger single write still runs, alone.
+/// A batch stops growing before its writes carry more than about this many bytes (log
+/// entries, objects, documents, attachments); a larger single write still runs, alone.
 pub(super) const MAX_BATCH_BYTES: usize = 4 << 20;
 
 /// One caller's writes, with the key their log entries are signed with.
@@ -169,8 +169,12 @@ fn take(jobs: &mut VecDeque<Job>) -> Option<Next> {
     let mut signer = write.appends().then(|| write.signer.clone()).flatten();
     let mut bytes = approx_bytes(&write.writes);
     let mut batch = vec![(write, answer)];
-    while batch.len() < MAX_BATCH_WRITES && bytes < MAX_BATCH_BYTES {
+    while batch.len() < MAX_BATCH_WRITES {
         let Some(Job::Writes(next, _)) = jobs.front() else { break };
+        let next_bytes = approx_bytes(&next.writes);
+        if bytes + next_bytes > MAX_BATCH_BYTES {
+            break;
+        }
         // One checkpoint per batch, so one log key: writes appending with another key wait for
         // the next batch.
         if next.appends()
@@ -182,7 +186,7 @@ fn take(jobs: &mut VecDeque<Job>) -> Option<Next> {
                 None => signer = Some(theirs.clone()),
             }
         }
-        bytes += approx_bytes(&next.writes);
+        bytes += next_bytes;
         let Some(Job::Writes(next, answer)) = jobs.pop_front() else { unreachable!("checked above") };
         batch.push((next, answer));
     }
@@ -367,6 +371,32 @@ mod tests {
         expected.extend([full + 5; 2]);
         assert_eq!(sizes, expected);
         assert_eq!(alone.await.unwrap().unwrap(), full + 3, "the lone job ran between the batches");
+    }
+
+    /// A batch stops before it would carry more than its byte limit.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn batches_are_capped_by_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let release = hold_writer(&store).await;
+        // Each write carries 40 entries of 60,000 bytes: two of them exceed the limit.
+        let big = |w: usize| -> Vec<RegistryWrite> {
+            (0..40)
+                .map(|i| {
+                    let mut entry = vec![b' '; 60_000];
+                    entry[..8].copy_from_slice(&((w * 40 + i) as u64).to_be_bytes());
+                    RegistryWrite::Log(LogWrite::Append { entry })
+                })
+                .collect()
+        };
+        assert!(2 * approx_bytes(&big(0)) > MAX_BATCH_BYTES && approx_bytes(&big(0)) < MAX_BATCH_BYTES);
+        let tasks = queue(&store, (0..3).map(big).collect()).await;
+        drop(release);
+        let mut sizes = Vec::new();
+        for task in tasks {
+            sizes.push(checkpoint_size(&task.await.unwrap().unwrap()[0]));
+        }
+        assert_eq!(sizes, [40, 80, 120], "one write per batch");
     }
 
     /// A write appending without the log's key is refused on its own.
