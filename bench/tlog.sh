@@ -143,7 +143,7 @@ for c in $CONNECTIONS; do
     figures=$(sed -n 's/^tlog \([a-z0-9_]*\) \(.*\)$/"\1": \2,/p' "$tmp/wrk-$c.txt" | tr -d '\n')
     socket_errors=$(sed -n 's/.*Socket errors: connect \([0-9]*\), read \([0-9]*\), write \([0-9]*\), timeout \([0-9]*\).*/\1+\2+\3+\4/p' "$tmp/wrk-$c.txt" | bc)
     socket_errors=${socket_errors:-0}
-    wrk_cpu=$(sed -n 's/^wrk cpu \([0-9.]*\) \([0-9.]*\)$/\1 + \2/p' "$tmp/wrk-cpu-$c.txt" | bc -l)
+    wrk_cpu=$(awk '$1 == "wrk" && $2 == "cpu" {printf "%.2f", $3 + $4}' "$tmp/wrk-cpu-$c.txt")
     echo "{$figures \"connections\": $c, \"cpu_before\": $cpu_before, \"cpu_after\": $cpu_after, \"wrk_cpu_s\": ${wrk_cpu:-0}, \"logged\": $((after - before)), \"stored\": $stored, \"socket_errors\": $socket_errors}" >>"$tmp/runs.txt"
 done
 key=$(curl -sf "$accord/.well-known/accord/log-key")
