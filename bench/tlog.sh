@@ -269,8 +269,8 @@ Targets (issue 8): at least 10,000 logged events/s on 2 cores with each entry in
 under 1 s: {verdict}. Inclusion proof under 50 µs: **{"met" if proof_met else "not met"}**
 ({p['store_us']:.1f} µs through the store). Anchors quoted by the issue, not run here: Tessera on
 local disk about 2,900 entries/s (10,000/s on NVMe), Trillian on MySQL 400–500/s. Before group
-commit (checkout fa42413, one transaction and one \`fsync\` per event, 4 connections, a busier
-machine): 568 events/s{single}.
+commit (checkout fa42413, one transaction and one \`fsync\` per event, 4 connections, load
+average 3.6 before that run): 568 events/s{single}.
 
 What limits the rate is CPU, not the disk. At {best['connections']} connections {best['per_commit']:.0f} events
 share each commit, {best['rate'] / best['per_commit']:,.0f} commits/s where the disk takes {float(fsyncs):,.0f} syncs/s; the server
