@@ -1,8 +1,9 @@
-//! Writes: a list of [`RegistryWrite`]s applied in one transaction, each with an audit line.
+//! Writes: the [`RegistryWrite`]s of a batch of callers applied in one transaction, each
+//! caller's in a savepoint, each registry change with an audit line; and the pulled pages.
 
-use accord_model::{AccordVersionNumber, OrganizationId, OrganizationStatus};
 use std::ops::Range;
 
+use accord_model::{AccordVersionNumber, OrganizationId, OrganizationStatus};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::json;
 
