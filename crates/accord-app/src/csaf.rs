@@ -356,6 +356,19 @@ pub fn case_advisory_csaf(id: &str, document: &Value) -> Result<Advisory, AppErr
     })
 }
 
+/// The text of an advisory's CSAF document of a category as the server serves it under `base`;
+/// `None` when it names no product (CSAF needs one).
+pub(crate) fn render_json(
+    settings: &CsafSettings,
+    advisory: &Advisory,
+    category: Category,
+    base: &str,
+) -> Result<Option<String>, AppError> {
+    let ctx = context(settings, base, &advisory.tracking_id, category, advisory.initial_release);
+    let Some(document) = csaf::render(advisory, category, &ctx) else { return Ok(None) };
+    serde_json::to_string_pretty(&document).map(Some).map_err(internal)
+}
+
 fn sha_hex<D: sha2::Digest>(data: &[u8]) -> String {
     hex::encode(D::digest(data))
 }
@@ -382,10 +395,8 @@ impl App {
         base: &str,
     ) -> Result<CsafDocument, AppError> {
         let advisory = self.csaf_advisory(id).await?;
-        let ctx =
-            context(&self.csaf_settings, base, &advisory.tracking_id, category, advisory.initial_release);
-        let document = csaf::render(&advisory, category, &ctx).ok_or(AppError::NotFound("CSAF document"))?;
-        let json = serde_json::to_string_pretty(&document).map_err(internal)?;
+        let json = render_json(&self.csaf_settings, &advisory, category, base)?
+            .ok_or(AppError::NotFound("CSAF document"))?;
         let etag = sha_hex::<sha2::Sha256>(json.as_bytes());
         Ok(CsafDocument { json, etag, modified: advisory.current_release.max(advisory.initial_release) })
     }

@@ -1334,6 +1334,22 @@ impl App {
         note: Option<&str>,
         now: Timestamp,
     ) -> Result<CaseView, AppError> {
+        Ok(self.change_case_state_logged(caller, id, action, note, now).await?.0)
+    }
+
+    /// [`App::change_case_state`], with the receipt of its log entry when it has one: closing a
+    /// case ends its embargo without publication (`accord/embargo-closed/v1`: the commitment
+    /// logged when it opened will not be revealed), reopening it resumes the embargo
+    /// (`accord/embargo-reopened/v1`). Neither entry says anything of the case's content, and
+    /// the coordinator's note stays out of the log.
+    pub async fn change_case_state_logged(
+        &self,
+        caller: &Caller,
+        id: &str,
+        action: CaseAction,
+        note: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(CaseView, Option<String>), AppError> {
         let (case, part) = self.visible_case(caller, id).await?;
         let actor = match part {
             Part::Coordinator => CaseActor::Coordinator,
@@ -1360,12 +1376,27 @@ impl App {
             CaseAction::Reopen => "reopened",
             CaseAction::Publish | CaseAction::StartCoordination => unreachable!("refused above"),
         };
-        let writes = vec![
+        let mut writes = vec![
             RegistryWrite::Cvd(CvdWrite::SetCaseState { id: case.id, from: case.state, to, close_reason }),
             self.event(case.id, now, caller, name, json!({ "from": case.state, "to": to, "reason": close_reason.map(|r| r.as_str()), "note": note }))?,
         ];
-        self.commit_with_notices(caller, writes, &case, name, None, false, now).await?;
-        self.case(caller, id, now).await
+        match action {
+            CaseAction::Close(reason) => writes.push(crate::log::append(&json!({
+                "type": "accord/embargo-closed/v1",
+                "case_id": case.id,
+                "reason": reason.as_str(),
+                "at": now,
+            }))),
+            CaseAction::Reopen => writes.push(crate::log::append(&json!({
+                "type": "accord/embargo-reopened/v1",
+                "case_id": case.id,
+                "public_date": case.public_date,
+                "at": now,
+            }))),
+            _ => {}
+        }
+        let receipts = self.commit_with_notices(caller, writes, &case, name, None, false, now).await?;
+        Ok((self.case(caller, id, now).await?, receipts.into_iter().next()))
     }
 
     /// Publishes a case as an advisory (coordinators): on or after the agreed public date, or

@@ -86,6 +86,9 @@ pub struct App {
     log_witnesses: Arc<log_witnesses::LogWitnesses>,
     /// Wakes the witness collector when an entry was appended.
     log_signal: Arc<tokio::sync::Notify>,
+    /// The URL the server is reached at (`--public-url`), without a trailing `/`: the base of
+    /// the CSAF documents whose SHA-256 a publication logs.
+    public_url: Option<Arc<str>>,
 }
 
 /// A fresh key for [`App::with_sealing_key`], as 64 hexadecimal digits.
@@ -113,6 +116,7 @@ impl App {
             log_signer: None,
             log_witnesses: Arc::default(),
             log_signal: Arc::default(),
+            public_url: None,
         })
     }
 
@@ -125,6 +129,13 @@ impl App {
     /// The key that seals confidential case text (coordinated disclosure needs one).
     pub fn with_sealing_key(mut self, key: accord_model::seal::SealingKey) -> Self {
         self.sealing_key = Some(Arc::new(key));
+        self
+    }
+
+    /// The URL the server is reached at: documents whose text names it (CSAF) are logged as
+    /// served there. Without it, as served to a request for `http://localhost`.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Some(Arc::from(url.trim().trim_end_matches('/')));
         self
     }
 

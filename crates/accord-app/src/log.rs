@@ -19,6 +19,7 @@ use accord_tlog::{
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::csaf::Category;
 use crate::{App, AppError};
 
 /// Makes a new log key named `origin` (`<host>/log`) from the operating system's randomness.
@@ -165,9 +166,11 @@ impl App {
     }
 
     /// The SHA-256 of each document a case advisory is exported as, as the server serves them:
-    /// `accord` (the stored advisory document), `osv` (its OSV record) and `cve` (its CVE JSON
-    /// 5 record per CVE id). CSAF documents are not among them: they carry the URL the server
-    /// is reached at, which is the request's.
+    /// `accord` (the stored advisory document), `osv` (its OSV record), `cve` (its CVE JSON 5
+    /// record per CVE id), and `csaf` and `csaf_vex` (its CSAF security advisory and VEX
+    /// documents, when it names a product). CSAF documents carry the URL the server is reached
+    /// at: they are hashed as served under the public URL ([`App::with_public_url`]), or, with
+    /// none, to a request for `http://localhost`.
     pub(crate) fn published_document_hashes(
         &self,
         advisory_id: &str,
@@ -187,6 +190,15 @@ impl App {
             }
             if !cve.is_empty() {
                 hashes.insert("cve".into(), Value::Object(cve));
+            }
+        }
+        if let Ok(advisory) = crate::csaf::case_advisory_csaf(advisory_id, &parsed) {
+            let base = self.public_url.as_deref().unwrap_or("http://localhost");
+            for (name, category) in [("csaf", Category::SecurityAdvisory), ("csaf_vex", Category::Vex)] {
+                if let Some(text) = crate::csaf::render_json(&self.csaf_settings, &advisory, category, base)?
+                {
+                    hashes.insert(name.into(), json!(sha256_hex(text.as_bytes())));
+                }
             }
         }
         Ok(Value::Object(hashes))
@@ -337,6 +349,19 @@ mod demo_log {
             }
         }
         assert!(lifted >= 1);
+        // Each publication logs the SHA-256 of its CSAF documents as served (without a public
+        // URL, to a request for http://localhost).
+        let mut csaf = 0;
+        for e in entries.iter().filter(|e| e.kind == "accord/advisory-published/v1") {
+            let v: Value = serde_json::from_str(&e.entry).unwrap();
+            let id = v["advisory_id"].as_str().unwrap();
+            for (name, category) in [("csaf", Category::SecurityAdvisory), ("csaf_vex", Category::Vex)] {
+                let served = app.advisory_csaf(id, category, "http://localhost").await.unwrap();
+                assert_eq!(v["documents"][name], sha256_hex(served.json.as_bytes()), "{name} of {id}");
+                csaf += 1;
+            }
+        }
+        assert!(csaf >= 2);
         let checkpoint = app.log_checkpoint().await.unwrap();
         Checkpoint::open(checkpoint.as_bytes(), "test.example/log", &[app.log_verifier_key().unwrap()])
             .unwrap();

@@ -150,26 +150,35 @@ impl App {
         self.revoke_organization_key_logged(caller, org, fingerprint, now).await.map(|_| ())
     }
 
-    /// [`App::revoke_organization_key`], with the receipt of its log entry.
+    /// [`App::revoke_organization_key`], with the key as revoked and the receipt of its log
+    /// entry.
     pub async fn revoke_organization_key_logged(
         &self,
         caller: &Caller,
         org: OrganizationId,
         fingerprint: &str,
         now: Timestamp,
-    ) -> Result<Option<String>, AppError> {
+    ) -> Result<(OrganizationKey, Option<String>), AppError> {
         permissions::manage_organization(caller, org)?;
+        let fingerprint = fingerprint.to_ascii_lowercase();
         let receipts = self
             .commit(
                 &caller.audit_name(),
                 vec![RegistryWrite::RevokeOrganizationKey {
                     organization_id: org,
-                    fingerprint: fingerprint.to_ascii_lowercase(),
+                    fingerprint: fingerprint.clone(),
                     at: now,
                 }],
             )
             .await?;
-        Ok(receipts.into_iter().next())
+        let key = self
+            .store
+            .organization_keys(org)
+            .await?
+            .into_iter()
+            .find(|k| k.fingerprint == fingerprint)
+            .ok_or_else(|| AppError::Internal(format!("the key {fingerprint} revoked is not stored")))?;
+        Ok((key, receipts.into_iter().next()))
     }
 
     pub async fn invite(

@@ -338,13 +338,16 @@ async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Answers the key as revoked with the receipt of the revocation's log entry (200, not 204:
+/// the receipt is the caller's proof that the revocation is public).
 async fn revoke_key(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path((id, fingerprint)): Path<(String, String)>,
-) -> ApiResult<StatusCode> {
-    s.app.revoke_organization_key(&caller, org_id(&id)?, &fingerprint, Timestamp::now()).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> ApiResult<Json<Value>> {
+    let (key, receipt) =
+        s.app.revoke_organization_key_logged(&caller, org_id(&id)?, &fingerprint, Timestamp::now()).await?;
+    Ok(Json(with_receipt(json!(KeyBody::from(&key)), receipt)))
 }
 
 #[derive(Deserialize)]

@@ -405,8 +405,8 @@ async fn change(
     action: CaseAction,
     note: Option<&str>,
 ) -> ApiResult<Json<Value>> {
-    let case = s.app.change_case_state(caller, id, action, note, Timestamp::now()).await?;
-    Ok(Json(to_json(&case)))
+    let (case, receipt) = s.app.change_case_state_logged(caller, id, action, note, Timestamp::now()).await?;
+    Ok(Json(crate::api::with_receipt(to_json(&case), receipt)))
 }
 
 async fn schedule(

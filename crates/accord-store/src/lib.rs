@@ -45,7 +45,9 @@ pub trait Store: Send + Sync + 'static {
     /// on its size, all in the writes' transaction. Returns each appended entry with its
     /// receipt. Appending without `log_signer`, or with a key of another origin than the
     /// log's, or an entry of 0 or over 65,535 bytes, is a [`StoreError::Conflict`], and nothing
-    /// is written.
+    /// is written. A back end may commit the writes of concurrent callers in one transaction
+    /// (group commit): each caller's writes still apply all or nothing and are answered on
+    /// their own, only after the commit, with receipts against the checkpoint of that commit.
     async fn write_logged(
         &self,
         actor: &str,

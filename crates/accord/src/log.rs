@@ -332,6 +332,14 @@ fn write_state(path: &Path, note: &str) -> anyhow::Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// An embargo the log opened: where, its commitment, and the entry that closed it without
+/// publication (none while it is open, or after it was reopened).
+struct Embargo {
+    opened_at: u64,
+    commitment: String,
+    closed_at: Option<u64>,
+}
+
 fn audit(url: &str, key: &str) -> anyhow::Result<Result<(), Failure>> {
     let key = parse_key(key)?;
     let log = fetcher(url)?;
@@ -353,9 +361,10 @@ fn audit(url: &str, key: &str) -> anyhow::Result<Result<(), Failure>> {
         ))));
     }
     let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
-    let mut opened: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    let mut opened: BTreeMap<String, Embargo> = BTreeMap::new();
     let mut lifted = 0;
     for (index, entry) in entries.iter().enumerate() {
+        let index = index as u64;
         let Ok(v) = serde_json::from_slice::<Value>(entry) else {
             return Ok(Err(Failure(format!("entry {index} is not JSON"))));
         };
@@ -364,13 +373,37 @@ fn audit(url: &str, key: &str) -> anyhow::Result<Result<(), Failure>> {
         let case = v["case_id"].as_str().unwrap_or_default().to_owned();
         match kind.as_str() {
             "accord/embargo-opened/v1" => {
-                opened.insert(case, (index as u64, v["commitment"].as_str().unwrap_or_default().to_owned()));
+                let commitment = v["commitment"].as_str().unwrap_or_default().to_owned();
+                opened.insert(case, Embargo { opened_at: index, commitment, closed_at: None });
+            }
+            "accord/embargo-closed/v1" | "accord/embargo-reopened/v1" => {
+                let closing = kind == "accord/embargo-closed/v1";
+                let Some(embargo) = opened.get_mut(&case) else {
+                    let what = if closing { "closed" } else { "reopened" };
+                    println!("entry {index}: embargo of case {case} {what}, opened before the log began");
+                    continue;
+                };
+                if closing && embargo.closed_at.is_some() {
+                    return Ok(Err(Failure(format!(
+                        "entry {index}: the embargo of case {case} is closed again without a reopening"
+                    ))));
+                }
+                if !closing && embargo.closed_at.is_none() {
+                    // Closing was logged from a later version of Accord on.
+                    println!("entry {index}: embargo of case {case} reopened, its closing not logged");
+                }
+                embargo.closed_at = closing.then_some(index);
             }
             "accord/embargo-lifted/v1" => {
-                let Some((at, commitment)) = opened.remove(&case) else {
+                let Some(Embargo { opened_at: at, commitment, closed_at }) = opened.remove(&case) else {
                     println!("entry {index}: embargo of case {case} lifted, opened before the log began");
                     continue;
                 };
+                if let Some(closed) = closed_at {
+                    return Ok(Err(Failure(format!(
+                        "entry {index}: the embargo of case {case} is lifted, but it was closed at entry {closed} and not reopened"
+                    ))));
+                }
                 let (Some(salt), Some(summary)) = (v["salt"].as_str(), v["summary"].as_str()) else {
                     return Ok(Err(Failure(format!(
                         "entry {index}: the embargo of case {case} (opened at entry {at}) is lifted without its reveal"
@@ -398,8 +431,16 @@ fn audit(url: &str, key: &str) -> anyhow::Result<Result<(), Failure>> {
         println!("  {n:>6}  {kind}");
     }
     println!("{lifted} embargo commitments opened by their reveal");
-    for (case, (at, _)) in &opened {
-        println!("embargo of case {case} opened at entry {at}, not lifted yet");
+    let closed = opened.values().filter(|e| e.closed_at.is_some()).count();
+    println!("{closed} embargoes closed without publication (their commitments are never revealed)");
+    for (case, e) in &opened {
+        match e.closed_at {
+            Some(closed) => println!(
+                "embargo of case {case} opened at entry {}, closed without publication at entry {closed}",
+                e.opened_at
+            ),
+            None => println!("embargo of case {case} opened at entry {}, not lifted yet", e.opened_at),
+        }
     }
     println!("OK");
     Ok(Ok(()))

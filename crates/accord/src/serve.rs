@@ -167,6 +167,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             signer: Some(std::sync::Arc::new(csaf_signer(&args)?)),
         })
         .with_outbox(outbox);
+    let app = match args.public_url.as_deref() {
+        Some(url) => app.with_public_url(url),
+        None => app,
+    };
     let app = match &cve_assigner {
         Some((org_id, short_name)) => app.with_cve_assigner(org_id, short_name)?,
         None => app,

@@ -5,17 +5,66 @@ use accord_tlog::{
     Checkpoint, Hash, HashReader, MAX_ENTRY_LEN, NodeIndex, NoteSigner, ReadError, TlogProof, leaf_hash,
     node_hash,
 };
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::{backend, rows};
 use crate::StoreError;
 use crate::log::{Appended, Cosignature, LogHead};
 
-/// The entries one transaction appends: from `old_size` to `size`.
+/// The entries one transaction appends, from the head it started on.
 pub(super) struct Pending {
     old_size: u64,
-    size: u64,
+    /// The log's origin, from its checkpoint (none while the log is empty).
+    origin: Option<String>,
     entries: Vec<(u64, Vec<u8>)>,
+}
+
+impl Pending {
+    /// Reads the head the transaction starts from.
+    pub(super) fn start(conn: &Connection) -> Result<Self, StoreError> {
+        let head = head(conn)?;
+        let origin = head.checkpoint.lines().next().filter(|o| !o.is_empty()).map(str::to_owned);
+        Ok(Self { old_size: head.size, origin, entries: Vec::new() })
+    }
+
+    /// Checks that entries may be appended with `signer`: there is one, and its name is the
+    /// log's origin.
+    pub(super) fn check_signer<'s>(
+        &self,
+        signer: Option<&'s NoteSigner>,
+    ) -> Result<&'s NoteSigner, StoreError> {
+        let signer = signer.ok_or_else(|| {
+            StoreError::conflict("the transparency log has no signing key: an entry cannot be appended")
+        })?;
+        let name = signer.name().as_str();
+        match &self.origin {
+            Some(origin) if origin != name => Err(StoreError::conflict(format!(
+                "the log's origin is {origin:?}, but its signing key is named {name:?}"
+            ))),
+            _ => Ok(signer),
+        }
+    }
+
+    /// How many entries are pending: a mark to [`Pending::truncate`] back to.
+    pub(super) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Forgets the entries after `len` (their rows were rolled back to a savepoint).
+    pub(super) fn truncate(&mut self, len: usize) {
+        self.entries.truncate(len);
+    }
+
+    fn size(&self) -> u64 {
+        self.old_size + self.entries.len() as u64
+    }
 }
 
 /// The stored hashes, read through a connection (inside a transaction or not).
@@ -41,6 +90,33 @@ impl HashReader for SqlHashes<'_> {
     }
 }
 
+/// A [`HashReader`] that reads each hash once.
+struct CachedHashes<'c> {
+    sql: SqlHashes<'c>,
+    seen: RefCell<HashMap<NodeIndex, Hash>>,
+}
+
+impl<'c> CachedHashes<'c> {
+    fn new(sql: SqlHashes<'c>) -> Self {
+        Self { sql, seen: RefCell::default() }
+    }
+}
+
+impl HashReader for CachedHashes<'_> {
+    fn read_hashes(&self, indexes: &[NodeIndex]) -> Result<Vec<Hash>, ReadError> {
+        let missing: Vec<NodeIndex> = {
+            let seen = self.seen.borrow();
+            indexes.iter().filter(|n| !seen.contains_key(n)).copied().collect()
+        };
+        if !missing.is_empty() {
+            let read = self.sql.read_hashes(&missing)?;
+            self.seen.borrow_mut().extend(missing.into_iter().zip(read));
+        }
+        let seen = self.seen.borrow();
+        Ok(indexes.iter().map(|n| seen[n]).collect())
+    }
+}
+
 fn index_sql(i: u64) -> i64 {
     i64::try_from(i).unwrap_or(i64::MAX)
 }
@@ -59,23 +135,14 @@ pub(super) fn head(conn: &Connection) -> Result<LogHead, StoreError> {
 }
 
 /// Appends one entry: its row, its leaf hash and the hashes of the subtrees it completes.
-pub(super) fn append(
-    tx: &Transaction<'_>,
-    pending: &mut Option<Pending>,
-    entry: &[u8],
-) -> Result<(), StoreError> {
+pub(super) fn append(tx: &Transaction<'_>, pending: &mut Pending, entry: &[u8]) -> Result<(), StoreError> {
     if entry.is_empty() || entry.len() > MAX_ENTRY_LEN {
         return Err(StoreError::conflict(format!(
             "a log entry holds 1 to {MAX_ENTRY_LEN} bytes, not {}",
             entry.len()
         )));
     }
-    if pending.is_none() {
-        let size = head(tx)?.size;
-        *pending = Some(Pending { old_size: size, size, entries: Vec::new() });
-    }
-    let p = pending.as_mut().expect("set above");
-    let index = p.size;
+    let index = pending.size();
     tx.prepare_cached("INSERT INTO log_entries (idx, entry) VALUES ($1, $2)")
         .and_then(|mut s| s.execute((index_sql(index), entry)))
         .map_err(backend)?;
@@ -94,8 +161,7 @@ pub(super) fn append(
         i >>= 1;
         insert.execute((level, index_sql(i), &hash.as_bytes()[..])).map_err(backend)?;
     }
-    p.size += 1;
-    p.entries.push((index, entry.to_vec()));
+    pending.entries.push((index, entry.to_vec()));
     Ok(())
 }
 
@@ -106,9 +172,8 @@ pub(super) fn finish(
     pending: Pending,
     signer: Option<&NoteSigner>,
 ) -> Result<Vec<Appended>, StoreError> {
-    let signer = signer.ok_or_else(|| {
-        StoreError::conflict("the transparency log has no signing key: an entry cannot be appended")
-    })?;
+    let signer = pending.check_signer(signer)?;
+    let size = pending.size();
     let old = head(tx)?;
     let origin = signer.name().as_str();
     if !old.checkpoint.is_empty() {
@@ -119,10 +184,11 @@ pub(super) fn finish(
             )));
         }
     }
-    let reader = SqlHashes(tx);
-    let root = accord_tlog::root_hash(&reader, pending.size)
-        .map_err(|e| StoreError::Backend(format!("log root: {e}")))?;
-    let checkpoint = Checkpoint::new(origin, pending.size, root)
+    // The proofs of a batch's entries share most of their hashes: each is read once.
+    let reader = CachedHashes::new(SqlHashes(tx));
+    let root =
+        accord_tlog::root_hash(&reader, size).map_err(|e| StoreError::Backend(format!("log root: {e}")))?;
+    let checkpoint = Checkpoint::new(origin, size, root)
         .map_err(|e| StoreError::conflict(format!("log checkpoint: {e}")))?
         .sign(signer);
     let swapped = tx
@@ -131,7 +197,7 @@ pub(super) fn finish(
         )
         .and_then(|mut s| {
             s.execute((
-                index_sql(pending.size),
+                index_sql(size),
                 &root.as_bytes()[..],
                 checkpoint.to_text(),
                 index_sql(pending.old_size),
@@ -145,7 +211,7 @@ pub(super) fn finish(
         .entries
         .into_iter()
         .map(|(index, entry)| {
-            let proof = accord_tlog::inclusion_proof(&reader, index, pending.size)
+            let proof = accord_tlog::inclusion_proof(&reader, index, size)
                 .map_err(|e| StoreError::Backend(format!("log proof: {e}")))?;
             Ok(Appended {
                 index,

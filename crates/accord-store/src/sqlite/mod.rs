@@ -1,9 +1,11 @@
 //! The embedded back end: one SQLite database file in WAL mode.
 //!
-//! One writer connection (SQLite allows one writer at a time anyway) behind a mutex, and a small
-//! pool of read-only connections so that reads run in parallel with each other and with the
-//! writer. Every call runs on a blocking thread. Commits use `synchronous=FULL`: a transaction
-//! that returned is on disk, so a write the server acknowledged survives `kill -9` and power loss.
+//! One writer connection (SQLite allows one writer at a time anyway) owned by a thread of its own
+//! that commits the writes queued together as one transaction (group commit, `writer.rs`), and
+//! a small pool of read-only connections so that reads run in parallel with each other and with
+//! the writer, each on a blocking thread. Commits use `synchronous=FULL`: a transaction that
+//! returned is on disk, and a write is answered only after its commit returned, so a write the
+//! server acknowledged survives `kill -9` and power loss.
 
 mod advisories;
 mod checkpointer;
@@ -16,11 +18,14 @@ mod read;
 mod rows;
 mod witness;
 mod write;
+mod writer;
 
 pub use witness::{WITNESS_DATABASE_FILE, WitnessStore};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+use accord_tlog::NoteSigner;
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -40,7 +45,8 @@ pub struct SqliteStore {
 
 struct Inner {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    /// Dropped first: its thread finishes the queued writes and closes the connection.
+    writer: writer::Writer,
     readers: Mutex<Vec<Connection>>,
     _checkpointer: checkpointer::Checkpointer,
 }
@@ -65,7 +71,7 @@ impl SqliteStore {
         Ok(Self {
             inner: Arc::new(Inner {
                 path,
-                writer: Mutex::new(writer),
+                writer: writer::Writer::start(writer)?,
                 readers: Mutex::new(Vec::new()),
                 _checkpointer: checkpointer,
             }),
@@ -77,19 +83,24 @@ impl SqliteStore {
         &self.inner.path
     }
 
-    /// Runs `f` with the writer connection on a blocking thread.
+    /// Runs `f` with the writer connection to itself, on the writer's thread, in the order of
+    /// the writer's queue.
     async fn with_writer<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = inner.writer.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut conn)
-        })
-        .await
-        .map_err(|e| StoreError::Backend(format!("store task failed: {e}")))?
+        self.inner.writer.alone(f).await
+    }
+
+    /// Queues registry writes for the writer's next batch and waits until it committed them.
+    async fn write_batched(
+        &self,
+        actor: &str,
+        writes: Vec<crate::RegistryWrite>,
+        signer: Option<Arc<NoteSigner>>,
+    ) -> Result<Vec<crate::log::Appended>, StoreError> {
+        self.inner.writer.write(writer::LoggedWrite { actor: actor.to_owned(), writes, signer }).await
     }
 
     /// Runs `f` with a pooled read-only connection on a blocking thread.

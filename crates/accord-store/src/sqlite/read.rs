@@ -23,8 +23,7 @@ impl Store for SqliteStore {
         writes: Vec<RegistryWrite>,
         log_signer: Option<std::sync::Arc<accord_tlog::NoteSigner>>,
     ) -> Result<Vec<crate::log::Appended>, StoreError> {
-        let actor = actor.to_owned();
-        self.with_writer(move |conn| super::write::apply(conn, &actor, &writes, log_signer.as_deref())).await
+        self.write_batched(actor, writes, log_signer).await
     }
 
     async fn log_head(&self) -> Result<crate::log::LogHead, StoreError> {

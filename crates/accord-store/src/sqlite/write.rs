@@ -1,38 +1,92 @@
-//! Writes: a list of [`RegistryWrite`]s applied in one transaction, each with an audit line.
+//! Writes: the [`RegistryWrite`]s of a batch of callers applied in one transaction, each
+//! caller's in a savepoint, each registry change with an audit line; and the pulled pages.
+
+use std::ops::Range;
 
 use accord_model::{AccordVersionNumber, OrganizationId, OrganizationStatus};
-use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::json;
 
 use super::backend;
 use super::objects::{add_objects, delete_objects};
 use super::rows::{self, text};
-use crate::log::LogWrite;
+use super::writer::LoggedWrite;
+use crate::log::{Appended, LogWrite};
 use crate::{PulledPage, PulledPageOutcome, RegistryWrite, StoreError};
 
-pub(super) fn apply(
+/// Applies the writes of several callers in **one** transaction, each caller's inside its own
+/// savepoint: a caller whose writes fail is rolled back to its savepoint (rows, audit lines and
+/// log entries alike) and gets its error, the others stay. The log entries of the callers that
+/// succeeded are appended in order, one checkpoint is signed for all of them, and the
+/// transaction commits once. Answers each caller's result, with its entries and their receipts
+/// against that checkpoint; the outer error is a failure of the whole batch, of which nothing
+/// was committed.
+pub(super) fn apply_batch(
     conn: &mut Connection,
-    actor: &str,
-    writes: &[RegistryWrite],
-    log_signer: Option<&accord_tlog::NoteSigner>,
-) -> Result<Vec<crate::log::Appended>, StoreError> {
-    let tx = conn.transaction().map_err(backend)?;
-    let mut pending = None;
-    for w in writes {
-        match w {
-            RegistryWrite::Log(LogWrite::Append { entry }) => super::log::append(&tx, &mut pending, entry)?,
-            RegistryWrite::Log(LogWrite::KeepCommitment { case_id, sealed }) => {
-                super::log::keep_commitment(&tx, *case_id, sealed)?
+    batch: &[LoggedWrite],
+) -> Result<Vec<Result<Vec<Appended>, StoreError>>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(backend)?;
+    let mut log = super::log::Pending::start(&tx)?;
+    let mut signer = None;
+    // Per caller: the range of `log`'s entries it appended, or its error.
+    let mut outcomes: Vec<Result<Range<usize>, StoreError>> = Vec::with_capacity(batch.len());
+    for w in batch {
+        if w.appends() {
+            match log.check_signer(w.signer.as_deref()) {
+                Ok(s) => signer = Some(s),
+                Err(e) => {
+                    outcomes.push(Err(e));
+                    continue;
+                }
             }
-            other => apply_one(&tx, actor, other)?,
+        }
+        let mark = log.len();
+        statement(&tx, "SAVEPOINT caller")?;
+        match apply_writes(&tx, &w.actor, &w.writes, &mut log) {
+            Ok(()) => {
+                statement(&tx, "RELEASE caller")?;
+                outcomes.push(Ok(mark..log.len()));
+            }
+            Err(e) if tx.is_autocommit() => {
+                // SQLite rolled the whole transaction back (I/O error, disk full): every
+                // caller's writes are gone.
+                return Err(e);
+            }
+            Err(e) => {
+                statement(&tx, "ROLLBACK TO caller")?;
+                statement(&tx, "RELEASE caller")?;
+                log.truncate(mark);
+                outcomes.push(Err(e));
+            }
         }
     }
-    let appended = match pending {
-        Some(p) => super::log::finish(&tx, p, log_signer)?,
-        None => Vec::new(),
-    };
+    let appended = if log.is_empty() { Vec::new() } else { super::log::finish(&tx, log, signer)? };
     tx.commit().map_err(backend)?;
-    Ok(appended)
+    let mut appended = appended.into_iter();
+    Ok(outcomes.into_iter().map(|o| o.map(|range| appended.by_ref().take(range.len()).collect())).collect())
+}
+
+fn statement(tx: &Transaction<'_>, sql: &str) -> Result<(), StoreError> {
+    tx.prepare_cached(sql).and_then(|mut s| s.execute([])).map(|_| ()).map_err(backend)
+}
+
+/// One caller's writes, in order, within the batch's transaction.
+fn apply_writes(
+    tx: &Transaction<'_>,
+    actor: &str,
+    writes: &[RegistryWrite],
+    log: &mut super::log::Pending,
+) -> Result<(), StoreError> {
+    for w in writes {
+        match w {
+            RegistryWrite::Log(LogWrite::Append { entry }) => super::log::append(tx, log, entry)?,
+            RegistryWrite::Log(LogWrite::KeepCommitment { case_id, sealed }) => {
+                super::log::keep_commitment(tx, *case_id, sealed)?
+            }
+            other => apply_one(tx, actor, other)?,
+        }
+    }
+    Ok(())
 }
 
 /// A pulled page: its versions and the source's new resume point, in one transaction.

@@ -38,7 +38,7 @@ pub(crate) fn log_key(s: &TestServer) -> String {
 }
 
 /// The entry at `index`, read from the server's entry bundles.
-fn entry_at(s: &TestServer, index: u64, size: u64) -> Vec<u8> {
+pub(crate) fn entry_at(s: &TestServer, index: u64, size: u64) -> Vec<u8> {
     let n = index / 256;
     let width = (size - n * 256).min(256) as u16;
     let tile = Tile::entries(n, width).unwrap();
@@ -46,6 +46,19 @@ fn entry_at(s: &TestServer, index: u64, size: u64) -> Vec<u8> {
     assert_eq!(resp.status(), StatusCode::OK, "{}", tile.path());
     let bytes = resp.bytes().unwrap();
     parse_entry_bundle(&bytes).unwrap()[(index % 256) as usize].to_vec()
+}
+
+/// Every entry of the tree of `size` entries, from the server's entry bundles.
+fn all_entries(s: &TestServer, size: u64) -> Vec<Vec<u8>> {
+    let mut entries = Vec::new();
+    for n in 0..size.div_ceil(256) {
+        let tile = Tile::entries(n, (size - n * 256).min(256) as u16).unwrap();
+        let resp = s.get(&format!("/log/{}", tile.path()));
+        assert_eq!(resp.status(), StatusCode::OK, "{}", tile.path());
+        entries.extend(parse_entry_bundle(&resp.bytes().unwrap()).unwrap().into_iter().map(|e| e.to_vec()));
+    }
+    assert_eq!(entries.len() as u64, size);
+    entries
 }
 
 /// Checks a receipt offline and returns its entry's JSON.
@@ -77,7 +90,9 @@ fn sqlite(data: &Path, sql: &str) {
 #[test]
 fn the_log_verifies_audits_and_catches_tampering_and_forks() {
     let data = tempfile::tempdir().unwrap();
-    let s = TestServer::start_in(bin(), data.path(), &["--demo"]).unwrap();
+    // CSAF documents name the URL they are served at: the public URL here.
+    let s =
+        TestServer::start_in(bin(), data.path(), &["--demo", "--public-url", "https://accord.test"]).unwrap();
     let key_text = log_key(&s);
     let key: VerifierKey = key_text.parse().unwrap();
     let checkpoint = s.get("/log/checkpoint");
@@ -136,6 +151,50 @@ fn the_log_verifies_audits_and_catches_tampering_and_forks() {
     let osv = s.get(&format!("/api/v1/advisories/{advisory}/osv")).bytes().unwrap();
     let doc = data.path().join("advisory.osv.json");
     std::fs::write(&doc, &osv).unwrap();
+    let mut csaf_documents = Vec::new();
+    for kind in ["csaf", "csaf-vex"] {
+        let resp = s.get(&format!("/api/v1/advisories/{advisory}/{kind}"));
+        assert_eq!(resp.status(), StatusCode::OK, "{kind}");
+        let path = data.path().join(format!("advisory.{kind}.json"));
+        std::fs::write(&path, resp.bytes().unwrap()).unwrap();
+        csaf_documents.push(path);
+    }
+
+    // A case closed without publication logs the end of its embargo, a reopened one its return.
+    let open_case = |title: &str| {
+        let resp = s.post_json(
+            "/api/v1/reports",
+            None,
+            &json!({ "title": title, "description": "a report that goes nowhere", "products": ["Widget"] }),
+        );
+        assert_eq!(resp.status(), StatusCode::CREATED, "{:?}", resp.text());
+        let report = json(resp)["id"].as_str().unwrap().to_owned();
+        let resp = s.post_json("/api/v1/cases", Some(&coord), &json!({ "report_id": report }));
+        assert_eq!(resp.status(), StatusCode::CREATED, "{:?}", resp.text());
+        let case = json(resp);
+        check_receipt(&s, case["log_receipt"].as_str().unwrap(), &key, "accord/embargo-opened/v1");
+        case["id"].as_str().unwrap().to_owned()
+    };
+    let change = |case: &str, action: &str, kind: &str| {
+        let body = if action == "close" {
+            json!({ "reason": "invalid", "note": "not reproducible" })
+        } else {
+            json!({})
+        };
+        let resp = s.post_json(&format!("/api/v1/cases/{case}/{action}"), Some(&coord), &body);
+        assert_eq!(resp.status(), StatusCode::OK, "{action}: {:?}", resp.text());
+        let v = check_receipt(&s, json(resp)["log_receipt"].as_str().unwrap(), &key, kind);
+        assert_eq!(v["case_id"], case);
+        v
+    };
+    let closed = open_case("Closed without publication");
+    let v = change(&closed, "close", "accord/embargo-closed/v1");
+    assert_eq!(v["reason"], "invalid");
+    assert!(!v.to_string().contains("not reproducible"), "the coordinator's note stays out of the log");
+    let reopened = open_case("Closed, then reopened");
+    change(&reopened, "close", "accord/embargo-closed/v1");
+    change(&reopened, "reopen", "accord/embargo-reopened/v1");
+
     let stranger = data.path().join("not-logged.json");
     std::fs::write(&stranger, b"{}").unwrap();
 
@@ -156,11 +215,27 @@ fn the_log_verifies_audits_and_catches_tampering_and_forks() {
         doc.to_str().unwrap(),
     ]);
     assert_eq!(code(&out), 0, "{}", explain(&out));
+    for csaf in &csaf_documents {
+        let out = log_cli(&["log", "verify", &url, "--key", &key_text, "--document", csaf.to_str().unwrap()]);
+        assert_eq!(code(&out), 0, "{}: {}", csaf.display(), explain(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("accord/advisory-published/v1"));
+    }
     let out = log_cli(&["log", "verify", &url, "--key", &key_text, "--document", stranger.to_str().unwrap()]);
     assert_eq!(code(&out), 1, "{}", explain(&out));
     let out = log_cli(&["log", "audit", &url, "--key", &key_text]);
     assert_eq!(code(&out), 0, "{}", explain(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("embargo commitments opened by their reveal"));
+    let audit = String::from_utf8_lossy(&out.stdout);
+    assert!(audit.contains("embargo commitments opened by their reveal"));
+    assert!(audit.contains("1 embargoes closed without publication"), "{audit}");
+    let line = |case: &str| {
+        audit
+            .lines()
+            .find(|l| l.starts_with(&format!("embargo of case {case} ")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(line(&closed).contains("closed without publication at entry"), "{audit}");
+    assert!(line(&reopened).ends_with("not lifted yet"), "{audit}");
 
     // Usage errors: exit 2.
     let out = log_cli(&["log", "verify", &url, "--key", "not a key"]);
@@ -254,12 +329,19 @@ fn tiles_follow_tlog_tiles() {
     assert!(page.contains("Journal de transparence"), "the French page");
 }
 
-/// Adds keys in a burst on another thread until the server dies; returns the receipts.
-fn burst(s: &TestServer, org: &str, acknowledged: std::sync::mpsc::Sender<String>) {
+/// Adds keys in a burst until the server dies, sending each receipt; every fifth request adds
+/// the previous key again, which is refused (409) and logs nothing.
+fn burst(s: &TestServer, org: &str, thread: u8, acknowledged: std::sync::mpsc::Sender<String>) {
+    let mut previous = None;
     for i in 0u32.. {
-        let mut seed = [0u8; 32];
-        seed[..4].copy_from_slice(&i.to_be_bytes());
-        let public = ed25519_public(&seed);
+        let public = match previous.take() {
+            Some(again) if i % 5 == 0 => again,
+            _ => {
+                let mut seed = [thread; 32];
+                seed[..4].copy_from_slice(&i.to_be_bytes());
+                ed25519_public(&seed)
+            }
+        };
         let resp = s
             .client
             .post(s.url(&format!("/api/v1/organizations/{org}/keys")))
@@ -273,8 +355,10 @@ fn burst(s: &TestServer, org: &str, acknowledged: std::sync::mpsc::Sender<String
                     return;
                 }
             }
+            Ok(r) if r.status() == StatusCode::CONFLICT => {}
             _ => return,
         }
+        previous = Some(public);
     }
 }
 
@@ -305,12 +389,13 @@ fn receipts_survive_kill_9_and_the_log_stays_consistent() {
     std::thread::scope(|scope| {
         let s = &s;
         let org = org.as_str();
-        for _ in 0..3 {
+        // Enough writers at once that the server commits them in batches.
+        for thread in 0..12 {
             let tx = tx.clone();
-            scope.spawn(move || burst(s, org, tx));
+            scope.spawn(move || burst(s, org, thread, tx));
         }
         drop(tx);
-        while receipts.len() < 40 {
+        while receipts.len() < 200 {
             receipts.push(rx.recv().expect("the burst goes on"));
         }
         // Kill mid-burst: the writers are still sending.
@@ -324,6 +409,7 @@ fn receipts_survive_kill_9_and_the_log_stays_consistent() {
     let (head, _, _) =
         Checkpoint::open(head_note.as_bytes(), key.name().as_str(), std::slice::from_ref(&key)).unwrap();
     let mut largest: Option<(u64, String)> = None;
+    let mut logged_keys = std::collections::BTreeSet::new();
     for r in &receipts {
         let proof = TlogProof::parse(r.as_bytes()).unwrap();
         assert!(proof.index < head.size(), "an acknowledged entry is lost");
@@ -334,7 +420,29 @@ fn receipts_survive_kill_9_and_the_log_stays_consistent() {
         if largest.as_ref().is_none_or(|(n, _)| cp.size() > *n) {
             largest = Some((cp.size(), proof.checkpoint.to_text()));
         }
+        let v: Value = serde_json::from_slice(&entry).unwrap();
+        assert!(logged_keys.insert(v["key_fingerprint"].as_str().unwrap().to_owned()), "one entry per key");
     }
+    // Every entry of the log is a key the store holds, and every key held is logged once (a
+    // refused repeat left no entry, and no commit kept one without the other).
+    let mut entries = std::collections::BTreeSet::new();
+    for (index, entry) in all_entries(&s, head.size()).iter().enumerate() {
+        let v: Value = serde_json::from_slice(entry).unwrap();
+        assert_eq!(v["type"], "accord/organization-key-added/v1");
+        assert!(
+            entries.insert(v["key_fingerprint"].as_str().unwrap().to_owned()),
+            "entry {index} repeats a key"
+        );
+    }
+    let stored: std::collections::BTreeSet<String> =
+        json(s.get(&format!("/api/v1/organizations/{org}")))["public_keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["fingerprint"].as_str().unwrap().to_owned())
+            .collect();
+    assert_eq!(stored, entries);
+    assert!(logged_keys.is_subset(&entries));
     // The log after the restart is consistent with the newest checkpoint acknowledged before.
     let state = data.path().join("seen.checkpoint");
     std::fs::write(&state, largest.unwrap().1).unwrap();

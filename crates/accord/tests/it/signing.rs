@@ -216,9 +216,34 @@ fn a_revoked_key_can_no_longer_sign() {
         .bearer_auth(ADMIN_TOKEN)
         .send()
         .unwrap();
-    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    // The revoked key, with the receipt of the revocation's log entry.
+    assert_eq!(resp.status(), StatusCode::OK);
+    let revoked = json(resp);
+    assert_eq!(revoked["fingerprint"], fingerprint.as_str());
+    assert!(revoked["revoked_at"].is_string());
+    let receipt = accord_tlog::TlogProof::parse(revoked["log_receipt"].as_str().unwrap().as_bytes()).unwrap();
+    let log_key: accord_tlog::VerifierKey = crate::log::log_key(&s).parse().unwrap();
+    let size = accord_tlog::Checkpoint::parse(receipt.checkpoint.text()).unwrap().size();
+    let entry = crate::log::entry_at(&s, receipt.index, size);
+    receipt
+        .verify(&accord_tlog::leaf_hash(&entry), log_key.name().as_str(), &log_key, &[], 0)
+        .expect("the receipt proves the revocation's entry");
+    let entry: Value = serde_json::from_slice(&entry).unwrap();
+    assert_eq!(entry["type"], "accord/organization-key-revoked/v1");
+    assert_eq!(
+        (entry["organization_id"].as_str(), entry["key_fingerprint"].as_str()),
+        (Some(org.as_str()), Some(fingerprint.as_str()))
+    );
     let detail = json(s.get(&format!("/api/v1/organizations/{org}")));
     assert!(detail["public_keys"][0]["revoked_at"].is_string());
+    // Revoking it again: not found.
+    let again = s
+        .client
+        .delete(s.url(&format!("/api/v1/organizations/{org}/keys/{fingerprint}")))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
     let statement = documented_statement(1, &accord_sha(&s), &org);
     let resp = post_signature(&s, &org, &key, &sign_b64(&key, &statement));
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);

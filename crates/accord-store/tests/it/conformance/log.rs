@@ -93,8 +93,15 @@ pub async fn entries_hashes_and_proofs_match_a_tree_in_memory(store: &dyn Store)
     let stored = store.log_hashes(nodes.clone()).await.unwrap();
     let expected: Vec<_> = nodes.iter().map(|n| memory.get(*n).unwrap()).collect();
     assert_eq!(stored, expected);
+    // Many at once (more than a statement reads), in the order asked.
+    let many: Vec<NodeIndex> =
+        (0..40u64).map(|i| NodeIndex::new((i % 3) as u8, (i * 37) % (300 >> (i % 3)))).collect();
+    let expected: Vec<_> = many.iter().map(|n| memory.get(*n).unwrap()).collect();
+    assert_eq!(store.log_hashes(many.clone()).await.unwrap(), expected);
     // Beyond the tree: not stored.
     assert!(matches!(store.log_hashes(vec![NodeIndex::new(0, 300)]).await, Err(StoreError::NotFound { .. })));
+    let one_missing = vec![NodeIndex::new(0, 1), NodeIndex::new(0, 300), NodeIndex::new(1, 2)];
+    assert!(matches!(store.log_hashes(one_missing).await, Err(StoreError::NotFound { .. })));
     assert!(matches!(store.log_hashes(vec![NodeIndex::new(9, 0)]).await, Err(StoreError::NotFound { .. })));
     for (index, size) in [(0, 1), (5, 300), (299, 300), (255, 256), (100, 257)] {
         assert_eq!(
@@ -186,6 +193,88 @@ pub async fn concurrent_appends_never_fork(store: &dyn Store) {
             verify_consistency(cp.size(), head.size, &proof, cp.root(), &head.root).expect("no fork");
         }
     }
+}
+
+/// Many callers write at once (the SQLite back end commits them together): each gets its own
+/// answer, a caller whose writes fail leaves no row, audit line or entry behind, and the log
+/// holds exactly the entries of the callers that succeeded, each where its receipt says.
+pub async fn concurrent_writes_get_their_own_answers(store: &dyn Store) {
+    let o = org("Example", "example.org");
+    store.write("test", vec![RegistryWrite::CreateOrganization(o.clone())]).await.unwrap();
+    let events_before = store.events(1000).await.unwrap().len();
+    const CALLERS: usize = 40;
+    const FAILS_AFTER_ITS_ENTRY: usize = 7;
+    const CONFLICTS: usize = 13;
+    const UNLOGGED: usize = 21;
+    let key_of = |n: usize| public_key(u8::try_from(n + 1).unwrap());
+    let writes = |n: usize| -> Vec<RegistryWrite> {
+        let key = RegistryWrite::AddOrganizationKey { organization_id: o.id, key: key_of(n), at: day(1) };
+        match n {
+            // Its key and entry come first, then a write that fails: all of it goes.
+            FAILS_AFTER_ITS_ENTRY => {
+                vec![key, append(&entry(n)), RegistryWrite::Invite { organization_id: org_id(), at: day(1) }]
+            }
+            CONFLICTS => vec![RegistryWrite::CreateOrganization(org("Clash", "example.org"))],
+            UNLOGGED => vec![RegistryWrite::Invite { organization_id: o.id, at: day(1) }],
+            _ => vec![key, append(&entry(n))],
+        }
+    };
+    let tasks = (0..CALLERS).map(|n| {
+        let w = writes(n);
+        async move { store.write_logged("test", w, Some(signer())).await }
+    });
+    let results = futures_join(tasks.collect()).await;
+
+    let head = store.log_head().await.unwrap();
+    let mut logged = Vec::new();
+    for (n, result) in results.iter().enumerate() {
+        match n {
+            FAILS_AFTER_ITS_ENTRY => {
+                assert!(matches!(result, Err(StoreError::NotFound { .. })), "{result:?}")
+            }
+            CONFLICTS => assert!(matches!(result, Err(StoreError::Conflict { .. })), "{result:?}"),
+            UNLOGGED => assert!(result.as_ref().unwrap().is_empty()),
+            _ => {
+                let appended = result.as_ref().unwrap();
+                assert_eq!(appended.len(), 1, "caller {n}");
+                let a = &appended[0];
+                assert_eq!(a.entry, entry(n));
+                let cp = a
+                    .receipt
+                    .verify(&leaf_hash(&entry(n)), ORIGIN, &signer().verifier_key(), &[], 0)
+                    .expect("the receipt verifies");
+                assert_eq!(a.receipt.index, a.index);
+                if cp.size() < head.size {
+                    let proof = store.log_consistency_proof(cp.size(), head.size).await.unwrap();
+                    verify_consistency(cp.size(), head.size, &proof, cp.root(), &head.root).expect("no fork");
+                } else {
+                    assert_eq!(*cp.root(), head.root);
+                }
+                logged.push((a.index, entry(n)));
+            }
+        }
+    }
+    // Exactly the entries of the callers that succeeded, each at the index of its receipt.
+    logged.sort();
+    assert_eq!(head.size, (CALLERS - 3) as u64);
+    assert_eq!(logged.iter().map(|(i, _)| *i).collect::<Vec<_>>(), (0..head.size).collect::<Vec<_>>());
+    let stored = store.log_entries(0, head.size).await.unwrap();
+    assert_eq!(stored, logged.into_iter().map(|(_, e)| e).collect::<Vec<_>>());
+    let memory = MemoryHashes::from_leaf_hashes(stored.iter().map(|e| leaf_hash(e)));
+    assert_eq!(memory.root(), head.root);
+    // The failed callers left nothing: not the key, not an audit line.
+    let keys = store.organization_keys(o.id).await.unwrap();
+    assert_eq!(keys.len(), CALLERS - 3);
+    assert!(keys.iter().all(|k| k.public_key != key_of(FAILS_AFTER_ITS_ENTRY)));
+    let events = store.events(1000).await.unwrap();
+    assert_eq!(events.len() - events_before, CALLERS - 2, "one audit line per successful caller");
+    let failed_fingerprint = key_of(FAILS_AFTER_ITS_ENTRY).fingerprint();
+    assert!(events.iter().all(|e| !e.detail.contains(&failed_fingerprint)));
+    assert_eq!(store.organizations(None).await.unwrap().len(), 1);
+    assert_eq!(
+        store.organization(o.id).await.unwrap().unwrap().status,
+        accord_model::OrganizationStatus::Invited
+    );
 }
 
 /// Runs the futures side by side (each awaits the store's blocking writer) and returns their

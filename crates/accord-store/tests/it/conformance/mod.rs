@@ -194,6 +194,7 @@ macro_rules! conformance_suite {
                 entries_hashes_and_proofs_match_a_tree_in_memory,
                 an_entry_commits_with_its_event_or_not_at_all,
                 concurrent_appends_never_fork,
+                concurrent_writes_get_their_own_answers,
                 cosignatures_only_move_forward,
             );
             $crate::conformance::conformance_suite!(@harness log_durability:
