@@ -69,7 +69,6 @@ fn a_migration_numbered_below_the_newest_is_applied() {
 #[tokio::test]
 async fn the_wal_is_copied_into_the_database_file_in_the_background() {
     use accord_store::Store;
-    use accord_store::advisories::OsvImport;
 
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).expect("open");
@@ -78,25 +77,10 @@ async fn the_wal_is_copied_into_the_database_file_in_the_background() {
     // 8 imports of 100 records of 10 KiB: 8 MiB, twice the WAL size that wakes the checkpointer.
     let at = jiff::Timestamp::from_second(1_700_000_000).unwrap();
     for batch in 0..8 {
-        let records = (0..100)
-            .map(|i| {
-                let id = format!("TEST-{batch}-{i}");
-                OsvImport {
-                    id: id.clone(),
-                    modified: at.to_string(),
-                    modified_at: at,
-                    published: None,
-                    published_at: None,
-                    withdrawn: None,
-                    summary: None,
-                    aliases: Vec::new(),
-                    packages: Vec::new(),
-                    severity: None,
-                    document: format!(r#"{{"id":"{id}","details":"{}"}}"#, "x".repeat(10_240)),
-                }
-            })
-            .collect();
-        store.import_osv("test", records, at).await.expect("import");
+        store
+            .import_osv("test", records_of_10_kib(&format!("TEST-{batch}"), 100, at), at)
+            .await
+            .expect("import");
     }
     let start = std::time::Instant::now();
     loop {
@@ -118,7 +102,6 @@ async fn the_wal_is_copied_into_the_database_file_in_the_background() {
 #[tokio::test]
 async fn a_wal_left_at_close_is_read_and_then_copied_by_the_next_store() {
     use accord_store::Store;
-    use accord_store::advisories::OsvImport;
 
     let dir = tempfile::tempdir().unwrap();
     let db_file = dir.path().join(DATABASE_FILE);
@@ -126,25 +109,7 @@ async fn a_wal_left_at_close_is_read_and_then_copied_by_the_next_store() {
     // 3 MiB: less than what wakes the checkpointer, so nothing is copied while the store is open
     // (but the schema may be).
     let at = jiff::Timestamp::from_second(1_700_000_000).unwrap();
-    let records = (0..300)
-        .map(|i| {
-            let id = format!("TEST-{i}");
-            OsvImport {
-                id: id.clone(),
-                modified: at.to_string(),
-                modified_at: at,
-                published: None,
-                published_at: None,
-                withdrawn: None,
-                summary: None,
-                aliases: Vec::new(),
-                packages: Vec::new(),
-                severity: None,
-                document: format!(r#"{{"id":"{id}","details":"{}"}}"#, "x".repeat(10_240)),
-            }
-        })
-        .collect();
-    store.import_osv("test", records, at).await.expect("import");
+    store.import_osv("test", records_of_10_kib("TEST", 300, at), at).await.expect("import");
     drop(store);
     let closed = std::fs::metadata(&db_file).unwrap().len();
     assert!(closed < 1024 * 1024, "closing copied the WAL: the database file has {closed} bytes");
@@ -167,4 +132,30 @@ async fn a_wal_left_at_close_is_read_and_then_copied_by_the_next_store() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     drop(store);
+}
+
+/// `count` OSV records of 10 KiB each, ids `{prefix}-0`, `{prefix}-1`, …
+fn records_of_10_kib(
+    prefix: &str,
+    count: usize,
+    at: jiff::Timestamp,
+) -> Vec<accord_store::advisories::OsvImport> {
+    (0..count)
+        .map(|i| {
+            let id = format!("{prefix}-{i}");
+            accord_store::advisories::OsvImport {
+                id: id.clone(),
+                modified: at.to_string(),
+                modified_at: at,
+                published: None,
+                published_at: None,
+                withdrawn: None,
+                summary: None,
+                aliases: Vec::new(),
+                packages: Vec::new(),
+                severity: None,
+                document: format!(r#"{{"id":"{id}","details":"{}"}}"#, "x".repeat(10_240)),
+            }
+        })
+        .collect()
 }
