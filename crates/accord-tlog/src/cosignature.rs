@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use ed25519_dalek::{Signature as Ed25519Signature, Signer as _, SigningKey};
 
 use crate::checkpoint::{Checkpoint, CheckpointError};
-use crate::keys::{KeyError, KeyId, KeyName, SignatureType, VerifierKey, parse_key_id};
+use crate::keys::{KeyError, KeyId, KeyName, VerifierKey};
 use crate::note::NoteSignature;
 
 /// The signature type byte of Ed25519 cosignatures.
@@ -113,23 +113,7 @@ impl FromStr for Cosigner {
 
     /// Reads the text form of [`Cosigner::to_private_key_string`].
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let rest = s.strip_prefix("PRIVATE+KEY+").ok_or(KeyError::SignerParts)?;
-        let mut parts = rest.splitn(3, '+');
-        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(KeyError::SignerParts);
-        };
-        let name = KeyName::new(name)?;
-        let stated = parse_key_id(id)?;
-        let bytes = STANDARD.decode(key).map_err(|_| KeyError::Base64)?;
-        let (&type_byte, seed) = bytes.split_first().ok_or(KeyError::Empty)?;
-        if type_byte != COSIGNATURE_TYPE {
-            return Err(if SignatureType::from_byte(type_byte).is_some() {
-                KeyError::WrongType
-            } else {
-                KeyError::UnknownType(type_byte)
-            });
-        }
-        let seed: [u8; 32] = seed.try_into().map_err(|_| KeyError::Material)?;
+        let (name, stated, seed) = crate::keys::parse_private_key(s, COSIGNATURE_TYPE)?;
         let cosigner = Self::from_seed(name, &seed);
         if cosigner.key_id != stated {
             return Err(KeyError::KeyIdMismatch { stated, expected: cosigner.key_id });

@@ -379,29 +379,37 @@ impl FromStr for NoteSigner {
     type Err = KeyError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let rest = s.strip_prefix("PRIVATE+KEY+").ok_or(KeyError::SignerParts)?;
-        let mut parts = rest.splitn(3, '+');
-        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(KeyError::SignerParts);
-        };
-        let name = KeyName::new(name)?;
-        let stated = parse_key_id(id)?;
-        let bytes = STANDARD.decode(key).map_err(|_| KeyError::Base64)?;
-        let (&type_byte, seed) = bytes.split_first().ok_or(KeyError::Empty)?;
-        if type_byte != 0x01 {
-            return Err(if SignatureType::from_byte(type_byte).is_some() {
-                KeyError::WrongType
-            } else {
-                KeyError::UnknownType(type_byte)
-            });
-        }
-        let seed: [u8; 32] = seed.try_into().map_err(|_| KeyError::Material)?;
+        let (name, stated, seed) = parse_private_key(s, 0x01)?;
         let signer = Self::from_seed(name, &seed);
         if signer.key_id != stated {
             return Err(KeyError::KeyIdMismatch { stated, expected: signer.key_id });
         }
         Ok(signer)
     }
+}
+
+/// Reads the `PRIVATE+KEY+<name>+<hex id>+base64(type ‖ seed)` text form of an Ed25519 key of
+/// signature type `wanted`: its name, its stated key ID (the caller checks it against the key)
+/// and its seed.
+pub(crate) fn parse_private_key(s: &str, wanted: u8) -> Result<(KeyName, KeyId, [u8; 32]), KeyError> {
+    let rest = s.strip_prefix("PRIVATE+KEY+").ok_or(KeyError::SignerParts)?;
+    let mut parts = rest.splitn(3, '+');
+    let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(KeyError::SignerParts);
+    };
+    let name = KeyName::new(name)?;
+    let stated = parse_key_id(id)?;
+    let bytes = STANDARD.decode(key).map_err(|_| KeyError::Base64)?;
+    let (&type_byte, seed) = bytes.split_first().ok_or(KeyError::Empty)?;
+    if type_byte != wanted {
+        return Err(if SignatureType::from_byte(type_byte).is_some() {
+            KeyError::WrongType
+        } else {
+            KeyError::UnknownType(type_byte)
+        });
+    }
+    let seed: [u8; 32] = seed.try_into().map_err(|_| KeyError::Material)?;
+    Ok((name, stated, seed))
 }
 
 #[cfg(test)]
