@@ -16,7 +16,10 @@ use std::sync::{Arc, Mutex, mpsc};
 pub use accord_formats::osv::SeverityLevel;
 use accord_formats::osv::{self, Record};
 use accord_model::ValidationError;
-use accord_store::advisories::{ImportCounts, ImportStopped, OsvImport, PreparedImport};
+use accord_store::advisories::{
+    DICTIONARY_MIN_RECORDS, DICTIONARY_SAMPLES, ImportCounts, ImportStopped, OsvDictionary, OsvImport,
+    PreparedImport,
+};
 use jiff::Timestamp;
 
 use crate::{App, AppError, Caller, permissions};
@@ -236,6 +239,18 @@ fn read_file<T>(file: &OsvFile, keep: &(dyn Fn(Record) -> T + Sync)) -> Result<V
     Ok(records.into_iter().map(keep).collect())
 }
 
+/// A compression dictionary trained on the first document of files spread over `files` (a
+/// file that does not read is left out here: the import proper reports it).
+fn train_on(files: &[OsvFile]) -> Option<OsvDictionary> {
+    let step = (files.len() / DICTIONARY_SAMPLES).max(1);
+    let samples: Vec<String> = files
+        .iter()
+        .step_by(step)
+        .filter_map(|f| read_file(f, &|r| to_import(r).document).ok()?.into_iter().next())
+        .collect();
+    OsvDictionary::train(&samples)
+}
+
 fn to_import(record: Record) -> OsvImport {
     OsvImport {
         packages: record.packages().into_iter().map(|(e, n)| (e.to_owned(), n.to_owned())).collect(),
@@ -281,6 +296,17 @@ impl App {
     ) -> Result<ImportSummary, AppError> {
         permissions::import_advisories(caller)?;
         let files = Arc::new(files);
+        let dictionary = match self.store.osv_dictionary().await? {
+            Some(d) => Some(Arc::new(d)),
+            None if files.len() >= DICTIONARY_MIN_RECORDS => {
+                let files = files.clone();
+                tokio::task::spawn_blocking(move || train_on(&files))
+                    .await
+                    .map_err(|e| AppError::Internal(format!("import task failed: {e}")))?
+                    .map(Arc::new)
+            }
+            None => None,
+        };
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
         let next = Arc::new(AtomicUsize::new(0));
         // A few files per worker in flight: enough to keep the writer busy, little memory.
@@ -288,8 +314,8 @@ impl App {
             mpsc::sync_channel::<(usize, Result<Vec<PreparedImport>, AppError>)>(8 * workers);
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                let (files, next, sender, progress) =
-                    (files.clone(), next.clone(), sender.clone(), progress.clone());
+                let (files, next, sender, progress, dictionary) =
+                    (files.clone(), next.clone(), sender.clone(), progress.clone(), dictionary.clone());
                 std::thread::spawn(move || {
                     loop {
                         let chunk = next.fetch_add(1, Ordering::Relaxed);
@@ -302,7 +328,9 @@ impl App {
                         }
                         let mut read = Ok(Vec::new());
                         for file in part {
-                            let records = read_file(file, &|r| PreparedImport::new(to_import(r)));
+                            let records = read_file(file, &|r| {
+                                PreparedImport::new(to_import(r), dictionary.as_deref())
+                            });
                             progress(1);
                             match (&mut read, records) {
                                 (Ok(all), Ok(records)) => all.extend(records),
@@ -326,7 +354,8 @@ impl App {
             total: files.len().div_ceil(FILES_PER_CHUNK),
             failure: failure.clone(),
         };
-        let outcome = self.store.import_osv_stream(&caller.audit_name(), Box::new(stream), now).await;
+        let outcome =
+            self.store.import_osv_stream(&caller.audit_name(), dictionary, Box::new(stream), now).await;
         // The stream is dropped: the workers stop at their next file.
         tokio::task::spawn_blocking(move || handles.into_iter().for_each(|h| h.join().unwrap_or(())))
             .await

@@ -206,13 +206,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<advisories::ImportCounts, StoreError>;
     /// [`Store::import_osv`] of records that keep arriving while the transaction is open (the
     /// reading of a large data set overlaps the writing). An `Err` from the stream rolls the
-    /// import back and is answered as [`StoreError::Conflict`] with its message.
+    /// import back and is answered as [`StoreError::Conflict`] with its message. `dictionary`
+    /// is the one the records were compressed with ([`advisories::PreparedImport::new`]),
+    /// stored in the same transaction unless the store has it already.
     async fn import_osv_stream(
         &self,
         actor: &str,
+        dictionary: Option<std::sync::Arc<advisories::OsvDictionary>>,
         records: advisories::ImportStream,
         at: Timestamp,
     ) -> Result<advisories::ImportCounts, StoreError>;
+    /// The dictionary the latest imports compressed their documents with, if any: an import
+    /// uses it rather than training its own ([`advisories::OsvDictionary`]).
+    async fn osv_dictionary(&self) -> Result<Option<advisories::OsvDictionary>, StoreError>;
     /// An imported record by id; failing that, the record (lowest id first) that has this alias.
     async fn osv_advisory(&self, id_or_alias: &str) -> Result<Option<advisories::OsvAdvisory>, StoreError>;
     /// Imported records matching `filter`, newest `modified` first then id descending, strictly

@@ -76,7 +76,6 @@ pub(crate) fn collect(path: &Path, files: &mut Vec<OsvFile>) -> anyhow::Result<(
     if meta.is_dir() {
         let mut found = Vec::new();
         walk(path, &mut found)?;
-        found.sort();
         // Read by the threads that parse them.
         files.extend(found.into_iter().map(OsvFile::at));
         return Ok(());
@@ -91,11 +90,15 @@ pub(crate) fn collect(path: &Path, files: &mut Vec<OsvFile>) -> anyhow::Result<(
     Ok(())
 }
 
+/// The `*.json` files below `dir` in path order: each folder's entries sorted by name, depth
+/// first (the order of sorting the whole paths, without comparing them component by component).
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    for entry in
-        std::fs::read_dir(dir).with_context(|| format!("cannot read the folder {}", dir.display()))?
-    {
-        let entry = entry.with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    let mut entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the folder {}", dir.display()))?
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    entries.sort_unstable_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
         let path = entry.path();
         let kind = entry.file_type().with_context(|| format!("cannot read {}", path.display()))?;
         if kind.is_dir() {

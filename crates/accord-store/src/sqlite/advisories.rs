@@ -3,6 +3,8 @@
 
 use accord_formats::osv::{self, SeverityLevel};
 use jiff::Timestamp;
+use std::sync::Arc;
+
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 use serde_json::json;
 
@@ -13,18 +15,23 @@ use super::rows::text;
 use super::write::audit;
 use crate::StoreError;
 use crate::advisories::{
-    ImportCounts, ImportStopped, ImportStream, OsvAdvisory, OsvCursor, OsvFilter, OsvSummary, search_text,
+    ImportCounts, ImportStopped, ImportStream, OsvAdvisory, OsvCursor, OsvDictionary, OsvFilter, OsvSummary,
+    compress_document, search_text,
 };
 
 pub(super) fn import(
     conn: &mut Connection,
     actor: &str,
+    dictionary: Option<&OsvDictionary>,
     records: ImportStream,
     at: Timestamp,
 ) -> Result<ImportCounts, StoreError> {
     let tx = conn.transaction().map_err(backend)?;
     let imported_at = text(at);
     let mut counts = ImportCounts::default();
+    if let Some(d) = dictionary {
+        store_dictionary(&tx, d, &imported_at)?;
+    }
     {
         let prepare = |sql: &str| tx.prepare_cached(sql).map_err(backend);
         let mut stored_digest =
@@ -72,7 +79,7 @@ pub(super) fn import(
                     r.published,
                     r.withdrawn,
                     r.summary,
-                    r.document,
+                    prepared.compressed(),
                     digest.as_slice(),
                     imported_at,
                     r.severity.map(SeverityLevel::as_str),
@@ -221,7 +228,11 @@ fn with_lists(c: &Connection, mut list: Vec<OsvSummary>) -> Result<Vec<OsvSummar
     Ok(list)
 }
 
-pub(super) fn advisory(c: &Connection, id_or_alias: &str) -> Result<Option<OsvAdvisory>, StoreError> {
+pub(super) fn advisory(
+    c: &Connection,
+    documents: &Documents,
+    id_or_alias: &str,
+) -> Result<Option<OsvAdvisory>, StoreError> {
     let row = c
         .prepare_cached(
             "SELECT a.id, a.modified, a.modified_us, a.published, a.withdrawn, a.summary, a.severity,
@@ -235,12 +246,13 @@ pub(super) fn advisory(c: &Connection, id_or_alias: &str) -> Result<Option<OsvAd
             s.query_row([id_or_alias], |r| {
                 let digest: Vec<u8> = r.get(8)?;
                 let imported_at: String = r.get(9)?;
-                Ok((summary_row(r)?, r.get::<_, String>(7)?, digest, imported_at))
+                Ok((summary_row(r)?, r.get::<_, Vec<u8>>(7)?, digest, imported_at))
             })
             .optional()
         })
         .map_err(backend)?;
     let Some((summary, document, digest, imported_at)) = row else { return Ok(None) };
+    let document = documents.text(c, &document)?;
     let changes = c
         .prepare_cached("SELECT modified_us FROM osv_advisory_changes WHERE id = $1 ORDER BY seq")
         .and_then(|mut s| s.query_map([&summary.id], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>())
@@ -335,24 +347,214 @@ pub(super) fn advisories(
 
 pub(super) fn by_package(
     c: &Connection,
+    documents: &Documents,
     ecosystem: &str,
     name: &str,
 ) -> Result<Vec<(String, String)>, StoreError> {
-    c.prepare_cached(
-        "SELECT a.id, a.document FROM osv_advisories a
-         WHERE a.id IN (
-             SELECT p.id FROM osv_advisory_packages p WHERE p.ecosystem = $1 AND p.name = $2
-             UNION
-             SELECT p.id FROM osv_advisory_packages p
-             WHERE p.ecosystem > $1 || ':' AND p.ecosystem < $1 || ';' AND p.name = $2)
-         ORDER BY a.id",
-    )
-    .and_then(|mut s| s.query_map((ecosystem, name), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-    .map_err(backend)
+    let rows: Vec<(String, Vec<u8>)> = c
+        .prepare_cached(
+            "SELECT a.id, a.document FROM osv_advisories a
+             WHERE a.id IN (
+                 SELECT p.id FROM osv_advisory_packages p WHERE p.ecosystem = $1 AND p.name = $2
+                 UNION
+                 SELECT p.id FROM osv_advisory_packages p
+                 WHERE p.ecosystem > $1 || ':' AND p.ecosystem < $1 || ';' AND p.name = $2)
+             ORDER BY a.id",
+        )
+        .and_then(|mut s| s.query_map((ecosystem, name), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(backend)?;
+    documents.texts(c, rows)
+}
+
+/// The `(id, document)` of imported records with ids after `after`, by id, at most `limit`.
+pub(super) fn documents_after(
+    c: &Connection,
+    documents: &Documents,
+    after: &str,
+    limit: u32,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let rows: Vec<(String, Vec<u8>)> = c
+        .prepare_cached("SELECT id, document FROM osv_advisories WHERE id > $1 ORDER BY id LIMIT $2")
+        .and_then(|mut s| s.query_map((after, limit), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(backend)?;
+    documents.texts(c, rows)
 }
 
 pub(super) fn published(c: &Connection) -> Result<Vec<(String, String)>, StoreError> {
     c.prepare_cached("SELECT id, document FROM advisories ORDER BY published_at DESC, id DESC")
         .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
         .map_err(backend)
+}
+
+/// Stores the dictionary an import compressed its documents with, unless the store has it.
+/// Two dictionaries with one id (zstd's ids are random 32-bit numbers) cannot both be kept:
+/// the import is refused rather than mislabelling documents.
+fn store_dictionary(tx: &Transaction<'_>, d: &OsvDictionary, at: &str) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO osv_dictionaries (dict_id, dictionary, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (dict_id) DO NOTHING",
+    )
+    .and_then(|mut s| s.execute((d.id(), d.bytes(), at)))
+    .map_err(backend)?;
+    let stored: Vec<u8> = tx
+        .prepare_cached("SELECT dictionary FROM osv_dictionaries WHERE dict_id = $1")
+        .and_then(|mut s| s.query_row([d.id()], |r| r.get(0)))
+        .map_err(backend)?;
+    if stored != d.bytes() {
+        return Err(StoreError::conflict(format!(
+            "the store has another compression dictionary with the id {}; import again",
+            d.id()
+        )));
+    }
+    Ok(())
+}
+
+/// The newest dictionary.
+pub(super) fn latest_dictionary(c: &Connection) -> Result<Option<OsvDictionary>, StoreError> {
+    let bytes: Option<Vec<u8>> = c
+        .prepare_cached("SELECT dictionary FROM osv_dictionaries ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)).optional())
+        .map_err(backend)?;
+    match bytes {
+        None => Ok(None),
+        Some(b) => OsvDictionary::from_bytes(b)
+            .map(Some)
+            .ok_or_else(|| StoreError::Backend("a stored OSV dictionary is not a zstd dictionary".into())),
+    }
+}
+
+/// Largest document a stored frame may claim to hold (the import reads no larger files).
+const DOCUMENT_MAX: u64 = 256 << 20;
+
+/// Turns stored documents (zstd frames) back into their text. The decoding dictionaries of a
+/// store are read once and kept: a dictionary row never changes (the table is append-only and
+/// its ids unique), and a reader only sees committed rows.
+#[derive(Default)]
+pub(super) struct Documents {
+    dictionaries: std::sync::RwLock<std::collections::HashMap<u32, Arc<zstd::zstd_safe::DDict<'static>>>>,
+}
+
+thread_local! {
+    static DECOMPRESSOR: std::cell::RefCell<zstd::zstd_safe::DCtx<'static>> =
+        std::cell::RefCell::new(zstd::zstd_safe::DCtx::create());
+}
+
+impl Documents {
+    fn dictionary(
+        &self,
+        c: &Connection,
+        id: u32,
+    ) -> Result<Arc<zstd::zstd_safe::DDict<'static>>, StoreError> {
+        if let Some(d) = self.dictionaries.read().unwrap_or_else(|p| p.into_inner()).get(&id) {
+            return Ok(d.clone());
+        }
+        let bytes: Vec<u8> = c
+            .prepare_cached("SELECT dictionary FROM osv_dictionaries WHERE dict_id = $1")
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+            .map_err(backend)?
+            .ok_or_else(|| {
+                StoreError::Backend(format!("a stored OSV document needs the missing dictionary {id}"))
+            })?;
+        let d =
+            Arc::new(zstd::zstd_safe::DDict::try_create(&bytes).ok_or_else(|| {
+                StoreError::Backend(format!("the stored OSV dictionary {id} does not load"))
+            })?);
+        self.dictionaries.write().unwrap_or_else(|p| p.into_inner()).insert(id, d.clone());
+        Ok(d)
+    }
+
+    /// The text of one stored document.
+    pub(super) fn text(&self, c: &Connection, frame: &[u8]) -> Result<String, StoreError> {
+        let broken =
+            |why: &str| StoreError::Backend(format!("a stored OSV document does not decompress: {why}"));
+        let size = match zstd::zstd_safe::get_frame_content_size(frame) {
+            Ok(Some(n)) if n <= DOCUMENT_MAX => n as usize,
+            Ok(Some(_)) => return Err(broken("it claims to be larger than any import")),
+            Ok(None) | Err(_) => return Err(broken("no zstd frame with its size")),
+        };
+        let dictionary = match zstd::zstd_safe::get_dict_id_from_frame(frame) {
+            Some(id) => Some(self.dictionary(c, id.get())?),
+            None => None,
+        };
+        let mut out: Vec<u8> = Vec::with_capacity(size);
+        DECOMPRESSOR
+            .with(|d| {
+                let mut d = d.borrow_mut();
+                match &dictionary {
+                    Some(dict) => d.decompress_using_ddict(&mut out, frame, dict),
+                    None => d.decompress(&mut out, frame),
+                }
+            })
+            .map_err(|code| broken(zstd::zstd_safe::get_error_name(code)))?;
+        String::from_utf8(out).map_err(|_| broken("not UTF-8"))
+    }
+
+    /// The texts of `(id, stored document)` rows.
+    pub(super) fn texts(
+        &self,
+        c: &Connection,
+        rows: Vec<(String, Vec<u8>)>,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        rows.into_iter().map(|(id, frame)| Ok((id, self.text(c, &frame)?))).collect()
+    }
+}
+
+/// Migration 22's step: every stored document compressed into the rebuilt table, with a
+/// dictionary trained on them when there are enough.
+pub(super) fn compress_documents(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let count: i64 = tx.query_row("SELECT COUNT(*) FROM osv_advisories", [], |r| r.get(0))?;
+    let dictionary = if count as usize >= crate::advisories::DICTIONARY_MIN_RECORDS {
+        let step = (count as usize / crate::advisories::DICTIONARY_SAMPLES).max(1) as i64;
+        let samples: Vec<String> = tx
+            .prepare("SELECT document FROM osv_advisories WHERE rowid % $1 = 0 LIMIT $2")?
+            .query_map((step, crate::advisories::DICTIONARY_SAMPLES as i64), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        OsvDictionary::train(&samples)
+    } else {
+        None
+    };
+    if let Some(d) = &dictionary {
+        tx.execute(
+            "INSERT INTO osv_dictionaries (dict_id, dictionary, created_at)
+             VALUES ($1, $2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            (d.id(), d.bytes()),
+        )?;
+    }
+    {
+        let mut read = tx.prepare(
+            "SELECT rowid, id, modified, modified_us, published, withdrawn, summary, document, sha256,
+                    imported_at, severity, published_us, search
+             FROM osv_advisories ORDER BY rowid",
+        )?;
+        let mut write = tx.prepare(
+            "INSERT INTO osv_advisories_compressed (rowid, id, modified, modified_us, published, withdrawn,
+                 summary, document, sha256, imported_at, severity, published_us, search)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )?;
+        let mut rows = read.query([])?;
+        while let Some(r) = rows.next()? {
+            let document: String = r.get(7)?;
+            let frame = compress_document(&document, dictionary.as_ref());
+            write.execute(rusqlite::params![
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                frame,
+                r.get::<_, Vec<u8>>(8)?,
+                r.get::<_, String>(9)?,
+                r.get::<_, Option<String>>(10)?,
+                r.get::<_, Option<i64>>(11)?,
+                r.get::<_, String>(12)?,
+            ])?;
+        }
+    }
+    tx.execute_batch(
+        "DROP TABLE osv_advisories;
+         ALTER TABLE osv_advisories_compressed RENAME TO osv_advisories;
+         CREATE INDEX osv_advisories_by_modified ON osv_advisories (modified_us, id);",
+    )
 }

@@ -41,11 +41,19 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (19, "transparency_log", include_str!("../../migrations/sqlite/0019_transparency_log.sql")),
     (20, "osv_advisory_changes", include_str!("../../migrations/sqlite/0020_osv_advisory_changes.sql")),
     (21, "log_cosignatures", include_str!("../../migrations/sqlite/0021_log_cosignatures.sql")),
+    (
+        22,
+        "osv_documents_compressed",
+        include_str!("../../migrations/sqlite/0022_osv_documents_compressed.sql"),
+    ),
 ];
 
 /// The Rust steps, by migration version.
-const FINISHES: &[(i64, Finish)] =
-    &[(13, super::objects::fill_object_keys), (18, super::advisories::fill_severity_and_search)];
+const FINISHES: &[(i64, Finish)] = &[
+    (13, super::objects::fill_object_keys),
+    (18, super::advisories::fill_severity_and_search),
+    (22, super::advisories::compress_documents),
+];
 
 pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(
@@ -242,6 +250,105 @@ mod tests {
                 ("GHSA-3".to_owned(), None, Some(at("2023-12-31T00:00:00Z")), "ghsa-3\nplain".to_owned()),
             ]
         );
+    }
+
+    /// An OSV-like document that varies from one record to the next as real ones do.
+    fn osv_text(i: usize) -> String {
+        let words = ["buffer", "overflow", "in", "parser", "allows", "remote", "attackers", "to", "crash"];
+        let summary: Vec<&str> = (0..6).map(|k| words[(i * 7 + k * 3) % words.len()]).collect();
+        format!(
+            r#"{{"schema_version":"1.6.0","id":"TEST-{i}","modified":"2024-01-{:02}T00:00:00Z","summary":"{} {i}","affected":[{{"package":{{"ecosystem":"PyPI","name":"pkg-{}"}},"ranges":[{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}},{{"fixed":"1.{}.{}"}}]}}]}}],"references":[{{"type":"WEB","url":"https://example.com/advisories/{i}"}}]}}"#,
+            i % 28 + 1,
+            summary.join(" "),
+            i % 97,
+            i % 13,
+            i % 7
+        )
+    }
+
+    /// A store made by migrations 1 to 21 with OSV records in it: migration 22 compresses
+    /// every document (with a dictionary trained on them, as there are enough), keeps every
+    /// other column and the rows that refer to the records, and each document reads back as
+    /// the text it was.
+    #[test]
+    fn migration_22_compresses_the_documents_and_keeps_everything_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("store.db")).unwrap();
+        for (_, _, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 21) {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                 applied_at TEXT NOT NULL) STRICT;
+             INSERT INTO schema_migrations SELECT value, 'old', 'then' FROM json_each(
+                 '[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21]');",
+        )
+        .unwrap();
+        let count = crate::advisories::DICTIONARY_MIN_RECORDS + 200;
+        let mut raw = 0;
+        for i in 0..count {
+            let text = osv_text(i);
+            raw += text.len();
+            conn.execute(
+                "INSERT INTO osv_advisories (id, modified, modified_us, published, summary, document,
+                     sha256, imported_at, severity, published_us, search)
+                 VALUES ($1, 'm', $2, 'p', 's', $3, x'0102', 'then', 'HIGH', 7, 'test')",
+                rusqlite::params![format!("TEST-{i}"), i as i64, text],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO osv_advisory_aliases (id, alias) VALUES ('TEST-5', 'CVE-2024-0005');
+             INSERT INTO osv_advisory_packages (ecosystem, name, id) VALUES ('PyPI', 'pkg-5', 'TEST-5');
+             INSERT INTO osv_advisory_changes (id, seq, modified_us) VALUES ('TEST-5', 1, 9);",
+        )
+        .unwrap();
+
+        run(&mut conn).unwrap();
+
+        let dictionaries: i64 =
+            conn.query_row("SELECT COUNT(*) FROM osv_dictionaries", [], |r| r.get(0)).unwrap();
+        assert_eq!(dictionaries, 1);
+        let documents = super::super::advisories::Documents::default();
+        let mut stored = 0;
+        for i in 0..count {
+            let (frame, modified_us, digest, severity, search): (Vec<u8>, i64, Vec<u8>, String, String) = conn
+                .query_row(
+                    "SELECT document, modified_us, sha256, severity, search FROM osv_advisories WHERE id = $1",
+                    [format!("TEST-{i}")],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .unwrap();
+            stored += frame.len();
+            assert!(zstd::zstd_safe::get_dict_id_from_frame(&frame).is_some(), "TEST-{i} has no dictionary");
+            assert_eq!(documents.text(&conn, &frame).unwrap(), osv_text(i));
+            assert_eq!(
+                (modified_us, digest, severity.as_str(), search.as_str()),
+                (i as i64, vec![1, 2], "HIGH", "test")
+            );
+        }
+        assert!(stored * 3 < raw, "{stored} bytes stored for {raw} of text");
+        // the index is back, the referring rows still refer, and the foreign keys hold
+        let index: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_index_list('osv_advisories') WHERE name = 'osv_advisories_by_modified'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(index, 1);
+        let dangling: i64 =
+            conn.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(dangling, 0);
+        let alias: String = conn
+            .query_row("SELECT a.id FROM osv_advisory_aliases l JOIN osv_advisories a USING (id)", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(alias, "TEST-5");
+        // the dictionaries never change
+        assert!(conn.execute("DELETE FROM osv_dictionaries", []).is_err());
+        assert!(conn.execute("UPDATE osv_dictionaries SET dictionary = x'00'", []).is_err());
     }
 
     /// Inserts a row with the given values and any value of the right type in the other

@@ -48,6 +48,8 @@ struct Inner {
     /// Dropped first: its thread finishes the queued writes and closes the connection.
     writer: writer::Writer,
     readers: Mutex<Vec<Connection>>,
+    /// Reads the stored (compressed) OSV documents; keeps their dictionaries.
+    documents: Arc<advisories::Documents>,
     _checkpointer: checkpointer::Checkpointer,
 }
 
@@ -73,6 +75,7 @@ impl SqliteStore {
                 path,
                 writer: writer::Writer::start(writer)?,
                 readers: Mutex::new(Vec::new()),
+                documents: Arc::new(advisories::Documents::default()),
                 _checkpointer: checkpointer,
             }),
         })

@@ -6,6 +6,7 @@ use accord_model::{
 };
 use accord_taxii::{Access, ApiRoot, ApiRootName, Collection, CollectionId};
 use rusqlite::OptionalExtension;
+use std::sync::Arc;
 
 use super::rows::{self, ACCORD_COLUMNS, ORGANIZATION_COLUMNS, SIGNATURE_COLUMNS, USER_COLUMNS};
 use super::{SqliteStore, backend};
@@ -595,12 +596,8 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<(String, String)>, StoreError> {
         let after = after.unwrap_or_default().to_owned();
-        self.with_reader(move |c| {
-            c.prepare_cached("SELECT id, document FROM osv_advisories WHERE id > $1 ORDER BY id LIMIT $2")
-                .and_then(|mut s| s.query_map((after, limit), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-                .map_err(backend)
-        })
-        .await
+        let documents = self.inner.documents.clone();
+        self.with_reader(move |c| super::advisories::documents_after(c, &documents, &after, limit)).await
     }
 
     async fn osv_generation(&self) -> Result<String, StoreError> {
@@ -623,21 +620,37 @@ impl Store for SqliteStore {
         at: jiff::Timestamp,
     ) -> Result<crate::advisories::ImportCounts, StoreError> {
         let actor = actor.to_owned();
-        let prepared = tokio::task::spawn_blocking(move || crate::advisories::prepare_all(records))
-            .await
-            .map_err(|e| StoreError::Backend(format!("import task failed: {e}")))?;
+        let stored = self.osv_dictionary().await?;
+        let (dictionary, prepared) = tokio::task::spawn_blocking(move || {
+            let dictionary = stored.or_else(|| crate::advisories::train_for(&records)).map(Arc::new);
+            let prepared = crate::advisories::prepare_all(records, dictionary.as_deref());
+            (dictionary, prepared)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(format!("import task failed: {e}")))?;
         let stream: crate::advisories::ImportStream = Box::new(std::iter::once(Ok(prepared)));
-        self.with_writer(move |conn| super::advisories::import(conn, &actor, stream, at)).await
+        self.with_writer(move |conn| {
+            super::advisories::import(conn, &actor, dictionary.as_deref(), stream, at)
+        })
+        .await
     }
 
     async fn import_osv_stream(
         &self,
         actor: &str,
+        dictionary: Option<Arc<crate::advisories::OsvDictionary>>,
         records: crate::advisories::ImportStream,
         at: jiff::Timestamp,
     ) -> Result<crate::advisories::ImportCounts, StoreError> {
         let actor = actor.to_owned();
-        self.with_writer(move |conn| super::advisories::import(conn, &actor, records, at)).await
+        self.with_writer(move |conn| {
+            super::advisories::import(conn, &actor, dictionary.as_deref(), records, at)
+        })
+        .await
+    }
+
+    async fn osv_dictionary(&self) -> Result<Option<crate::advisories::OsvDictionary>, StoreError> {
+        self.with_reader(super::advisories::latest_dictionary).await
     }
 
     async fn osv_advisory(
@@ -645,7 +658,8 @@ impl Store for SqliteStore {
         id_or_alias: &str,
     ) -> Result<Option<crate::advisories::OsvAdvisory>, StoreError> {
         let id = id_or_alias.to_owned();
-        self.with_reader(move |c| super::advisories::advisory(c, &id)).await
+        let documents = self.inner.documents.clone();
+        self.with_reader(move |c| super::advisories::advisory(c, &documents, &id)).await
     }
 
     async fn osv_advisories(
@@ -660,7 +674,8 @@ impl Store for SqliteStore {
 
     async fn osv_by_package(&self, ecosystem: &str, name: &str) -> Result<Vec<(String, String)>, StoreError> {
         let (ecosystem, name) = (ecosystem.to_owned(), name.to_owned());
-        self.with_reader(move |c| super::advisories::by_package(c, &ecosystem, &name)).await
+        let documents = self.inner.documents.clone();
+        self.with_reader(move |c| super::advisories::by_package(c, &documents, &ecosystem, &name)).await
     }
 
     async fn server_secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {

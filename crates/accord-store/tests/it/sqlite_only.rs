@@ -18,7 +18,7 @@ fn migrations_are_recorded_once() {
     }
     assert_eq!(
         migration_versions(dir.path()),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]
     );
 }
 
@@ -55,12 +55,12 @@ fn a_migration_numbered_below_the_newest_is_applied() {
     drop(conn);
     assert_eq!(
         migration_versions(dir.path()),
-        [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
+        [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]
     );
     drop(SqliteStore::open(dir.path()).expect("reopen"));
     assert_eq!(
         migration_versions(dir.path()),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]
     );
 }
 
@@ -134,7 +134,107 @@ async fn a_wal_left_at_close_is_read_and_then_copied_by_the_next_store() {
     drop(store);
 }
 
-/// `count` OSV records of 10 KiB each, ids `{prefix}-0`, `{prefix}-1`, …
+/// `count` OSV records whose documents take about 10 KiB each as stored (compressed), ids
+/// `{prefix}-0`, `{prefix}-1`, …
+/// An import of many records trains a compression dictionary and keeps it with them; every
+/// read gives back each document's text exactly; later imports use the same dictionary.
+#[tokio::test]
+async fn a_large_import_is_compressed_with_a_dictionary_and_reads_back_exactly() {
+    use accord_store::Store;
+    use accord_store::advisories::DICTIONARY_MIN_RECORDS;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).expect("open");
+    let at = jiff::Timestamp::from_second(1_700_000_000).unwrap();
+    assert!(store.osv_dictionary().await.unwrap().is_none());
+    let count = DICTIONARY_MIN_RECORDS + 100;
+    let records: Vec<_> = (0..count).map(|i| osv_like(i, at, "")).collect();
+    let raw: usize = records.iter().map(|r| r.document.len()).sum();
+    let counts = store.import_osv("test", records.clone(), at).await.expect("import");
+    assert_eq!(counts.added, count as u64);
+    let dictionary = store.osv_dictionary().await.unwrap().expect("a dictionary was trained");
+
+    for r in records.iter().step_by(97) {
+        let stored = store.osv_advisory(&r.id).await.unwrap().expect("stored");
+        assert_eq!(stored.document, r.document);
+    }
+    let by_package = store.osv_by_package("PyPI", "pkg-3").await.unwrap();
+    assert!(!by_package.is_empty());
+    for (id, document) in &by_package {
+        assert_eq!(Some(document), records.iter().find(|r| &r.id == id).map(|r| &r.document));
+    }
+    let mut all = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.osv_documents(after.as_deref(), 500).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.0.clone());
+        all.extend(page);
+    }
+    let mut expected: Vec<(String, String)> =
+        records.iter().map(|r| (r.id.clone(), r.document.clone())).collect();
+    expected.sort();
+    assert_eq!(all, expected);
+
+    let reader = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+    let stored: i64 =
+        reader.query_row("SELECT SUM(length(document)) FROM osv_advisories", [], |r| r.get(0)).unwrap();
+    assert!((stored as usize) * 3 < raw, "{stored} bytes stored for {raw} of text");
+
+    // a later import (changed texts) keeps to the same dictionary
+    let changed: Vec<_> = (0..count).map(|i| osv_like(i, at, " (revised)")).collect();
+    let counts = store.import_osv("test", changed.clone(), at).await.expect("import");
+    assert_eq!(counts.updated, count as u64);
+    assert_eq!(store.osv_dictionary().await.unwrap().map(|d| d.id()), Some(dictionary.id()));
+    let dictionaries: i64 =
+        reader.query_row("SELECT COUNT(*) FROM osv_dictionaries", [], |r| r.get(0)).unwrap();
+    assert_eq!(dictionaries, 1);
+    let again = store.osv_advisory(&changed[5].id).await.unwrap().expect("stored");
+    assert_eq!(again.document, changed[5].document);
+}
+
+/// A record whose document varies from one record to the next as real OSV records do.
+fn osv_like(i: usize, at: jiff::Timestamp, suffix: &str) -> accord_store::advisories::OsvImport {
+    let words = ["buffer", "overflow", "in", "parser", "allows", "remote", "attackers", "to", "crash"];
+    let summary: Vec<&str> = (0..6).map(|k| words[(i * 7 + k * 3) % words.len()]).collect();
+    let id = format!("TEST-{i:05}");
+    let package = format!("pkg-{}", i % 97);
+    let document = format!(
+        r#"{{"schema_version":"1.6.0","id":"{id}","modified":"{at}","summary":"{}{suffix}","affected":[{{"package":{{"ecosystem":"PyPI","name":"{package}"}},"ranges":[{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}},{{"fixed":"1.{}.{}"}}]}}]}}],"references":[{{"type":"WEB","url":"https://example.com/advisories/{i}"}}]}}"#,
+        summary.join(" "),
+        i % 13,
+        i % 7
+    );
+    accord_store::advisories::OsvImport {
+        id,
+        modified: at.to_string(),
+        modified_at: at,
+        published: None,
+        published_at: None,
+        withdrawn: None,
+        summary: Some(summary.join(" ")),
+        aliases: Vec::new(),
+        packages: vec![("PyPI".into(), package)],
+        severity: None,
+        document,
+    }
+}
+
+/// `len` characters of a 64-letter alphabet drawn at random (xorshift from `seed`): 6 bits of
+/// entropy each, so that compressed they still take about three quarters of their length.
+fn noise(seed: u64, len: usize) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(ALPHABET[(x >> 58) as usize])
+        })
+        .collect()
+}
+
 fn records_of_10_kib(
     prefix: &str,
     count: usize,
@@ -154,7 +254,7 @@ fn records_of_10_kib(
                 aliases: Vec::new(),
                 packages: Vec::new(),
                 severity: None,
-                document: format!(r#"{{"id":"{id}","details":"{}"}}"#, "x".repeat(10_240)),
+                document: format!(r#"{{"id":"{id}","details":"{}"}}"#, noise(i as u64, 13_700)),
             }
         })
         .collect()
