@@ -90,6 +90,55 @@ impl HashReader for SqlHashes<'_> {
     }
 }
 
+/// The level from which [`UpperHashes`] keeps hashes: a proof's hashes above it are read from
+/// memory. There are about `size / 2^UPPER_LEVEL` of them (2,000 for a million entries, 64 KiB).
+const UPPER_LEVEL: u8 = 10;
+
+/// The hashes of the tree's upper levels, kept in memory once read. The hash of a complete
+/// subtree never changes (rows of `log_hashes` are only ever added, a reader sees only
+/// committed rows, and only complete subtrees have one), so what was read once is right for
+/// the store's whole life; half of a proof's hashes then cost no read.
+#[derive(Default)]
+pub(super) struct UpperHashes {
+    nodes: std::sync::RwLock<HashMap<NodeIndex, Hash>>,
+}
+
+/// Reads hashes from the store, the upper levels' through [`UpperHashes`].
+pub(super) struct UpperCached<'c> {
+    pub sql: SqlHashes<'c>,
+    pub upper: &'c UpperHashes,
+}
+
+impl HashReader for UpperCached<'_> {
+    fn read_hashes(&self, indexes: &[NodeIndex]) -> Result<Vec<Hash>, ReadError> {
+        let mut out: Vec<Option<Hash>> = {
+            let nodes = self.upper.nodes.read().unwrap_or_else(|p| p.into_inner());
+            indexes
+                .iter()
+                .map(|n| if n.level >= UPPER_LEVEL { nodes.get(n).copied() } else { None })
+                .collect()
+        };
+        let missing: Vec<NodeIndex> =
+            indexes.iter().zip(&out).filter(|(_, h)| h.is_none()).map(|(n, _)| *n).collect();
+        if !missing.is_empty() {
+            let read = self.sql.read_hashes(&missing)?;
+            let mut read_iter = read.iter();
+            for slot in out.iter_mut().filter(|h| h.is_none()) {
+                *slot = read_iter.next().copied();
+            }
+            let upper: Vec<(NodeIndex, Hash)> =
+                missing.into_iter().zip(read).filter(|(n, _)| n.level >= UPPER_LEVEL).collect();
+            if !upper.is_empty() {
+                self.upper.nodes.write().unwrap_or_else(|p| p.into_inner()).extend(upper);
+            }
+        }
+        out.into_iter()
+            .zip(indexes)
+            .map(|(h, n)| h.ok_or(ReadError::Missing { level: n.level, index: n.index }))
+            .collect()
+    }
+}
+
 /// A [`HashReader`] that reads each hash once.
 struct CachedHashes<'c> {
     sql: SqlHashes<'c>,
@@ -256,18 +305,38 @@ fn proof_error(e: accord_tlog::ProofError) -> StoreError {
 }
 
 /// Reads the head and the proof in one read transaction, so that both describe one tree.
-pub(super) fn inclusion_proof(conn: &Connection, index: u64, size: u64) -> Result<Vec<Hash>, StoreError> {
-    if size > head(conn)?.size {
-        return Err(StoreError::conflict(format!("the log has fewer than {size} entries")));
-    }
-    accord_tlog::inclusion_proof(&SqlHashes(conn), index, size).map_err(proof_error)
+/// The log's size (the head's alone).
+fn size(conn: &Connection) -> Result<u64, StoreError> {
+    conn.prepare_cached("SELECT size FROM log_head WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| r.get::<_, i64>(0)))
+        .map(from_sql)
+        .map_err(backend)
 }
 
-pub(super) fn consistency_proof(conn: &Connection, old: u64, new: u64) -> Result<Vec<Hash>, StoreError> {
-    if new > head(conn)?.size {
+pub(super) fn inclusion_proof(
+    conn: &Connection,
+    upper: &UpperHashes,
+    index: u64,
+    size_of_tree: u64,
+) -> Result<Vec<Hash>, StoreError> {
+    if size_of_tree > size(conn)? {
+        return Err(StoreError::conflict(format!("the log has fewer than {size_of_tree} entries")));
+    }
+    accord_tlog::inclusion_proof(&UpperCached { sql: SqlHashes(conn), upper }, index, size_of_tree)
+        .map_err(proof_error)
+}
+
+pub(super) fn consistency_proof(
+    conn: &Connection,
+    upper: &UpperHashes,
+    old: u64,
+    new: u64,
+) -> Result<Vec<Hash>, StoreError> {
+    if new > size(conn)? {
         return Err(StoreError::conflict(format!("the log has fewer than {new} entries")));
     }
-    accord_tlog::consistency_proof(&SqlHashes(conn), old, new).map_err(proof_error)
+    accord_tlog::consistency_proof(&UpperCached { sql: SqlHashes(conn), upper }, old, new)
+        .map_err(proof_error)
 }
 
 pub(super) fn commitment(

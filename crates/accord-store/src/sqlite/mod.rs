@@ -50,6 +50,8 @@ struct Inner {
     readers: Mutex<Vec<Connection>>,
     /// Reads the stored (compressed) OSV documents; keeps their dictionaries.
     documents: Arc<advisories::Documents>,
+    /// The transparency log's upper hashes, read once.
+    log_upper: Arc<log::UpperHashes>,
     _checkpointer: checkpointer::Checkpointer,
 }
 
@@ -76,6 +78,7 @@ impl SqliteStore {
                 writer: writer::Writer::start(writer)?,
                 readers: Mutex::new(Vec::new()),
                 documents: Arc::new(advisories::Documents::default()),
+                log_upper: Arc::new(log::UpperHashes::default()),
                 _checkpointer: checkpointer,
             }),
         })
@@ -169,6 +172,22 @@ fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {
              PRAGMA cache_size = -65536;",
         )
     }
+}
+
+/// Runs `f` in one read transaction of `conn` (one snapshot for all its statements, which also
+/// costs less than a snapshot per statement), begun and ended by cached statements.
+fn read_transaction<T>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    conn.prepare_cached("BEGIN").and_then(|mut s| s.execute([])).map_err(backend)?;
+    let result = f(conn);
+    // A read transaction has nothing to keep: ending it cannot lose anything, and a failure
+    // to end it leaves the connection in a transaction that the next BEGIN reports.
+    let ended = conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([])).map_err(backend);
+    let value = result?;
+    ended?;
+    Ok(value)
 }
 
 pub(crate) fn backend(e: rusqlite::Error) -> StoreError {

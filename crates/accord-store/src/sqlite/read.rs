@@ -43,17 +43,17 @@ impl Store for SqliteStore {
     }
 
     async fn log_inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<accord_tlog::Hash>, StoreError> {
+        let upper = self.inner.log_upper.clone();
         self.with_reader(move |c| {
-            let tx = c.unchecked_transaction().map_err(backend)?;
-            super::log::inclusion_proof(&tx, index, size)
+            super::read_transaction(c, |c| super::log::inclusion_proof(c, &upper, index, size))
         })
         .await
     }
 
     async fn log_consistency_proof(&self, old: u64, new: u64) -> Result<Vec<accord_tlog::Hash>, StoreError> {
+        let upper = self.inner.log_upper.clone();
         self.with_reader(move |c| {
-            let tx = c.unchecked_transaction().map_err(backend)?;
-            super::log::consistency_proof(&tx, old, new)
+            super::read_transaction(c, |c| super::log::consistency_proof(c, &upper, old, new))
         })
         .await
     }

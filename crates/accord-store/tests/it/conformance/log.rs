@@ -121,6 +121,46 @@ pub async fn entries_hashes_and_proofs_match_a_tree_in_memory(store: &dyn Store)
     assert!(store.log_consistency_proof(1, 301).await.is_err());
 }
 
+/// Proofs in a tree tall enough for the hashes a back end may keep in memory (the upper
+/// levels): the same proofs as from the tree in memory, made twice (the second time from what
+/// the first read), and again once the log has grown.
+pub async fn proofs_in_a_tall_tree_stay_right_as_it_grows(store: &dyn Store) {
+    let entries: Vec<Vec<u8>> = (0..5000).map(entry).collect();
+    for chunk in entries[..4100].chunks(1000) {
+        append_many(store, chunk).await;
+    }
+    let cases = [(0, 4100), (1023, 1024), (2047, 4096), (4099, 4100), (3001, 4097), (17, 2049)];
+    let memory = MemoryHashes::from_leaf_hashes(entries.iter().map(|e| leaf_hash(e)));
+    for _ in 0..2 {
+        for (index, size) in cases {
+            assert_eq!(
+                store.log_inclusion_proof(index, size).await.unwrap(),
+                accord_tlog::inclusion_proof(&memory, index, size).unwrap(),
+                "inclusion of {index} in {size}"
+            );
+        }
+        for (old, new) in [(1, 4100), (1024, 4096), (2049, 4100)] {
+            assert_eq!(
+                store.log_consistency_proof(old, new).await.unwrap(),
+                accord_tlog::consistency_proof(&memory, old, new).unwrap(),
+                "consistency of {old} with {new}"
+            );
+        }
+    }
+    append_many(store, &entries[4100..]).await;
+    for (index, size) in cases.into_iter().chain([(4999, 5000), (100, 5000), (4500, 4608)]) {
+        assert_eq!(
+            store.log_inclusion_proof(index, size).await.unwrap(),
+            accord_tlog::inclusion_proof(&memory, index, size).unwrap(),
+            "inclusion of {index} in {size} after growth"
+        );
+    }
+    assert_eq!(
+        store.log_consistency_proof(4100, 5000).await.unwrap(),
+        accord_tlog::consistency_proof(&memory, 4100, 5000).unwrap()
+    );
+}
+
 pub async fn an_entry_commits_with_its_event_or_not_at_all(store: &dyn Store) {
     let v1 = accord(1);
     publish(store, &v1).await;

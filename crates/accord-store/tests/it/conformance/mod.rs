@@ -192,6 +192,7 @@ macro_rules! conformance_suite {
             $crate::conformance::conformance_suite!(@store log:
                 appends_return_receipts_that_verify,
                 entries_hashes_and_proofs_match_a_tree_in_memory,
+                proofs_in_a_tall_tree_stay_right_as_it_grows,
                 an_entry_commits_with_its_event_or_not_at_all,
                 concurrent_appends_never_fork,
                 concurrent_writes_get_their_own_answers,
