@@ -90,14 +90,19 @@ impl HashReader for SqlHashes<'_> {
     }
 }
 
-/// The level from which [`UpperHashes`] keeps hashes: a proof's hashes above it are read from
-/// memory. There are about `size / 2^UPPER_LEVEL` of them (2,000 for a million entries, 64 KiB).
-const UPPER_LEVEL: u8 = 10;
+/// The level from which [`UpperHashes`] keeps hashes: a proof's hashes at and above it are read
+/// from memory, the 6 below from the store. There are about `2 · size / 2^UPPER_LEVEL` of them
+/// (31,000 for a million entries, about 2 MiB).
+const UPPER_LEVEL: u8 = 6;
+
+/// At most this many hashes are kept (about 18 MiB, every upper hash of a log of 8 million
+/// entries); past it, the others are read from the store each time.
+const UPPER_MAX: usize = 1 << 18;
 
 /// The hashes of the tree's upper levels, kept in memory once read. The hash of a complete
 /// subtree never changes (rows of `log_hashes` are only ever added, a reader sees only
 /// committed rows, and only complete subtrees have one), so what was read once is right for
-/// the store's whole life; half of a proof's hashes then cost no read.
+/// the store's whole life; most of a proof's hashes then cost no read.
 #[derive(Default)]
 pub(super) struct UpperHashes {
     nodes: std::sync::RwLock<HashMap<NodeIndex, Hash>>,
@@ -129,7 +134,9 @@ impl HashReader for UpperCached<'_> {
             let upper: Vec<(NodeIndex, Hash)> =
                 missing.into_iter().zip(read).filter(|(n, _)| n.level >= UPPER_LEVEL).collect();
             if !upper.is_empty() {
-                self.upper.nodes.write().unwrap_or_else(|p| p.into_inner()).extend(upper);
+                let mut nodes = self.upper.nodes.write().unwrap_or_else(|p| p.into_inner());
+                let room = UPPER_MAX.saturating_sub(nodes.len());
+                nodes.extend(upper.into_iter().take(room));
             }
         }
         out.into_iter()
