@@ -13,6 +13,8 @@ pub mod field;
 pub mod hunter;
 pub mod indicator;
 pub mod read;
+#[cfg(test)]
+mod reference;
 mod text;
 
 pub use crate::event::Event;
