@@ -127,8 +127,9 @@ pub fn load<'a>(objects: impl IntoIterator<Item = &'a Value>, now: i64) -> Loade
         }
     }
     let mut loaded = Loaded::default();
-    for (object, id, _) in latest {
-        match indicator(object, &id, now) {
+    // patterns parsed on every core
+    for read in crate::par::map(latest, |(object, id, _)| indicator(object, &id, now)) {
+        match read {
             Ok(i) => loaded.indicators.push(i),
             Err(s) => loaded.skipped.push(s),
         }

@@ -12,6 +12,7 @@ pub mod event;
 pub mod field;
 pub mod hunter;
 pub mod indicator;
+mod par;
 pub mod read;
 #[cfg(test)]
 mod reference;
