@@ -597,6 +597,8 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
             error_count += failures;
         }
     }
+    // the process ends here: freeing the compiled indicators one by one would only take time
+    std::mem::forget(hunter);
     Ok(if error_count > 0 {
         ExitCode::from(EXIT_ERROR)
     } else if matches > 0 {
