@@ -395,6 +395,7 @@ impl Hunter {
         // each pattern compiled and reduced on its own (on every core), then indexed in order
         let fields = &hunter.fields;
         let prepared = crate::par::map(indicators, |i| prepare(i, fields, &type_index));
+        hunter.compiled.reserve_exact(prepared.len());
         for (indicator, prepared) in prepared {
             let (matcher, multi, reduced) = match prepared {
                 Ok(p) => p,

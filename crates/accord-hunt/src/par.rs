@@ -11,7 +11,8 @@ pub(crate) fn map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) ->
     if threads < 2 || items.len() < MIN_PARALLEL {
         return items.into_iter().map(f).collect();
     }
-    let per = items.len().div_ceil(threads);
+    let total = items.len();
+    let per = total.div_ceil(threads);
     let mut runs = Vec::with_capacity(threads);
     let mut rest = items;
     while rest.len() > per {
@@ -26,7 +27,7 @@ pub(crate) fn map<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) ->
             .into_iter()
             .map(|run| scope.spawn(move || run.into_iter().map(f).collect::<Vec<U>>()))
             .collect();
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(total);
         for h in handles {
             match h.join() {
                 Ok(part) => out.extend(part),
