@@ -131,7 +131,10 @@ fn load_indicators(
         documents.push((options.api_root_url.clone(), Value::Array(objects)));
     }
     let all: Vec<&Value> = documents.iter().flat_map(|(_, d)| indicator::objects_of(d)).collect();
-    Ok(indicator::load(all, now))
+    let loaded = indicator::load(all, now);
+    // the documents' trees are freed on the side while the indicators compile
+    std::thread::spawn(move || drop(documents));
+    Ok(loaded)
 }
 
 fn spinner() -> ProgressBar {
