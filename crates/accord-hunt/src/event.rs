@@ -47,9 +47,15 @@ impl Event {
 
     /// Adds a value in lower case.
     pub fn push_lowercase(&mut self, field: FieldId, group: u32, value: &str) {
-        let start = self.text.len() as u32;
-        self.text.extend(value.chars().flat_map(char::to_lowercase));
-        self.slots.push(Slot { field, group, start, end: self.text.len() as u32 });
+        let start = self.text.len();
+        if value.is_ascii() {
+            // the common case (domain names, digests): the same as `char::to_lowercase`
+            self.text.push_str(value);
+            self.text[start..].make_ascii_lowercase();
+        } else {
+            self.text.extend(value.chars().flat_map(char::to_lowercase));
+        }
+        self.slots.push(Slot { field, group, start: start as u32, end: self.text.len() as u32 });
     }
 
     /// Adds a value, in lower case when its field compares so.
@@ -153,5 +159,23 @@ mod tests {
         assert_eq!(objects[2]["name"], "a.exe");
         assert_eq!(objects[2]["hashes"]["SHA-256"], "abcd");
         assert_eq!(stix_time(1_000_000), "1970-01-01T00:00:01.000000Z");
+    }
+
+    #[test]
+    fn lowercase_ascii_and_not() {
+        let mut e = Event::new();
+        e.clear(1);
+        for value in ["Evil.COM", "ABCDEF0123", "", "Straße.DE", "İstanbul.Example", "ÀÉÎ-x.test"] {
+            e.push_lowercase(IPV4, 0, value);
+        }
+        let got: Vec<&str> = e.values().map(|(_, _, v)| v).collect();
+        let expected: Vec<String> =
+            ["Evil.COM", "ABCDEF0123", "", "Straße.DE", "İstanbul.Example", "ÀÉÎ-x.test"]
+                .iter()
+                .map(|v| v.chars().flat_map(char::to_lowercase).collect())
+                .collect();
+        assert_eq!(got, expected);
+        assert_eq!(got[0], "evil.com");
+        assert_eq!(got[4], "i\u{307}stanbul.example");
     }
 }

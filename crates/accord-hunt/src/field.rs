@@ -330,16 +330,14 @@ fn spec_of(path: &ObjectPath) -> Option<FieldSpec> {
 
 /// The hash field of a hex digest by its length (MD5, SHA-1, SHA-256, SHA-512).
 pub fn hash_field(hex: &[u8]) -> Option<FieldId> {
-    if !hex.iter().all(u8::is_ascii_hexdigit) {
-        return None;
-    }
-    match hex.len() {
-        32 => Some(MD5),
-        40 => Some(SHA1),
-        64 => Some(SHA256),
-        128 => Some(SHA512),
-        _ => None,
-    }
+    let field = match hex.len() {
+        32 => MD5,
+        40 => SHA1,
+        64 => SHA256,
+        128 => SHA512,
+        _ => return None,
+    };
+    hex.iter().all(u8::is_ascii_hexdigit).then_some(field)
 }
 
 #[cfg(test)]

@@ -322,6 +322,48 @@ fn reduce_test(test: &Test, fields: &Fields) -> Reduced {
     }
 }
 
+/// What a bracketed expression reduces to, ready to index.
+enum Prepared {
+    Never,
+    Atoms(Vec<Atom>),
+    /// The object types (indexes) of the fields it names.
+    General(Vec<u16>),
+}
+
+/// The compiled pattern of an indicator, whether it is multi-observation, and its bracketed
+/// expressions reduced; or why it does not compile.
+type PreparedIndicator = (Indicator, Result<(Matcher, bool, Vec<Prepared>), String>);
+
+fn prepare(indicator: Indicator, fields: &Fields, type_index: &FxHashMap<String, u16>) -> PreparedIndicator {
+    let mut expression = indicator.pattern.expression().clone();
+    normalise(&mut expression, fields);
+    let pattern = Pattern::from_expression(expression);
+    let matcher = match pattern.compile() {
+        Ok(m) => m,
+        Err(e) => return (indicator, Err(e.to_string())),
+    };
+    let expression = pattern.expression();
+    let multi = !matches!(expression, ObservationExpression::Observation(_));
+    let mut list = Vec::new();
+    brackets(expression, &mut list);
+    let reduced = list
+        .into_iter()
+        .map(|c| match reduce(c, fields) {
+            Reduced::Never => Prepared::Never,
+            Reduced::Atoms(atoms) => Prepared::Atoms(atoms),
+            Reduced::General => {
+                let mut names = Vec::new();
+                types_of(c, &mut names);
+                let mut types: Vec<u16> = names.iter().filter_map(|n| type_index.get(n).copied()).collect();
+                types.sort_unstable();
+                types.dedup();
+                Prepared::General(types)
+            }
+        })
+        .collect();
+    (indicator, Ok((matcher, multi, reduced)))
+}
+
 impl Hunter {
     /// Compiles the indicators (already checked by [`crate::indicator::load`]) for events of
     /// `fields`. An indicator whose pattern does not compile is returned with its error.
@@ -350,38 +392,31 @@ impl Hunter {
         let mut refused = Vec::new();
         let mut substring_index: FxHashMap<String, usize> = FxHashMap::default();
         let mut substring_texts: Vec<String> = Vec::new();
-        for indicator in indicators {
-            let mut expression = indicator.pattern.expression().clone();
-            normalise(&mut expression, &hunter.fields);
-            let matcher = match Pattern::from_expression(expression.clone()).compile() {
-                Ok(m) => m,
+        // each pattern compiled and reduced on its own (on every core), then indexed in order
+        let fields = &hunter.fields;
+        let prepared = crate::par::map(indicators, |i| prepare(i, fields, &type_index));
+        hunter.compiled.reserve_exact(prepared.len());
+        for (indicator, prepared) in prepared {
+            let (matcher, multi, reduced) = match prepared {
+                Ok(p) => p,
                 Err(e) => {
-                    refused.push((indicator, e.to_string()));
+                    refused.push((indicator, e));
                     continue;
                 }
             };
             let number = hunter.compiled.len() as u32;
-            let multi = !matches!(expression, ObservationExpression::Observation(_));
             hunter.stats.multi += usize::from(multi);
-            let mut list = Vec::new();
-            brackets(&expression, &mut list);
-            for (b, c) in list.into_iter().enumerate() {
+            for (b, reduced) in reduced.into_iter().enumerate() {
                 let target = Target { indicator: number, bracket: b as u32 };
-                match reduce(c, &hunter.fields) {
-                    Reduced::Never => {}
-                    Reduced::General => {
-                        let mut names = Vec::new();
-                        types_of(c, &mut names);
-                        let mut types: Vec<u16> =
-                            names.iter().filter_map(|n| type_index.get(n).copied()).collect();
-                        types.sort_unstable();
-                        types.dedup();
+                match reduced {
+                    Prepared::Never => {}
+                    Prepared::General(types) => {
                         if !types.is_empty() {
                             hunter.stats.general += 1;
                             hunter.general.push((target, types));
                         }
                     }
-                    Reduced::Atoms(atoms) => {
+                    Prepared::Atoms(atoms) => {
                         for atom in atoms {
                             match atom {
                                 Atom::Equal(f, key) => {

@@ -111,9 +111,10 @@ pub fn load<'a>(objects: impl IntoIterator<Item = &'a Value>, now: i64) -> Loade
         }
         let id = object.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
         let modified = object.get("modified").and_then(Value::as_str).unwrap_or("").to_owned();
-        let modified_t = modified.parse::<jiff::Timestamp>().ok();
         match position.get(&id) {
             Some(&i) => {
+                // times read only for ids seen more than once
+                let modified_t = modified.parse::<jiff::Timestamp>().ok();
                 let (_, _, ref m) = latest[i];
                 let older = m.parse::<jiff::Timestamp>().ok();
                 if modified_t > older {
@@ -126,9 +127,10 @@ pub fn load<'a>(objects: impl IntoIterator<Item = &'a Value>, now: i64) -> Loade
             }
         }
     }
-    let mut loaded = Loaded::default();
-    for (object, id, _) in latest {
-        match indicator(object, &id, now) {
+    let mut loaded = Loaded { indicators: Vec::with_capacity(latest.len()), skipped: Vec::new() };
+    // patterns parsed on every core
+    for read in crate::par::map(latest, |(object, id, _)| indicator(object, &id, now)) {
+        match read {
             Ok(i) => loaded.indicators.push(i),
             Err(s) => loaded.skipped.push(s),
         }

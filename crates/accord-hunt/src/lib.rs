@@ -12,7 +12,10 @@ pub mod event;
 pub mod field;
 pub mod hunter;
 pub mod indicator;
+mod par;
 pub mod read;
+#[cfg(test)]
+mod reference;
 mod text;
 
 pub use crate::event::Event;

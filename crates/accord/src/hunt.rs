@@ -131,7 +131,10 @@ fn load_indicators(
         documents.push((options.api_root_url.clone(), Value::Array(objects)));
     }
     let all: Vec<&Value> = documents.iter().flat_map(|(_, d)| indicator::objects_of(d)).collect();
-    Ok(indicator::load(all, now))
+    let loaded = indicator::load(all, now);
+    // the documents' trees are freed on the side while the indicators compile
+    std::thread::spawn(move || drop(documents));
+    Ok(loaded)
 }
 
 fn spinner() -> ProgressBar {
@@ -597,6 +600,8 @@ pub fn run(args: HuntArgs) -> anyhow::Result<ExitCode> {
             error_count += failures;
         }
     }
+    // the process ends here: freeing the compiled indicators one by one would only take time
+    std::mem::forget(hunter);
     Ok(if error_count > 0 {
         ExitCode::from(EXIT_ERROR)
     } else if matches > 0 {
