@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 pub use accord_formats::osv::SeverityLevel;
 use accord_formats::osv::{self, Record};
@@ -296,16 +296,27 @@ impl App {
     ) -> Result<ImportSummary, AppError> {
         permissions::import_advisories(caller)?;
         let files = Arc::new(files);
-        let dictionary = match self.store.osv_dictionary().await? {
-            Some(d) => Some(Arc::new(d)),
-            None if files.len() >= DICTIONARY_MIN_RECORDS => {
-                let files = files.clone();
-                tokio::task::spawn_blocking(move || train_on(&files))
-                    .await
-                    .map_err(|e| AppError::Internal(format!("import task failed: {e}")))?
-                    .map(Arc::new)
+        // The dictionary documents are compressed with: the store's, or one trained on a
+        // sample of these files by a thread of its own while the workers parse ahead (they keep
+        // what they parsed until it is ready; it takes a fraction of the import).
+        let dictionary: Arc<OnceLock<Option<Arc<OsvDictionary>>>> = Arc::new(OnceLock::new());
+        let trainer = match self.store.osv_dictionary().await? {
+            Some(d) => {
+                let _ = dictionary.set(Some(Arc::new(d)));
+                None
             }
-            None => None,
+            None if files.len() >= DICTIONARY_MIN_RECORDS => {
+                let (files, dictionary) = (files.clone(), dictionary.clone());
+                Some(std::thread::spawn(move || {
+                    // Set whatever happens, so that no worker waits for ever.
+                    let trained = std::panic::catch_unwind(|| train_on(&files)).ok().flatten();
+                    let _ = dictionary.set(trained.map(Arc::new));
+                }))
+            }
+            None => {
+                let _ = dictionary.set(None);
+                None
+            }
         };
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
         let next = Arc::new(AtomicUsize::new(0));
@@ -317,6 +328,20 @@ impl App {
                 let (files, next, sender, progress, dictionary) =
                     (files.clone(), next.clone(), sender.clone(), progress.clone(), dictionary.clone());
                 std::thread::spawn(move || {
+                    // Chunks parsed before the dictionary was ready, in order.
+                    let mut parsed: Vec<(usize, Result<Vec<OsvImport>, AppError>)> = Vec::new();
+                    let send_parsed = |parsed: &mut Vec<(usize, Result<Vec<OsvImport>, AppError>)>,
+                                       d: &Option<Arc<OsvDictionary>>| {
+                        for (chunk, read) in parsed.drain(..) {
+                            let prepared = read.map(|records| {
+                                records.into_iter().map(|r| PreparedImport::new(r, d.as_ref())).collect()
+                            });
+                            if sender.send((chunk, prepared)).is_err() {
+                                return false; // the import stopped
+                            }
+                        }
+                        true
+                    };
                     loop {
                         let chunk = next.fetch_add(1, Ordering::Relaxed);
                         let start = chunk.saturating_mul(FILES_PER_CHUNK);
@@ -328,9 +353,7 @@ impl App {
                         }
                         let mut read = Ok(Vec::new());
                         for file in part {
-                            let records = read_file(file, &|r| {
-                                PreparedImport::new(to_import(r), dictionary.as_deref())
-                            });
+                            let records = read_file(file, &to_import);
                             progress(1);
                             match (&mut read, records) {
                                 (Ok(all), Ok(records)) => all.extend(records),
@@ -338,10 +361,15 @@ impl App {
                                 (Err(_), _) => break,
                             }
                         }
-                        if sender.send((chunk, read)).is_err() {
-                            break; // the import stopped
+                        parsed.push((chunk, read));
+                        if let Some(d) = dictionary.get()
+                            && !send_parsed(&mut parsed, d)
+                        {
+                            return;
                         }
                     }
+                    let d = dictionary.wait();
+                    send_parsed(&mut parsed, d);
                 })
             })
             .collect();
@@ -354,12 +382,13 @@ impl App {
             total: files.len().div_ceil(FILES_PER_CHUNK),
             failure: failure.clone(),
         };
-        let outcome =
-            self.store.import_osv_stream(&caller.audit_name(), dictionary, Box::new(stream), now).await;
+        let outcome = self.store.import_osv_stream(&caller.audit_name(), Box::new(stream), now).await;
         // The stream is dropped: the workers stop at their next file.
-        tokio::task::spawn_blocking(move || handles.into_iter().for_each(|h| h.join().unwrap_or(())))
-            .await
-            .map_err(|e| AppError::Internal(format!("import task failed: {e}")))?;
+        tokio::task::spawn_blocking(move || {
+            handles.into_iter().chain(trainer).for_each(|h| h.join().unwrap_or(()));
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("import task failed: {e}")))?;
         let failure = failure.lock().unwrap_or_else(|p| p.into_inner()).take();
         match (outcome, failure) {
             (_, Some(e)) => Err(e),

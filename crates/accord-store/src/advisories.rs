@@ -1,5 +1,7 @@
 //! The records of imported OSV advisories (`Store::import_osv` and its reads).
 
+use std::sync::Arc;
+
 use accord_formats::osv::SeverityLevel;
 use jiff::Timestamp;
 
@@ -39,12 +41,13 @@ pub struct PreparedImport {
     digest: [u8; 32],
     search: String,
     compressed: Vec<u8>,
+    dictionary: Option<Arc<OsvDictionary>>,
 }
 
 impl PreparedImport {
-    /// Prepares `record`, its document compressed with `dictionary` (which the import must
-    /// then store with the records: [`crate::Store::import_osv_stream`]).
-    pub fn new(record: OsvImport, dictionary: Option<&OsvDictionary>) -> Self {
+    /// Prepares `record`, its document compressed with `dictionary` (which the import stores
+    /// with the record unless the store has it).
+    pub fn new(record: OsvImport, dictionary: Option<&Arc<OsvDictionary>>) -> Self {
         use sha2::Digest as _;
         let digest: [u8; 32] = sha2::Sha256::digest(record.document.as_bytes()).into();
         let search = search_text(
@@ -53,8 +56,8 @@ impl PreparedImport {
             &record.aliases,
             record.packages.iter().map(|(_, n)| n.as_str()),
         );
-        let compressed = compress_document(&record.document, dictionary);
-        Self { record, digest, search, compressed }
+        let compressed = compress_document(&record.document, dictionary.map(|d| &**d));
+        Self { record, digest, search, compressed, dictionary: dictionary.cloned() }
     }
 
     pub fn record(&self) -> &OsvImport {
@@ -75,10 +78,15 @@ impl PreparedImport {
     pub fn compressed(&self) -> &[u8] {
         &self.compressed
     }
+
+    /// The dictionary the document was compressed with.
+    pub fn dictionary(&self) -> Option<&OsvDictionary> {
+        self.dictionary.as_deref()
+    }
 }
 
 /// Prepares records on every core, in order.
-pub fn prepare_all(records: Vec<OsvImport>, dictionary: Option<&OsvDictionary>) -> Vec<PreparedImport> {
+pub fn prepare_all(records: Vec<OsvImport>, dictionary: Option<&Arc<OsvDictionary>>) -> Vec<PreparedImport> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     if workers < 2 || records.len() < 256 {
         return records.into_iter().map(|r| PreparedImport::new(r, dictionary)).collect();
@@ -134,6 +142,14 @@ impl std::fmt::Debug for OsvDictionary {
         f.debug_struct("OsvDictionary").field("id", &self.id).field("bytes", &self.bytes.len()).finish()
     }
 }
+
+impl PartialEq for OsvDictionary {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.bytes == other.bytes
+    }
+}
+
+impl Eq for OsvDictionary {}
 
 impl OsvDictionary {
     /// A dictionary from its bytes; `None` unless they are a zstd dictionary with an id.

@@ -206,13 +206,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<advisories::ImportCounts, StoreError>;
     /// [`Store::import_osv`] of records that keep arriving while the transaction is open (the
     /// reading of a large data set overlaps the writing). An `Err` from the stream rolls the
-    /// import back and is answered as [`StoreError::Conflict`] with its message. `dictionary`
-    /// is the one the records were compressed with ([`advisories::PreparedImport::new`]),
+    /// import back and is answered as [`StoreError::Conflict`] with its message. The
+    /// dictionary each record was compressed with ([`advisories::PreparedImport::new`]) is
     /// stored in the same transaction unless the store has it already.
     async fn import_osv_stream(
         &self,
         actor: &str,
-        dictionary: Option<std::sync::Arc<advisories::OsvDictionary>>,
         records: advisories::ImportStream,
         at: Timestamp,
     ) -> Result<advisories::ImportCounts, StoreError>;

@@ -22,16 +22,14 @@ use crate::advisories::{
 pub(super) fn import(
     conn: &mut Connection,
     actor: &str,
-    dictionary: Option<&OsvDictionary>,
     records: ImportStream,
     at: Timestamp,
 ) -> Result<ImportCounts, StoreError> {
     let tx = conn.transaction().map_err(backend)?;
     let imported_at = text(at);
     let mut counts = ImportCounts::default();
-    if let Some(d) = dictionary {
-        store_dictionary(&tx, d, &imported_at)?;
-    }
+    // The dictionaries this import made sure the store has.
+    let mut dictionaries: Vec<u32> = Vec::new();
     {
         let prepare = |sql: &str| tx.prepare_cached(sql).map_err(backend);
         let mut stored_digest =
@@ -67,6 +65,12 @@ pub(super) fn import(
                 let (r, digest, search) = (prepared.record(), prepared.digest(), prepared.search());
                 if r.id.is_empty() || r.document.is_empty() {
                     return Err(StoreError::conflict("an OSV record needs an id and a document"));
+                }
+                if let Some(d) = prepared.dictionary()
+                    && !dictionaries.contains(&d.id())
+                {
+                    store_dictionary(&tx, d, &imported_at)?;
+                    dictionaries.push(d.id());
                 }
                 let stored: Option<(Vec<u8>, i64, Option<i64>)> = stored_digest
                     .query_row([&r.id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))

@@ -1,5 +1,5 @@
-//! A small migration runner: numbered SQL scripts embedded in the binary, each applied once in
-//! its own transaction and recorded in `schema_migrations`.
+//! A small migration runner: numbered SQL scripts embedded in the binary, each applied once and
+//! recorded in `schema_migrations`; the scripts a store lacks are applied in one transaction.
 //!
 //! Every script not yet recorded is applied, in order, even one numbered below the newest
 //! recorded: numbers are reserved by changes made in parallel, so a store may meet a lower number
@@ -89,10 +89,12 @@ pub(super) fn run(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 fn apply(conn: &mut Connection, pending: &[&(i64, &str, &str)]) -> Result<(), StoreError> {
+    // One transaction for all of them: a store is never left between two versions of the
+    // schema (and a new store is made with one commit, not one per script).
+    let tx = conn.transaction().map_err(backend)?;
     for (version, name, sql) in pending.iter().copied() {
         let failed =
             |e: rusqlite::Error| StoreError::Backend(format!("migration {version} ({name}) failed: {e}"));
-        let tx = conn.transaction().map_err(backend)?;
         tx.execute_batch(sql).map_err(failed)?;
         if let Some((_, finish)) = FINISHES.iter().find(|f| f.0 == *version) {
             finish(&tx).map_err(failed)?;
@@ -112,7 +114,9 @@ fn apply(conn: &mut Connection, pending: &[&(i64, &str, &str)]) -> Result<(), St
             (version, name),
         )
         .map_err(backend)?;
-        tx.commit().map_err(backend)?;
+    }
+    tx.commit().map_err(backend)?;
+    for (version, name, _) in pending.iter().copied() {
         tracing::info!(version, name, "applied store migration");
     }
     Ok(())
@@ -250,6 +254,29 @@ mod tests {
                 ("GHSA-3".to_owned(), None, Some(at("2023-12-31T00:00:00Z")), "ghsa-3\nplain".to_owned()),
             ]
         );
+    }
+
+    /// The scripts a store lacks are applied together: one that fails leaves none applied, and
+    /// the error names it.
+    #[test]
+    fn a_failing_script_leaves_the_store_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("store.db")).unwrap();
+        // in the way of migration 22's table
+        conn.execute_batch("CREATE TABLE osv_dictionaries (x INTEGER)").unwrap();
+        let error = run(&mut conn).unwrap_err().to_string();
+        assert!(error.contains("migration 22 (osv_documents_compressed) failed"), "{error}");
+        let recorded: i64 =
+            conn.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
+        assert_eq!(recorded, 0);
+        let tables: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('organizations', 'osv_advisories')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 0, "the scripts before the failing one were kept");
     }
 
     /// An OSV-like document that varies from one record to the next as real ones do.

@@ -621,32 +621,24 @@ impl Store for SqliteStore {
     ) -> Result<crate::advisories::ImportCounts, StoreError> {
         let actor = actor.to_owned();
         let stored = self.osv_dictionary().await?;
-        let (dictionary, prepared) = tokio::task::spawn_blocking(move || {
+        let prepared = tokio::task::spawn_blocking(move || {
             let dictionary = stored.or_else(|| crate::advisories::train_for(&records)).map(Arc::new);
-            let prepared = crate::advisories::prepare_all(records, dictionary.as_deref());
-            (dictionary, prepared)
+            crate::advisories::prepare_all(records, dictionary.as_ref())
         })
         .await
         .map_err(|e| StoreError::Backend(format!("import task failed: {e}")))?;
         let stream: crate::advisories::ImportStream = Box::new(std::iter::once(Ok(prepared)));
-        self.with_writer(move |conn| {
-            super::advisories::import(conn, &actor, dictionary.as_deref(), stream, at)
-        })
-        .await
+        self.with_writer(move |conn| super::advisories::import(conn, &actor, stream, at)).await
     }
 
     async fn import_osv_stream(
         &self,
         actor: &str,
-        dictionary: Option<Arc<crate::advisories::OsvDictionary>>,
         records: crate::advisories::ImportStream,
         at: jiff::Timestamp,
     ) -> Result<crate::advisories::ImportCounts, StoreError> {
         let actor = actor.to_owned();
-        self.with_writer(move |conn| {
-            super::advisories::import(conn, &actor, dictionary.as_deref(), records, at)
-        })
-        .await
+        self.with_writer(move |conn| super::advisories::import(conn, &actor, records, at)).await
     }
 
     async fn osv_dictionary(&self) -> Result<Option<crate::advisories::OsvDictionary>, StoreError> {
