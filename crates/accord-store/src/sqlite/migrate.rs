@@ -116,7 +116,7 @@ fn apply(conn: &mut Connection, pending: &[&(i64, &str, &str)]) -> Result<(), St
         .map_err(backend)?;
     }
     tx.commit().map_err(backend)?;
-    for (version, name, _) in pending.iter().copied() {
+    for (version, name, _) in pending {
         tracing::info!(version, name, "applied store migration");
     }
     Ok(())
