@@ -29,6 +29,9 @@ use accord_store::sqlite::SqliteStore;
 use accord_store::{RegistryWrite, Store};
 use accord_tlog::{Hash, KeyName, MemoryHashes, NoteSigner, leaf_hash, verify_inclusion};
 
+/// Proofs made before the timed ones (untimed): a server that has been answering for a while.
+const WARM: u64 = 5_000;
+
 fn entry(n: u64) -> Vec<u8> {
     format!(
         "{{\"at\":\"2026-01-01T00:00:00Z\",\"key_fingerprint\":\"{n:064x}\",\"type\":\"accord/bench/v1\"}}"
@@ -85,7 +88,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A first pass over other entries, untimed: what a server answering proofs for a while has
     // read (the upper levels' hashes are kept in memory).
     let mut warm = Indexes(0x2545_f491_4f6c_dd1d);
-    for _ in 0..proofs.min(5_000) {
+    for _ in 0..proofs.min(WARM) {
         store.log_inclusion_proof(warm.next_below(entries), entries).await?;
     }
     let mut pick = Indexes(0x9e37_79b9_7f4a_7c15);

@@ -48,6 +48,8 @@ struct Inner {
     /// Dropped first: its thread finishes the queued writes and closes the connection.
     writer: writer::Writer,
     readers: Mutex<Vec<Connection>>,
+    /// Read-only connections for the log's proofs, memory-mapped ([`SqliteStore::with_log_reader`]).
+    log_readers: Mutex<Vec<Connection>>,
     /// Reads the stored (compressed) OSV documents; keeps their dictionaries.
     documents: Arc<advisories::Documents>,
     /// The transparency log's upper hashes, read once.
@@ -77,6 +79,7 @@ impl SqliteStore {
                 path,
                 writer: writer::Writer::start(writer)?,
                 readers: Mutex::new(Vec::new()),
+                log_readers: Mutex::new(Vec::new()),
                 documents: Arc::new(advisories::Documents::default()),
                 log_upper: Arc::new(log::UpperHashes::default()),
                 _checkpointer: checkpointer,
@@ -125,11 +128,50 @@ impl SqliteStore {
         .await
         .map_err(|e| StoreError::Backend(format!("store task failed: {e}")))?
     }
+
+    /// Runs the transparency log's proof reads (a few indexed lookups each) with a connection
+    /// of their own pool, whose reads are memory-mapped: a proof's hashes lie on as many pages
+    /// of a table far larger than a connection's page cache, and mapped pages are read without
+    /// a copy (a proof took a third less). Only these connections map the database, so the
+    /// other reads' resident memory stays what their page caches hold. On a multi-threaded
+    /// runtime the calling thread runs `f` itself, the runtime handing its other tasks to
+    /// another worker meanwhile (`block_in_place`), which spares the two thread hand-overs of
+    /// a blocking task (18 µs of a proof's 53 here); elsewhere on a blocking thread.
+    async fn with_log_reader<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let run = move |inner: &Inner| {
+            let conn = inner.take_from(&inner.log_readers, true)?;
+            let result = f(&conn);
+            inner.give_back_to(&inner.log_readers, conn);
+            result
+        };
+        let multi_thread = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if multi_thread {
+            return tokio::task::block_in_place(|| run(&self.inner));
+        }
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || run(&inner))
+            .await
+            .map_err(|e| StoreError::Backend(format!("store task failed: {e}")))?
+    }
 }
 
 impl Inner {
     fn take_reader(&self) -> Result<Connection, StoreError> {
-        if let Some(conn) = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop() {
+        self.take_from(&self.readers, false)
+    }
+
+    fn give_back(&self, conn: Connection) {
+        self.give_back_to(&self.readers, conn);
+    }
+
+    /// An idle connection of `pool`, or a new one (memory-mapped if `mapped`).
+    fn take_from(&self, pool: &Mutex<Vec<Connection>>, mapped: bool) -> Result<Connection, StoreError> {
+        if let Some(conn) = pool.lock().unwrap_or_else(|p| p.into_inner()).pop() {
             return Ok(conn);
         }
         let conn = Connection::open_with_flags(
@@ -138,16 +180,23 @@ impl Inner {
         )
         .map_err(backend)?;
         configure(&conn, true).map_err(backend)?;
+        if mapped {
+            conn.execute_batch(&format!("PRAGMA mmap_size = {MAPPED_BYTES};")).map_err(backend)?;
+        }
         Ok(conn)
     }
 
-    fn give_back(&self, conn: Connection) {
-        let mut idle = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+    fn give_back_to(&self, pool: &Mutex<Vec<Connection>>, conn: Connection) {
+        let mut idle = pool.lock().unwrap_or_else(|p| p.into_inner());
         if idle.len() < MAX_IDLE_READERS {
             idle.push(conn);
         }
     }
 }
+
+/// How much of the database file a log reader maps (address space; only the pages read take
+/// memory, and those are the operating system's page cache).
+const MAPPED_BYTES: u64 = 1 << 30;
 
 fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;

@@ -44,7 +44,7 @@ impl Store for SqliteStore {
 
     async fn log_inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<accord_tlog::Hash>, StoreError> {
         let upper = self.inner.log_upper.clone();
-        self.with_reader(move |c| {
+        self.with_log_reader(move |c| {
             super::read_transaction(c, |c| super::log::inclusion_proof(c, &upper, index, size))
         })
         .await
@@ -52,7 +52,7 @@ impl Store for SqliteStore {
 
     async fn log_consistency_proof(&self, old: u64, new: u64) -> Result<Vec<accord_tlog::Hash>, StoreError> {
         let upper = self.inner.log_upper.clone();
-        self.with_reader(move |c| {
+        self.with_log_reader(move |c| {
             super::read_transaction(c, |c| super::log::consistency_proof(c, &upper, old, new))
         })
         .await

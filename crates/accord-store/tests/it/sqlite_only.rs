@@ -259,3 +259,49 @@ fn records_of_10_kib(
         })
         .collect()
 }
+
+/// On a multi-threaded runtime the log's proofs are read on the calling thread, with a
+/// memory-mapped connection of their own: the same proofs as from the tree in memory, while
+/// other tasks go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proofs_on_a_multi_threaded_runtime_match_the_tree_in_memory() {
+    use accord_store::log::LogWrite;
+    use accord_store::{RegistryWrite, Store};
+    use accord_tlog::{KeyName, MemoryHashes, NoteSigner, leaf_hash};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).expect("open");
+    let signer =
+        std::sync::Arc::new(NoteSigner::from_seed(KeyName::new("test.example/log").unwrap(), &[3; 32]));
+    let entries: Vec<Vec<u8>> = (0..3000u32).map(|i| format!("entry {i}").into_bytes()).collect();
+    for chunk in entries.chunks(500) {
+        let writes =
+            chunk.iter().map(|e| RegistryWrite::Log(LogWrite::Append { entry: e.clone() })).collect();
+        store.write_logged("test", writes, Some(signer.clone())).await.expect("append");
+    }
+    let memory = MemoryHashes::from_leaf_hashes(entries.iter().map(|e| leaf_hash(e)));
+    let tasks: Vec<_> = (0..8u64)
+        .map(|t| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut proofs = Vec::new();
+                for k in 0..50u64 {
+                    let index = (t * 397 + k * 61) % 3000;
+                    proofs.push((index, store.log_inclusion_proof(index, 3000).await.unwrap()));
+                }
+                proofs.push((u64::MAX, store.log_consistency_proof(1024, 3000).await.unwrap()));
+                proofs
+            })
+        })
+        .collect();
+    for task in tasks {
+        for (index, proof) in task.await.unwrap() {
+            let expected = if index == u64::MAX {
+                accord_tlog::consistency_proof(&memory, 1024, 3000).unwrap()
+            } else {
+                accord_tlog::inclusion_proof(&memory, index, 3000).unwrap()
+            };
+            assert_eq!(proof, expected, "proof for {index}");
+        }
+    }
+}
