@@ -5,6 +5,9 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::event::Event;
 use crate::field::{DOMAIN, EMAIL, IPV4, IPV6, REQUEST_METHOD, REQUEST_VALUE, URL, USER_AGENT};
+// What a word and a token are is shared with the new tokenizer: the comparison checks how
+// lines are cut, not the definitions.
+use crate::text::{TOKEN_BREAK, WORD_BREAK};
 
 /// The old `field::hash_field`.
 fn hash_field(hex: &[u8]) -> Option<crate::field::FieldId> {
@@ -26,38 +29,6 @@ fn push_lowercase(event: &mut Event, field: crate::field::FieldId, group: u32, v
     let lower: String = value.chars().flat_map(char::to_lowercase).collect();
     event.push(field, group, &lower);
 }
-
-/// Bytes that end a word: white space, quotes, brackets and list punctuation.
-const fn word_breaks() -> [bool; 256] {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 33 {
-        t[i] = true;
-        i += 1;
-    }
-    t[127] = true;
-    let list = b"\"'<>()[]{},;|\\`^";
-    let mut j = 0;
-    while j < list.len() {
-        t[list[j] as usize] = true;
-        j += 1;
-    }
-    t
-}
-static WORD_BREAK: [bool; 256] = word_breaks();
-
-/// Bytes that split a word (not a URL) into tokens.
-const fn token_breaks() -> [bool; 256] {
-    let mut t = [false; 256];
-    let list = b"/=?&+~#!%*$";
-    let mut j = 0;
-    while j < list.len() {
-        t[list[j] as usize] = true;
-        j += 1;
-    }
-    t
-}
-static TOKEN_BREAK: [bool; 256] = token_breaks();
 
 /// Finds the tokens of `line` and adds them to `event`, each its own object (groups from
 /// `group` on); returns the next free group.

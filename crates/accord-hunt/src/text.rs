@@ -24,7 +24,7 @@ const fn word_breaks() -> [bool; 256] {
     }
     t
 }
-static WORD_BREAK: [bool; 256] = word_breaks();
+pub(crate) static WORD_BREAK: [bool; 256] = word_breaks();
 
 /// Bytes that split a word (not a URL) into tokens.
 const fn token_breaks() -> [bool; 256] {
@@ -37,7 +37,7 @@ const fn token_breaks() -> [bool; 256] {
     }
     t
 }
-static TOKEN_BREAK: [bool; 256] = token_breaks();
+pub(crate) static TOKEN_BREAK: [bool; 256] = token_breaks();
 
 /// Where the tokenizer takes its text from: bytes that may not be UTF-8 (each value is
 /// checked before it is kept), or text already known to be valid.
