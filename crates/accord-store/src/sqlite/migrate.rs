@@ -126,22 +126,34 @@ fn apply(conn: &mut Connection, pending: &[&(i64, &str, &str)]) -> Result<(), St
 mod tests {
     use super::*;
 
+    /// A store in `dir` made by the migrations up to `version` (as an older binary left it),
+    /// foreign keys on.
+    fn store_at(dir: &std::path::Path, version: i64) -> Connection {
+        let conn = Connection::open(dir.join("store.db")).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        for (_, _, sql) in MIGRATIONS.iter().filter(|m| m.0 <= version) {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                 applied_at TEXT NOT NULL) STRICT;",
+        )
+        .unwrap();
+        conn.execute(
+            "WITH RECURSIVE n (v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < $1)
+             INSERT INTO schema_migrations SELECT v, 'old', 'then' FROM n",
+            [version],
+        )
+        .unwrap();
+        conn
+    }
+
     /// A store made by migrations 1 to 12 with objects in it: migration 13 keeps every row, its
     /// recipients and links, the AUTOINCREMENT high-water mark, and finds each object by key.
     #[test]
     fn migration_13_keeps_the_objects_and_keys_them() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = Connection::open(dir.path().join("store.db")).unwrap();
-        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
-        for (_, _, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 12) {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute_batch(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
-                 applied_at TEXT NOT NULL) STRICT;
-             INSERT INTO schema_migrations SELECT value, 'old', 'then' FROM json_each('[1,2,3,4,5,6,7,8,9,10,11,12]');",
-        )
-        .unwrap();
+        let mut conn = store_at(dir.path(), 12);
         fill(&conn, "organizations", &[("id", "org")]);
         fill(&conn, "users", &[("id", "user")]);
         fill(&conn, "api_roots", &[("name", "root")]);
@@ -197,17 +209,7 @@ mod tests {
     #[test]
     fn migration_18_fills_severity_publication_and_search() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = Connection::open(dir.path().join("store.db")).unwrap();
-        for (_, _, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 17) {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute_batch(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
-                 applied_at TEXT NOT NULL) STRICT;
-             INSERT INTO schema_migrations SELECT value, 'old', 'then'
-             FROM json_each('[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]');",
-        )
-        .unwrap();
+        let mut conn = store_at(dir.path(), 17);
         let scored = r#"{"id":"GHSA-1","modified":"2024-01-01T00:00:00Z","severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}]}"#;
         let rated = r#"{"id":"GHSA-2","modified":"2024-01-01T00:00:00Z","database_specific":{"severity":"MODERATE"}}"#;
         let plain = r#"{"id":"GHSA-3","modified":"2024-01-01T00:00:00Z"}"#;
@@ -300,17 +302,7 @@ mod tests {
     #[test]
     fn migration_22_compresses_the_documents_and_keeps_everything_else() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = Connection::open(dir.path().join("store.db")).unwrap();
-        for (_, _, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 21) {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute_batch(
-            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
-                 applied_at TEXT NOT NULL) STRICT;
-             INSERT INTO schema_migrations SELECT value, 'old', 'then' FROM json_each(
-                 '[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21]');",
-        )
-        .unwrap();
+        let mut conn = store_at(dir.path(), 21);
         let count = crate::advisories::DICTIONARY_MIN_RECORDS + 200;
         let mut raw = 0;
         for i in 0..count {
