@@ -7,7 +7,7 @@ use crate::event::Event;
 use crate::field::{DOMAIN, EMAIL, IPV4, IPV6, REQUEST_METHOD, REQUEST_VALUE, URL, USER_AGENT};
 // What a word and a token are is shared with the new tokenizer: the comparison checks how
 // lines are cut, not the definitions.
-use crate::text::{TOKEN_BREAK, WORD_BREAK};
+use crate::text::{TOKEN_BREAK, WORD_BREAK, trim_end, trim_start};
 
 /// The old `field::hash_field`.
 fn hash_field(hex: &[u8]) -> Option<crate::field::FieldId> {
@@ -84,28 +84,6 @@ fn word(w: &[u8], event: &mut Event, mut group: u32) -> u32 {
         i += 1;
     }
     group
-}
-
-fn trim_end<'a>(mut s: &'a [u8], chars: &[u8]) -> &'a [u8] {
-    while let Some((last, rest)) = s.split_last() {
-        if chars.contains(last) {
-            s = rest;
-        } else {
-            break;
-        }
-    }
-    s
-}
-
-fn trim_start<'a>(mut s: &'a [u8], chars: &[u8]) -> &'a [u8] {
-    while let Some((first, rest)) = s.split_first() {
-        if chars.contains(first) {
-            s = rest;
-        } else {
-            break;
-        }
-    }
-    s
 }
 
 /// A host of a URL or a token: an address or a domain name.

@@ -138,7 +138,7 @@ fn scheme_end(w: &[u8]) -> Option<usize> {
     w.windows(3).position(|x| x == b"://")
 }
 
-fn trim_end<'a>(mut s: &'a [u8], chars: &[u8]) -> &'a [u8] {
+pub(crate) fn trim_end<'a>(mut s: &'a [u8], chars: &[u8]) -> &'a [u8] {
     while let Some((last, rest)) = s.split_last() {
         if chars.contains(last) {
             s = rest;
@@ -149,7 +149,7 @@ fn trim_end<'a>(mut s: &'a [u8], chars: &[u8]) -> &'a [u8] {
     s
 }
 
-fn trim_start<'a>(mut s: &'a [u8], chars: &[u8]) -> &'a [u8] {
+pub(crate) fn trim_start<'a>(mut s: &'a [u8], chars: &[u8]) -> &'a [u8] {
     while let Some((first, rest)) = s.split_first() {
         if chars.contains(first) {
             s = rest;
